@@ -1,0 +1,1 @@
+"""Interactive ipywidgets panels over the ``analysis`` package."""
