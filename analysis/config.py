@@ -5,7 +5,9 @@ scheduled runs never touch a user's files:
 
 - ``AISTRAT_DATASETS``: the curated CSV tables and their schema (default: ``datasets/``).
 - ``AISTRAT_WAREHOUSE``: the DuckDB file built from them (default: ``build/warehouse.duckdb``).
-- ``AISTRAT_PROBES``: the DuckDB file of stored probe runs (default: ``build/probes.duckdb``).
+- ``AISTRAT_PROBES``: the folder of stored probe runs, Parquet files (default: ``build/probes/``).
+- ``AISTRAT_CACHE``: generated files kept between runs, such as the tiny test model
+  (default: ``build/cache/``).
 - ``AISTRAT_REPORTS``: where briefs are written (default: ``reports/``).
 
 Paths are resolved to absolute paths, so that a notebook run by papermill from
@@ -36,8 +38,17 @@ def warehouse_path() -> Path:
 
 
 def probes_path() -> Path:
-    """The DuckDB file that stores probe runs (separate from the warehouse)."""
-    return _path("AISTRAT_PROBES", PROJECT_ROOT / "build" / "probes.duckdb")
+    """The folder of stored probe runs: Parquet files, separate from the warehouse.
+
+    Each run is written to a temporary file and renamed into place, so readers
+    (notebooks, a brief being rendered) never see a partial run and never wait.
+    """
+    return _path("AISTRAT_PROBES", PROJECT_ROOT / "build" / "probes")
+
+
+def cache_dir() -> Path:
+    """Generated files kept between runs (e.g. the tiny test model), safe to delete."""
+    return _path("AISTRAT_CACHE", PROJECT_ROOT / "build" / "cache")
 
 
 def reports_dir() -> Path:

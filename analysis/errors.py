@@ -61,6 +61,10 @@ class GapError(ToolkitError, ValueError):
     """A gap analysis cannot be computed from the data selected."""
 
 
+class ChartError(ToolkitError, ValueError):
+    """A chart cannot be drawn from the table given (missing column, bad value)."""
+
+
 class ProbeError(ToolkitError):
     """A probe of an inference server could not run."""
 

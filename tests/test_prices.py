@@ -1,0 +1,144 @@
+"""Dated price lookups over the real warehouse built from datasets/.
+
+Numbers checked here are the curated rows of datasets/api_prices.csv: the day
+before and the day of a price change, first-party preference, the cheapest host.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+from contextlib import redirect_stderr, redirect_stdout
+from datetime import date
+
+import pytest
+
+from analysis import cli
+from analysis.errors import PriceNotFoundError
+from analysis.prices import Price, blended_usd_per_mtok, price_for, price_history
+
+TODAY = date(2026, 11, 29)
+
+
+def test_claude_sonnet_5_on_the_day_before_and_the_day_of_its_price_change() -> None:
+    before = price_for("claude-sonnet-5", at=date(2026, 8, 31))
+    after = price_for("claude-sonnet-5", at=date(2026, 9, 1))
+
+    assert (before.input_usd_per_mtok, before.output_usd_per_mtok) == (2.0, 10.0)
+    assert before.cached_input_usd_per_mtok == 0.2
+    assert before.effective_to == date(2026, 9, 1)  # exclusive
+    assert (after.input_usd_per_mtok, after.output_usd_per_mtok) == (3.0, 15.0)
+    assert (after.effective_from, after.date_basis) == (date(2026, 9, 1), "explicit")
+    assert after.provider == "anthropic" and after.provider_kind == "first-party"
+
+
+def test_deepseek_chat_across_its_february_2025_change() -> None:
+    before = price_for("deepseek-chat", at=date(2025, 2, 7))
+    after = price_for("deepseek-chat", at=date(2025, 2, 8))
+
+    assert (before.input_usd_per_mtok, before.output_usd_per_mtok) == (0.14, 0.28)
+    # The source gives only the end of the older price.
+    assert before.effective_from is None and before.date_basis == "unknown_start"
+    assert before.effective_to == date(2025, 2, 8)
+    assert (after.input_usd_per_mtok, after.output_usd_per_mtok) == (0.27, 1.1)
+    assert after.effective_from == date(2025, 2, 8)
+    # Named by its exact API name, the time-of-day variants are not mixed in.
+    assert after.api_model == "deepseek-chat"
+
+
+def test_first_party_price_is_preferred_over_a_cheaper_host() -> None:
+    price = price_for("mixtral-8x7b-instruct", at=TODAY)
+    groq = price_for("mixtral-8x7b-instruct", at=TODAY, provider="groq")
+
+    assert (price.provider, price.provider_kind, price.api_model) == (
+        "mistral",
+        "first-party",
+        "mixtral-8x7b",
+    )
+    assert (price.input_usd_per_mtok, price.output_usd_per_mtok) == (0.7, 0.7)
+    assert groq.provider_kind == "host" and groq.blended_usd_per_mtok < price.blended_usd_per_mtok
+
+
+def test_without_a_first_party_price_the_cheapest_host_wins() -> None:
+    price = price_for("llama-3.3-70b-instruct", at=TODAY)
+    together = price_for("llama-3.3-70b-instruct", at=TODAY, provider="together")
+
+    assert (price.provider, price.api_model) == (
+        "deepinfra",
+        "meta-llama/Llama-3.3-70B-Instruct-Turbo",
+    )
+    assert price.blended_usd_per_mtok == pytest.approx((3 * 0.1 + 0.32) / 4)
+    assert together.provider == "together"
+    assert together.blended_usd_per_mtok > price.blended_usd_per_mtok
+
+
+def test_an_api_model_name_narrows_the_lookup_to_that_name() -> None:
+    cheapest = price_for("meta-llama/Llama-3.3-70B-Instruct-Turbo", at=TODAY)
+    together = price_for("meta-llama/Llama-3.3-70B-Instruct-Turbo", at=TODAY, provider="together")
+    off_peak = price_for("deepseek-chat [off-peak]", at=TODAY)
+
+    assert cheapest.provider == "deepinfra"
+    assert (together.input_usd_per_mtok, together.output_usd_per_mtok) == (1.04, 1.04)
+    assert off_peak.api_model == "deepseek-chat [off-peak]"
+    assert off_peak.input_usd_per_mtok == 0.135
+
+
+def test_blended_price_is_three_to_one() -> None:
+    assert blended_usd_per_mtok(2.0, 10.0) == 4.0
+    price = price_for("claude-sonnet-5", at=date(2026, 9, 1))
+    assert isinstance(price, Price)
+    assert price.blended_usd_per_mtok == 6.0
+    assert price.to_dict()["blended_usd_per_mtok"] == 6.0
+
+
+def test_missing_price_names_the_date_and_the_periods_on_record() -> None:
+    with pytest.raises(PriceNotFoundError) as info:
+        price_for("claude-sonnet-5", at=date(2025, 1, 1))
+    message = str(info.value)
+    assert info.value.parameter == "model" and info.value.value == "claude-sonnet-5"
+    assert "2025-01-01" in message
+    assert "anthropic claude-sonnet-5 from 2026-06-30 to 2026-08-31" in message
+    assert "from 2026-09-01 on" in message
+
+
+def test_unknown_model_and_wrong_provider_are_explained() -> None:
+    with pytest.raises(PriceNotFoundError, match=r"no-such-model.*2026-11-29"):
+        price_for("no-such-model", at=TODAY)
+    with pytest.raises(PriceNotFoundError, match=r"providers with prices: anthropic"):
+        price_for("claude-sonnet-5", at=TODAY, provider="together")
+    with pytest.raises(PriceNotFoundError, match="give a date"):
+        price_for("claude-sonnet-5", at="2026-09-01")  # type: ignore[arg-type]
+
+
+def test_price_history_lists_every_period_oldest_first() -> None:
+    history = price_history("deepseek-chat", provider="deepseek")
+    plain = history.filter(history["api_model"] == "deepseek-chat")
+
+    assert plain["input_usd_per_mtok"].to_list() == [0.14, 0.27, 0.28]
+    assert plain["effective_from"].to_list() == [None, date(2025, 2, 8), date(2026, 11, 20)]
+    assert plain["effective_to"].to_list() == [date(2025, 2, 8), date(2026, 11, 20), None]
+    assert set(history["api_model"]) >= {"deepseek-chat [off-peak]", "deepseek-chat [peak window]"}
+    assert all(math.isfinite(v) for v in history["blended_usd_per_mtok"])
+    with pytest.raises(PriceNotFoundError, match="no price recorded"):
+        price_history("no-such-model")
+
+
+def _run(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        status = cli.main(list(argv))
+    return status, out.getvalue(), err.getvalue()
+
+
+def test_price_commands() -> None:
+    status, out, _ = _run("price", "claude-sonnet-5", "--at", "2026-09-01", "--json")
+    assert status == 0
+    assert json.loads(out)["input_usd_per_mtok"] == 3.0
+
+    status, out, _ = _run("price-history", "claude-sonnet-5")
+    assert status == 0 and "2026-09-01" in out and "2026-06-30" in out
+
+    status, out, err = _run("price", "claude-sonnet-5", "--at", "2025-01-01")
+    assert status == 1 and out == ""
+    assert err.startswith("error: model = 'claude-sonnet-5': no price in force on 2025-01-01")
