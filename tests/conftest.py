@@ -19,10 +19,12 @@ IN_CI = bool(os.environ.get("CI"))
 @pytest.fixture(scope="session", autouse=True)
 def _isolated_paths(tmp_path_factory: pytest.TempPathFactory):
     root = tmp_path_factory.mktemp("toolkit")
-    saved = {k: os.environ.get(k) for k in ("AISTRAT_WAREHOUSE", "AISTRAT_PROBES", "AISTRAT_REPORTS")}
+    keys = ("AISTRAT_WAREHOUSE", "AISTRAT_PROBES", "AISTRAT_REPORTS", "AISTRAT_CACHE")
+    saved = {k: os.environ.get(k) for k in keys}
     os.environ["AISTRAT_WAREHOUSE"] = str(root / "warehouse.duckdb")
-    os.environ["AISTRAT_PROBES"] = str(root / "probes.duckdb")
+    os.environ["AISTRAT_PROBES"] = str(root / "probes")  # a folder of Parquet files
     os.environ["AISTRAT_REPORTS"] = str(root / "reports")
+    os.environ["AISTRAT_CACHE"] = str(root / "cache")
     yield root
     for key, value in saved.items():
         if value is None:
@@ -47,3 +49,27 @@ def artifacts_dir() -> Path:
     path = REPO / "test-artifacts"
     path.mkdir(exist_ok=True)
     return path
+
+
+@pytest.fixture(scope="session")
+def tiny_server(tmp_path_factory: pytest.TempPathFactory):
+    """A real llama.cpp server (llama-cpp-python) with the toolkit's tiny random model.
+
+    Started once per session on a free 127.0.0.1 port and stopped afterwards;
+    yields ``(url, model)`` (a named tuple: ``.url`` like ``http://127.0.0.1:PORT``,
+    ``.model``). Every request yields exactly the tokens asked for. Skipped when
+    llama-cpp-python is missing, except in CI, where it fails.
+    """
+    import importlib.util
+
+    if importlib.util.find_spec("llama_cpp") is None:
+        if IN_CI:
+            pytest.fail("llama-cpp-python is not installed (make test installs it)")
+        pytest.skip("llama-cpp-python is not installed: pip install -e '.[server]'")
+    from analysis.tiny_server import start_tiny_server
+
+    server = start_tiny_server(cache_dir=tmp_path_factory.mktemp("tiny-gguf"))
+    try:
+        yield server.endpoint
+    finally:
+        server.stop()

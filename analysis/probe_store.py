@@ -1,0 +1,465 @@
+"""Durable storage of probe runs: Parquet files that notebooks query beside the datasets.
+
+Layout under ``config.probes_path()`` (default ``build/probes/``)::
+
+    runs/<run_id>.parquet       one row per run: endpoint, model, server kind, hardware
+                                label, client host, load shape, SLO, timestamps, summary
+    levels/<run_id>.parquet     one row per load level: throughput, goodput, percentiles
+    requests/<run_id>.parquet   one row per request (warm-up included, flagged)
+
+Why files rather than a database: a run is written once and never changed, so
+each file is written under a temporary name in its folder, flushed to disk and
+renamed into place (an atomic step on one file system). Readers — a notebook,
+a brief being rendered — see a run completely or not at all, never wait for a
+lock, and never lock a writer out; the dataset warehouse is not touched. The
+run's row is renamed last, so a listed run always has its levels and requests.
+
+Readers use DuckDB's ``read_parquet`` over each folder (:func:`register_views`
+adds ``probe_runs``, ``probe_levels`` and ``probe_requests`` views to any
+connection, e.g. the warehouse's read-only one).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from datetime import UTC
+from pathlib import Path
+from typing import Any
+
+from analysis import config
+from analysis.errors import ProbeError
+
+_RUN_ID = re.compile(r"^[0-9]{8}T[0-9]{6}Z-[0-9a-f]{6}$")
+TABLES = ("runs", "levels", "requests")
+
+#: Run columns shown by ``probe-runs`` and returned by :func:`list_runs`, in order.
+RUN_COLUMNS = (
+    "run_id",
+    "started_at",
+    "finished_at",
+    "url",
+    "api",
+    "endpoint",
+    "model",
+    "server_kind",
+    "server_software",
+    "hardware",
+    "client_host",
+    "load_shape",
+    "levels",
+    "rate_per_s",
+    "requests_per_level",
+    "warmup",
+    "duration_limit_s",
+    "input_tokens",
+    "input_tokens_basis",
+    "max_tokens",
+    "slo_ttft_ms",
+    "slo_tpot_ms",
+    "slo_e2e_ms",
+    "slo_percentile",
+    "completed",
+    "errors",
+    "best_concurrency",
+    "best_output_tokens_per_s",
+    "toolkit_version",
+    "config_json",
+)
+
+
+def _folder(table: str, root: Path | None = None) -> Path:
+    return (root or config.probes_path()) / table
+
+
+def _check_run_id(run_id: str) -> str:
+    if not isinstance(run_id, str) or not _RUN_ID.match(run_id):
+        raise ProbeError(
+            f"run id {run_id!r} is not a probe run id (like 20250101T120000Z-3fa2c1); "
+            "`python -m analysis probe-runs` lists them"
+        )
+    return run_id
+
+
+def _write_atomic(table: Any, path: Path) -> None:
+    """Write a pyarrow table to ``path`` through a temporary file and a rename."""
+    import pyarrow.parquet as pq
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")  # not matched by *.parquet
+    try:
+        with open(temp, "wb") as handle:
+            pq.write_table(table, handle, compression="zstd")
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, path)
+    finally:
+        temp.unlink(missing_ok=True)
+    try:  # make the rename itself durable
+        fd = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    except OSError:
+        pass
+
+
+def _run_row(run: Any) -> dict[str, Any]:
+    from analysis import __version__
+    from analysis.probes import ConcurrencySweep, ProbeError, best_throughput, get_backend
+
+    cfg = run.config
+    load = cfg.load
+    sweep = isinstance(load, ConcurrencySweep)
+    try:
+        best = best_throughput(run)
+        best_c, best_tps = best.concurrency, best.output_tokens_per_s
+    except ProbeError:
+        best_c, best_tps = None, None
+    measured = [r for r in run.requests if not r.warmup]
+    return {
+        "run_id": run.run_id,
+        "started_at": run.started_at.astimezone(UTC),
+        "finished_at": run.finished_at.astimezone(UTC),
+        "url": cfg.url,
+        "api": cfg.api,
+        "endpoint": get_backend(cfg.api).endpoint_name(cfg.endpoint),
+        "model": run.model,
+        "server_kind": run.server_kind,
+        "server_software": run.server_software,
+        "hardware": cfg.hardware,
+        "client_host": run.client_host,
+        "load_shape": load.kind,
+        "levels": ",".join(str(c) for c in load.levels) if sweep else None,
+        "rate_per_s": None if sweep else float(load.rate_per_s),
+        "requests_per_level": load.requests,
+        "warmup": load.warmup,
+        "duration_limit_s": load.duration_s,
+        "input_tokens": cfg.input_tokens,
+        "input_tokens_basis": run.input_tokens_basis,
+        "max_tokens": cfg.max_tokens,
+        "slo_ttft_ms": cfg.slo.ttft_ms,
+        "slo_tpot_ms": cfg.slo.tpot_ms,
+        "slo_e2e_ms": cfg.slo.e2e_ms,
+        "slo_percentile": cfg.slo.percentile,
+        "completed": sum(1 for r in measured if r.ok),
+        "errors": sum(1 for r in measured if not r.ok),
+        "best_concurrency": best_c,
+        "best_output_tokens_per_s": best_tps,
+        "toolkit_version": __version__,
+        "config_json": json.dumps(cfg.to_dict(), sort_keys=True),
+    }
+
+
+def _level_rows(run: Any) -> list[dict[str, Any]]:
+    from analysis.probes import SUMMARY_KEYS
+
+    rows = []
+    for order, level in enumerate(run.levels()):
+        row: dict[str, Any] = {
+            "run_id": run.run_id,
+            "level_order": order,
+            "concurrency": level.concurrency,
+            "rate_per_s": level.rate_per_s,
+            "attempted": level.attempted,
+            "completed": level.completed,
+            "errors": level.errors,
+            "error_counts": json.dumps(level.error_counts, sort_keys=True),
+            "duration_s": level.duration_s,
+            "request_throughput": level.request_throughput,
+            "output_tokens": level.output_tokens,
+            "output_tokens_per_s": level.output_tokens_per_s,
+            "goodput_rps": level.goodput_rps,
+            "slo_attainment": level.slo_attainment,
+            "meets_slo": level.meets_slo,
+            "output_tokens_source": json.dumps(level.output_tokens_source, sort_keys=True),
+        }
+        for name, summary in level.metrics.items():
+            key = SUMMARY_KEYS.get(name, name)
+            for stat in ("mean", "p50", "p90", "p95", "p99", "max"):
+                row[f"{key}_{stat}"] = getattr(summary, stat)
+        rows.append(row)
+    return rows
+
+
+def _requests_table(run: Any) -> Any:
+    import pyarrow as pa
+
+    from analysis.probes import RequestResult
+
+    columns: dict[str, list[Any]] = {"run_id": []}
+    names = list(RequestResult.__dataclass_fields__)
+    for name in names:
+        columns[name] = []
+    for result in run.requests:
+        columns["run_id"].append(run.run_id)
+        for name in names:
+            columns[name].append(getattr(result, name))
+    types = {
+        "run_id": pa.string(),
+        "index": pa.int64(),
+        "concurrency": pa.int64(),
+        "rate_per_s": pa.float64(),
+        "warmup": pa.bool_(),
+        "ok": pa.bool_(),
+        "error": pa.string(),
+        "error_detail": pa.string(),
+        "http_status": pa.int64(),
+        "output_tokens": pa.int64(),
+        "output_tokens_source": pa.string(),
+        "input_tokens": pa.int64(),
+        "prompt_words": pa.int64(),
+        "output_chunks": pa.int64(),
+        "output_chars": pa.int64(),
+        "itl_ms": pa.list_(pa.float64()),
+        "finish_reason": pa.string(),
+    }
+    return pa.table(
+        {
+            name: pa.array(values, type=types.get(name, pa.float64()))
+            for name, values in columns.items()
+        }
+    )
+
+
+# Column types (explicit, so that a column that is empty in one run has the
+# same type as in the others); unnamed columns are float64.
+_RUN_TYPES = {
+    "started_at": "timestamp",
+    "finished_at": "timestamp",
+    "levels": "string",
+    "requests_per_level": "int64",
+    "warmup": "int64",
+    "input_tokens": "int64",
+    "max_tokens": "int64",
+    "completed": "int64",
+    "errors": "int64",
+    "best_concurrency": "int64",
+}
+_LEVEL_TYPES = {
+    "run_id": "string",
+    "level_order": "int64",
+    "concurrency": "int64",
+    "attempted": "int64",
+    "completed": "int64",
+    "errors": "int64",
+    "error_counts": "string",
+    "output_tokens": "int64",
+    "meets_slo": "bool",
+    "output_tokens_source": "string",
+}
+_FLOAT_RUN_COLUMNS = {
+    "rate_per_s",
+    "duration_limit_s",
+    "slo_ttft_ms",
+    "slo_tpot_ms",
+    "slo_e2e_ms",
+    "slo_percentile",
+    "best_output_tokens_per_s",
+}
+
+
+def _schema(row: dict[str, Any], types: dict[str, str]) -> Any:
+    import pyarrow as pa
+
+    arrow = {
+        "string": pa.string(),
+        "int64": pa.int64(),
+        "bool": pa.bool_(),
+        "timestamp": pa.timestamp("us", tz="UTC"),
+        "float64": pa.float64(),
+    }
+    fields = []
+    for name in row:
+        kind = types.get(name)
+        if kind is None:
+            if types is _RUN_TYPES and name not in _FLOAT_RUN_COLUMNS:
+                kind = "string"
+            else:
+                kind = "float64"
+        fields.append(pa.field(name, arrow[kind]))
+    return pa.schema(fields)
+
+
+def save_run(run: Any, root: Path | None = None) -> str:
+    """Store a probe run (atomically; readers never see part of it).
+
+    Args:
+        run: a ``probes.ProbeRun``.
+        root: the store's folder (default: ``config.probes_path()``).
+
+    Returns:
+        The run's id.
+
+    Raises:
+        ProbeError: the store cannot be written (the message names the folder).
+    """
+    import pyarrow as pa
+
+    run_id = _check_run_id(run.run_id)
+    try:
+        _write_atomic(_requests_table(run), _folder("requests", root) / f"{run_id}.parquet")
+        levels = _level_rows(run)
+        if levels:
+            table = pa.Table.from_pylist(levels, schema=_schema(levels[0], _LEVEL_TYPES))
+            _write_atomic(table, _folder("levels", root) / f"{run_id}.parquet")
+        row = _run_row(run)
+        table = pa.Table.from_pylist([row], schema=_schema(row, _RUN_TYPES))
+        # Written last: a run is listed only once its levels and requests are in place.
+        _write_atomic(table, _folder("runs", root) / f"{run_id}.parquet")
+    except OSError as exc:
+        raise ProbeError(
+            f"cannot store probe run {run_id} under {root or config.probes_path()}: "
+            f"{exc.strerror or exc}"
+        ) from exc
+    return run_id
+
+
+def _source(table: str, root: Path | None = None) -> str | None:
+    """The read_parquet() call over a table's folder, or None when it holds no run."""
+    folder = _folder(table, root)
+    if not folder.is_dir() or not any(folder.glob("*.parquet")):
+        return None
+    pattern = str(folder / "*.parquet").replace("'", "''")
+    return f"read_parquet('{pattern}', union_by_name = true)"
+
+
+def register_views(con: Any, root: Path | None = None) -> list[str]:
+    """Add views ``probe_runs``, ``probe_levels`` and ``probe_requests`` to a DuckDB connection.
+
+    Temporary views work on read-only connections too (e.g. the warehouse's),
+    so probe results can be joined with the datasets in one query. A view over
+    an empty store has no rows.
+
+    Args:
+        con: a ``duckdb`` connection.
+        root: the store's folder (default: ``config.probes_path()``).
+
+    Returns:
+        The names of the views created.
+    """
+    created = []
+    for table in TABLES:
+        source = _source(table, root)
+        name = f"probe_{table}"
+        if source is None:
+            con.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS {_empty_select(table)}")
+        else:
+            con.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS SELECT * FROM {source}")
+        created.append(name)
+    return created
+
+
+def _empty_select(table: str) -> str:
+    if table == "runs":
+        cols = ", ".join(
+            f"CAST(NULL AS {'TIMESTAMPTZ' if c.endswith('_at') else 'VARCHAR'}) AS {c}"
+            for c in RUN_COLUMNS
+        )
+    else:
+        cols = "CAST(NULL AS VARCHAR) AS run_id"
+    return f"SELECT {cols} WHERE false"
+
+
+def _query(sql: str, params: list[Any] | None = None, root: Path | None = None) -> Any:
+    import duckdb
+
+    con = duckdb.connect(":memory:")
+    try:
+        register_views(con, root)
+        return con.sql(sql, params=params or None).pl()
+    except duckdb.Error as exc:
+        raise ProbeError(
+            f"cannot read the probe store at {root or config.probes_path()}: {exc}"
+        ) from exc
+    finally:
+        con.close()
+
+
+def list_runs(root: Path | None = None) -> Any:
+    """Stored runs, oldest first.
+
+    Args:
+        root: the store's folder (default: ``config.probes_path()``).
+
+    Returns:
+        A polars DataFrame with the columns of :data:`RUN_COLUMNS` (no rows when empty).
+    """
+    cols = ", ".join(RUN_COLUMNS)
+    return _query(f"SELECT {cols} FROM probe_runs ORDER BY started_at, run_id", root=root)
+
+
+def levels_of(run_id: str, root: Path | None = None) -> Any:
+    """The stored per-level statistics of a run, as a polars DataFrame.
+
+    Raises:
+        ProbeError: no such run.
+    """
+    _require(run_id, root)
+    return _query(
+        "SELECT * FROM probe_levels WHERE run_id = ? ORDER BY level_order", [run_id], root
+    )
+
+
+def requests_of(run_id: str, root: Path | None = None) -> Any:
+    """The stored requests of a run (one row each, warm-up flagged), as a polars DataFrame.
+
+    Raises:
+        ProbeError: no such run.
+    """
+    _require(run_id, root)
+    return _query('SELECT * FROM probe_requests WHERE run_id = ? ORDER BY "index"', [run_id], root)
+
+
+def _require(run_id: str, root: Path | None) -> Path:
+    _check_run_id(run_id)
+    path = _folder("runs", root) / f"{run_id}.parquet"
+    if not path.is_file():
+        raise ProbeError(
+            f"no stored probe run {run_id!r} in {root or config.probes_path()}; "
+            "`python -m analysis probe-runs` lists them"
+        )
+    return path
+
+
+def load_run(run_id: str, root: Path | None = None) -> Any:
+    """A stored run, rebuilt as a ``probes.ProbeRun`` (levels recomputed from its requests).
+
+    Args:
+        run_id: the run's id.
+        root: the store's folder (default: ``config.probes_path()``).
+
+    Returns:
+        The run.
+
+    Raises:
+        ProbeError: no such run, or its files cannot be read.
+    """
+    import pyarrow.parquet as pq
+
+    from analysis.probes import ProbeConfig, ProbeRun, RequestResult
+
+    path = _require(run_id, root)
+    try:
+        row = pq.read_table(path).to_pylist()[0]
+        requests = pq.read_table(_folder("requests", root) / f"{run_id}.parquet").to_pylist()
+    except (OSError, IndexError) as exc:
+        raise ProbeError(f"stored probe run {run_id} cannot be read: {exc}") from exc
+    fields = set(RequestResult.__dataclass_fields__)
+    results = [RequestResult(**{k: v for k, v in r.items() if k in fields}) for r in requests]
+    for result in results:
+        result.itl_ms = list(result.itl_ms or [])
+    results.sort(key=lambda r: r.index)
+    return ProbeRun(
+        run_id=row["run_id"],
+        config=ProbeConfig.from_dict(json.loads(row["config_json"])),
+        model=row["model"],
+        started_at=row["started_at"],
+        finished_at=row["finished_at"],
+        client_host=row["client_host"],
+        server_software=row.get("server_software"),
+        input_tokens_basis=row["input_tokens_basis"],
+        requests=results,
+    )
