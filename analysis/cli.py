@@ -19,7 +19,7 @@ from analysis.errors import ToolkitError
 COMMAND_MODULES = (
     "analysis.warehouse",
     "analysis.prices",
-    "analysis.tco",
+    "analysis.scenario",
     "analysis.gap",
     "analysis.probes",
     "analysis.tiny_server",
