@@ -33,6 +33,9 @@ if TYPE_CHECKING:  # altair and pandas are imported when a chart is built
     import pandas as pd
 
 THEME_NAME = "aistrat"
+# Encodings are channel objects (alt.X("f:Q")), never shorthand strings (x="f:Q"): Altair 6
+# rebuilds its whole schema-class table for each shorthand, several ms per encoding, which
+# the notebook panels pay on every slider move. The specs are the same either way.
 
 OPEN_LABEL = "Open weights"
 CLOSED_LABEL = "Closed"
@@ -461,9 +464,9 @@ def lag_bars(
         tooltip=tooltip,
     )
     labels = base.mark_text(align="left", dx=4).encode(
-        x="lag_months:Q", y=y, text="label:N", tooltip=tooltip
+        x=alt.X("lag_months:Q"), y=y, text=alt.Text("label:N"), tooltip=tooltip
     )
-    zero = alt.Chart(_rows([{"x": 0}])).mark_rule().encode(x="x:Q")
+    zero = alt.Chart(_rows([{"x": 0}])).mark_rule().encode(x=alt.X("x:Q"))
     return alt.layer(bars, labels, zero).properties(title=_title(title, source, as_of, note))
 
 
@@ -530,7 +533,7 @@ def quality_price(
     line = (
         alt.Chart(_inline(front, what))
         .mark_line()
-        .encode(x=x, y=y, order="blended_usd_per_mtok:Q", tooltip=tooltip)
+        .encode(x=x, y=y, order=alt.Order("blended_usd_per_mtok:Q"), tooltip=tooltip)
     )
     points = (
         alt.Chart(_inline(data, what))
@@ -540,7 +543,7 @@ def quality_price(
     labels = (
         alt.Chart(_inline(front, what))
         .mark_text(align="left", dx=6, dy=-6)
-        .encode(x=x, y=y, text="model:N", tooltip=tooltip)
+        .encode(x=x, y=y, text=alt.Text("model:N"), tooltip=tooltip)
     )
     return alt.layer(line, points, labels).properties(title=_title(title, source, as_of, note))
 
@@ -728,9 +731,9 @@ def tco_comparison(
         alt.Chart(_inline(totals, what))
         .mark_text(align="left", dx=4)
         .encode(
-            x="monthly_usd:Q",
+            x=alt.X("monthly_usd:Q"),
             y=y,
-            text="label:N",
+            text=alt.Text("label:N"),
             tooltip=[
                 alt.Tooltip("option:N", title="Option"),
                 alt.Tooltip("monthly_usd:Q", title="Total USD / month", format="$,.0f"),
@@ -794,11 +797,11 @@ def break_even_curve(
             raise ChartError(f"{what}: break_even = {break_even!r}; expected a positive number")
         mark = _rows([{"x": value, "label": f"Break-even ≈ {value:,.0f} / month"}])
         tip = [alt.Tooltip("x:Q", title="Break-even (requests / month)", format=",.0f")]
-        layers.append(alt.Chart(mark).mark_rule().encode(x="x:Q", tooltip=tip))
+        layers.append(alt.Chart(mark).mark_rule().encode(x=alt.X("x:Q"), tooltip=tip))
         layers.append(
             alt.Chart(mark)
             .mark_text(align="left", dx=4, baseline="top")
-            .encode(x="x:Q", y=alt.value(4), text="label:N", tooltip=tip)
+            .encode(x=alt.X("x:Q"), y=alt.value(4), text=alt.Text("label:N"), tooltip=tip)
         )
     return alt.layer(*layers).properties(title=_title(title, source, as_of, note))
 
@@ -879,7 +882,7 @@ def tornado(
                 axis=alt.Axis(format=value_format),
                 scale=alt.Scale(zero=False),
             ),
-            x2="base:Q",
+            x2=alt.X2("base:Q"),
             y=y,
             color=alt.Color("case:N", title=None, sort=cases),
             tooltip=[
@@ -894,7 +897,10 @@ def tornado(
     rule = (
         alt.Chart(_rows([{"base": base}]))
         .mark_rule()
-        .encode(x="base:Q", tooltip=[alt.Tooltip("base:Q", title="Base case", format=value_format)])
+        .encode(
+            x=alt.X("base:Q"),
+            tooltip=[alt.Tooltip("base:Q", title="Base case", format=value_format)],
+        )
     )
     return alt.layer(bars, rule).properties(title=_title(title, source, as_of, note))
 
@@ -996,7 +1002,9 @@ def monte_carlo(
         alt.Tooltip("draws:Q", title="Draws", format=",d"),
     ]
     medians = (
-        alt.Chart(_inline(stats_df, what)).mark_rule().encode(x="p50:Q", color=color, tooltip=tip)
+        alt.Chart(_inline(stats_df, what))
+        .mark_rule()
+        .encode(x=alt.X("p50:Q"), color=color, tooltip=tip)
     )
     return alt.layer(areas, medians).properties(title=_title(title, source, as_of, note))
 
@@ -1127,7 +1135,7 @@ def scorecard(
     cells = base.mark_rect().encode(
         x=x, y=y, color=alt.Color("score:Q", title="Score", legend=None), tooltip=tooltip
     )
-    text = base.mark_text().encode(x=x, y=y, text="label:N", tooltip=tooltip)
+    text = base.mark_text().encode(x=x, y=y, text=alt.Text("label:N"), tooltip=tooltip)
     # One column per option, wide enough for its name.
     return alt.layer(cells, text).properties(
         width=alt.Step(110), title=_title(title, source, as_of, note)

@@ -1,0 +1,369 @@
+"""The panel framework: controls in, a state object, pure analysis calls, KPIs and charts out.
+
+Every panel follows the same loop. When a control moves, :meth:`Panel.refresh`:
+
+1. reads the controls into the panel's state object (:meth:`Panel.read_state`:
+   no arithmetic, only values copied into a scenario or a small dataclass);
+2. calls pure ``analysis`` functions on it (:meth:`Panel.compute`), which
+   return a :class:`View`: KPI cards, Altair charts and small HTML blocks;
+3. shows them: the KPI HTML, each chart's Vega-Lite spec (kept in
+   :attr:`Panel.chart_specs`), the HTML blocks.
+
+A :class:`~analysis.errors.ToolkitError` is shown as its message in the
+panel's message area, and the stale KPIs and charts are cleared so no one
+reads an old number as the new one. Any other exception is shown as a one-line
+message too, never as a traceback (the traceback goes to the ``widgets`` log).
+
+Charts are shown as Vega-Lite specs under the MIME type JupyterLab renders
+itself (no network, no extra extension), through an ``ipywidgets.Output``
+whose outputs are replaced in one assignment, which also works without a
+kernel (tests, benchmarks). ``altair.JupyterChart`` would need ``anywidget``
+and loads Vega from a CDN, so it is not used.
+
+The state is saved to and loaded from YAML with :meth:`Panel.save` and
+:meth:`Panel.load`; the file is what a brief or the CLI takes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from analysis.errors import ToolkitError
+from widgets.cards import PANEL_CSS, cards_html, message_html
+
+log = logging.getLogger("widgets")
+
+#: The Vega-Lite MIME type JupyterLab 4 renders with its bundled Vega-Lite 5.
+VEGALITE_MIME = "application/vnd.vegalite.v5+json"
+
+
+@dataclass(frozen=True)
+class View:
+    """What a panel shows for one state.
+
+    Attributes:
+        cards: the KPI cards (:class:`widgets.cards.Card` or alike), in reading order.
+        charts: chart name -> Altair chart, Vega-Lite spec dict, or None (cleared).
+        blocks: block name -> trusted HTML (its data text already escaped).
+    """
+
+    cards: Sequence[Any] = ()
+    charts: Mapping[str, Any] = field(default_factory=dict)
+    blocks: Mapping[str, str] = field(default_factory=dict)
+
+
+def chart_spec(chart: Any) -> dict[str, Any]:
+    """The Vega-Lite spec of an Altair chart (or a copy of a spec dict).
+
+    The spec is not validated against the schema here: the builders in
+    :mod:`analysis.charts` are validated by their own tests, and validation
+    would double the time from a slider move to the new chart.
+
+    Args:
+        chart: an Altair chart or a spec dict.
+
+    Returns:
+        The spec, data inlined.
+    """
+    if isinstance(chart, Mapping):
+        return dict(chart)
+    return chart.to_dict(validate=False)
+
+
+def chart_bundle(spec: Mapping[str, Any]) -> dict[str, Any]:
+    """The display data of a spec: Vega-Lite for JupyterLab, a title as plain text.
+
+    The ``$schema`` key is left out: JupyterLab's renderer is Vega-Lite 5 and
+    would warn about Altair's newer schema URL; the specs use nothing newer.
+
+    Args:
+        spec: a Vega-Lite spec.
+
+    Returns:
+        A MIME bundle.
+    """
+    title = spec.get("title")
+    if isinstance(title, Mapping):
+        title = title.get("text")
+    body = {k: v for k, v in spec.items() if k != "$schema"}
+    return {VEGALITE_MIME: body, "text/plain": f"<chart: {title or 'untitled'}>"}
+
+
+def show_spec(output: Any, spec: Mapping[str, Any] | None) -> None:
+    """Replace what an ``ipywidgets.Output`` shows with one chart (or nothing).
+
+    Args:
+        output: the Output widget.
+        spec: the Vega-Lite spec; None clears the output.
+    """
+    if spec is None:
+        output.outputs = ()
+        return
+    output.outputs = ({"output_type": "display_data", "data": chart_bundle(spec), "metadata": {}},)
+
+
+def describe_error(exc: BaseException) -> str:
+    """The one-paragraph message a panel shows for an exception; never a traceback.
+
+    Args:
+        exc: the exception.
+
+    Returns:
+        The toolkit error's own message, or for anything else its type and text
+        with a pointer to the log.
+    """
+    if isinstance(exc, ToolkitError):
+        return str(exc)
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    return (
+        f"Unexpected problem ({type(exc).__name__}{': ' + text if text else ''}). "
+        "The panel kept running; the details are in the log of the 'widgets' logger."
+    )
+
+
+class Panel:
+    """Base of every panel: controls, a state object, KPIs, charts and a message area.
+
+    Subclasses build their controls in ``__init__`` (then call
+    :meth:`_finish`), and implement :meth:`read_state`, :meth:`write_state`,
+    :meth:`compute`, :meth:`state_to_mapping` and :meth:`state_from_mapping`.
+
+    Attributes:
+        state: the last valid state (a scenario or a small dataclass).
+        view: the last view shown (None before the first refresh or after an error).
+        chart_specs: chart name -> the Vega-Lite spec on show.
+        kpis: the KPI HTML widget.
+        message: the message area (errors and notices).
+        path: the state file name box beside the Save and Load buttons.
+        widget: the panel's root widget.
+    """
+
+    #: Heading and one sentence of context, shown on top of the panel.
+    title: str = ""
+    lead: str = ""
+    #: Chart names in display order; each gets an Output widget.
+    chart_names: tuple[str, ...] = ()
+    #: Extra HTML blocks in display order (tables, notes).
+    block_names: tuple[str, ...] = ()
+
+    def __init__(self) -> None:
+        import ipywidgets as W
+
+        self.state: Any = None
+        self.view: View | None = None
+        self.chart_specs: dict[str, dict[str, Any]] = {}
+        self._held = 0
+        self.kpis = W.HTML()
+        self.message = W.HTML()
+        self.charts = {name: W.Output() for name in self.chart_names}
+        self.blocks = {name: W.HTML() for name in self.block_names}
+        self.widget: Any = None
+
+    # ------------------------------------------------------------------ for subclasses
+
+    def read_state(self) -> Any:
+        """The state the controls describe (values copied, nothing computed)."""
+        raise NotImplementedError
+
+    def write_state(self, state: Any) -> None:
+        """Set the controls from a state (called inside :meth:`holding`)."""
+        raise NotImplementedError
+
+    def compute(self, state: Any) -> View:
+        """What to show for a state: calls into ``analysis``, returns a :class:`View`."""
+        raise NotImplementedError
+
+    def state_to_mapping(self, state: Any) -> dict[str, Any]:
+        """The state as plain YAML values."""
+        raise NotImplementedError
+
+    def state_from_mapping(self, data: Any, where: str) -> Any:
+        """A state from plain YAML values; ``where`` names the origin in errors."""
+        raise NotImplementedError
+
+    def controls(self) -> Any:
+        """The widget holding the panel's controls."""
+        raise NotImplementedError
+
+    def body(self) -> list[Any]:
+        """The widgets below the KPIs: charts and blocks, in display order."""
+        return [*self.charts.values(), *self.blocks.values()]
+
+    def _finish(self, watched: Sequence[Any]) -> None:
+        """Assemble the panel, watch ``watched`` controls, and show the first state."""
+        import ipywidgets as W
+
+        head = (
+            f"<style>{PANEL_CSS}</style>"
+            + (f'<div class="panel-title">{_esc(self.title)}</div>' if self.title else "")
+            + (f'<p class="panel-lead">{_esc(self.lead)}</p>' if self.lead else "")
+        )
+        self.widget = W.VBox(
+            [W.HTML(head), self.controls(), self.message, self.kpis, *self.body(), self._files()]
+        )
+        self.widget.add_class("aistrat-panel")
+        for control in watched:
+            control.observe(self._on_change, names="value")
+        self.refresh()
+
+    def _files(self) -> Any:
+        """A file name box with Save and Load buttons for the panel's state."""
+        import ipywidgets as W
+
+        self.path = W.Text(
+            value=f"{type(self).__name__.lower()}.yaml",
+            description="State file",
+            layout=W.Layout(width="420px"),
+        )
+        save = W.Button(description="Save", icon="save", tooltip="write the state to this file")
+        load = W.Button(description="Load", icon="folder-open", tooltip="read the state back")
+        save.on_click(lambda _b: self._file_action(self.save, "Saved to"))
+        load.on_click(lambda _b: self._file_action(self.load, "Loaded from"))
+        return W.HBox([self.path, save, load], layout=W.Layout(margin="8px 0 0 0"))
+
+    def _file_action(self, action: Any, verb: str) -> None:
+        try:
+            action(self.path.value)
+        except Exception as exc:  # shown as a message, never as a traceback
+            if not isinstance(exc, ToolkitError):
+                log.exception("panel %s: %s failed", type(self).__name__, verb)
+            self.message.value = message_html(describe_error(exc))  # the view is still valid
+            return
+        self.notify(f"{verb} {Path(self.path.value).resolve()}")
+
+    # ------------------------------------------------------------------ the loop
+
+    def _on_change(self, _change: Any = None) -> None:
+        if not self._held:
+            self.refresh()
+
+    @contextlib.contextmanager
+    def holding(self) -> Iterator[None]:
+        """Set several controls without a refresh after each; refresh once at the end."""
+        self._held += 1
+        try:
+            yield
+        finally:
+            self._held -= 1
+        if not self._held:
+            self.refresh()
+
+    def refresh(self) -> bool:
+        """Recompute from the controls and show the result (or the error).
+
+        Returns:
+            True when the new view is shown, False when an error message is shown.
+        """
+        try:
+            state = self.read_state()
+            view = self.compute(state)
+            specs = {name: None if c is None else chart_spec(c) for name, c in view.charts.items()}
+        except Exception as exc:  # shown as a message, never as a traceback
+            if not isinstance(exc, ToolkitError):
+                log.exception("panel %s: unexpected error", type(self).__name__)
+            self.show_error(describe_error(exc))
+            return False
+        self.state = state
+        self.view = view
+        self.message.value = ""
+        self.kpis.value = cards_html(view.cards)
+        for name, spec in specs.items():
+            self._show_chart(name, spec)
+        for name, html in view.blocks.items():
+            self.blocks[name].value = html
+        return True
+
+    def _show_chart(self, name: str, spec: dict[str, Any] | None) -> None:
+        if spec is None:
+            self.chart_specs.pop(name, None)
+        else:
+            self.chart_specs[name] = spec
+        show_spec(self.charts[name], spec)
+
+    def show_error(self, text: str) -> None:
+        """Show a message in place of the KPIs and charts (which are cleared)."""
+        self.view = None
+        self.message.value = message_html(text)
+        self.kpis.value = ""
+        for name in list(self.charts):
+            self._show_chart(name, None)
+        for block in self.blocks.values():
+            block.value = ""
+
+    def notify(self, text: str) -> None:
+        """Show a notice (not an error) above the KPIs."""
+        self.message.value = message_html(text, kind="info")
+
+    # ------------------------------------------------------------------ state files
+
+    def set_state(self, state: Any) -> None:
+        """Set every control from ``state`` and refresh once."""
+        with self.holding():
+            self.write_state(state)
+
+    def save(self, path: str | Path) -> Path:
+        """Write the panel's state (what its controls say now) to a YAML file.
+
+        Args:
+            path: the file; its folder is created.
+
+        Returns:
+            The path written.
+
+        Raises:
+            ToolkitError: when the controls do not describe a valid state.
+        """
+        from widgets.state import write_yaml
+
+        state = self.read_state()
+        return write_yaml(path, self.state_to_mapping(state), title=f"{type(self).__name__} state")
+
+    def load(self, path: str | Path) -> Any:
+        """Read a state from a YAML file and set the controls from it.
+
+        Args:
+            path: the file.
+
+        Returns:
+            The state read.
+
+        Raises:
+            ScenarioError: the file is missing, not YAML, or its settings are wrong.
+        """
+        from widgets.state import read_yaml
+
+        state = self.state_from_mapping(read_yaml(path), str(path))
+        self.set_state(state)
+        return state
+
+    # ------------------------------------------------------------------ display
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        return self.widget._repr_mimebundle_(**kwargs)
+
+
+def _esc(text: str) -> str:
+    import html
+
+    return html.escape(text)
+
+
+def options_of(pairs: Sequence[tuple[str, Any]], current: Any) -> list[tuple[str, Any]]:
+    """Dropdown options that include ``current`` (added, labelled as such, if absent).
+
+    Args:
+        pairs: (label, value) options.
+        current: the value that must be selectable.
+
+    Returns:
+        The options.
+    """
+    values = [v for _, v in pairs]
+    if current is None or current in values:
+        return list(pairs)
+    return [(f"{current} (from the scenario)", current), *pairs]

@@ -1,0 +1,221 @@
+"""Strategic scorecard: weight the five factors beyond cost; the ranking and the deciding factor.
+
+The state is an :class:`analysis.scenario.Scenario` whose ``scorecard.weights``
+the sliders set (so Save writes the file a brief takes). The facts each
+option is scored on (where requests are processed, who owns the hardware,
+compliance met, the Monte Carlo spread of the bill, latency) do not move with
+the weights: they are computed once per scenario by
+:func:`analysis.scenario.evaluate_scenario` and
+:func:`analysis.scenario.option_profiles`. A weight change then only calls
+:func:`analysis.scorecard.score_options` and the brief's own section
+(:func:`analysis.memo.scorecard`) for the grid chart and the must-have table.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from analysis.errors import ScenarioError
+from widgets import choices
+from widgets.base import Panel, View
+from widgets.cards import Card, note_html
+from widgets.lookups import Lookups
+from widgets.tco import DEFAULT_SCENARIO
+
+
+class ScorecardPanel(Panel):
+    """Five weight sliders; the weighted ranking, the margin and the factor that decides.
+
+    Args:
+        scenario: a :class:`~analysis.scenario.Scenario`, a YAML file, or None for
+            ``reports/params/example_scenario.yaml``. A scenario without a
+            ``scorecard`` section is scored with no requirements and equal weights.
+        as_of: the date of the lookups (default: the scenario's ``as_of``, else today).
+
+    Attributes:
+        base: the starting scenario.
+        weights: factor -> its weight slider.
+        scorecard: the last :class:`~analysis.scorecard.Scorecard` shown.
+    """
+
+    title = "Strategic scorecard: what matters beyond cost?"
+    lead = (
+        "Each option is scored 0–5 on five factors by stated rules; the sliders set how much "
+        "each factor counts. The ranking and the factor that decides it follow."
+    )
+    chart_names = ("scorecard",)
+    block_names = ("details",)
+
+    def __init__(self, scenario: Any = None, *, as_of: date | None = None) -> None:
+        import ipywidgets as W
+
+        from analysis import charts
+        from analysis.memo import FACTOR_NAMES, check_options
+        from analysis.scenario import Scenario, ScorecardSettings, load_scenario
+
+        super().__init__()
+        charts.use_theme()
+        if not isinstance(scenario, Scenario):
+            scenario = load_scenario(Path(scenario or DEFAULT_SCENARIO))
+        if scenario.scorecard is None:
+            scenario = dataclasses.replace(scenario, scorecard=ScorecardSettings())
+        if as_of is not None or scenario.as_of is None:
+            scenario = dataclasses.replace(scenario, as_of=as_of or date.today())
+        self.base: Any = scenario
+        self.scorecard: Any = None
+        self.lookups = Lookups()
+        self._facts: dict[str, Any] = {}
+        self._brief_options = check_options({}, "scorecard panel")
+        self.weights = {
+            factor: W.FloatSlider(
+                min=0,
+                max=5,
+                step=0.5,
+                readout_format=".1f",
+                continuous_update=False,
+                description=f"{label} (weight)",
+                style={"description_width": "210px"},
+                layout=W.Layout(width="470px"),
+            )
+            for factor, label in FACTOR_NAMES.items()
+        }
+        self.write_state(scenario)
+        self._finish(list(self.weights.values()))
+
+    def controls(self) -> Any:
+        import ipywidgets as W
+
+        return W.VBox(
+            [W.HTML("<b>How much each factor counts (0 = not at all)</b>"), *self.weights.values()]
+        )
+
+    # ------------------------------------------------------------------ state
+
+    def write_state(self, state: Any) -> None:
+        self.base = state
+        weights = state.scorecard.weights
+        for factor, slider in self.weights.items():
+            slider.value = getattr(weights, factor)
+
+    def read_state(self) -> Any:
+        from analysis.scorecard import Weights
+
+        weights = Weights(**{f: float(s.value) for f, s in self.weights.items()})
+        card = dataclasses.replace(self.base.scorecard, weights=weights)
+        return dataclasses.replace(self.base, scorecard=card)
+
+    def state_to_mapping(self, state: Any) -> dict[str, Any]:
+        from analysis.scenario import scenario_to_dict
+
+        return scenario_to_dict(state)
+
+    def state_from_mapping(self, data: Any, where: str) -> Any:
+        from analysis.scenario import ScorecardSettings, scenario_from_dict
+
+        state = scenario_from_dict(data, where)
+        if state.scorecard is None:
+            state = dataclasses.replace(state, scorecard=ScorecardSettings())
+        if state.as_of is None:
+            raise ScenarioError("as_of", None, f"give the date of the lookups in {where}")
+        return state
+
+    # ------------------------------------------------------------------ computing
+
+    def _facts_for(self, state: Any) -> dict[str, Any]:
+        """The report, option facts and names of a scenario: computed once, weights aside."""
+        from analysis.scenario import evaluate_scenario, option_profiles
+        from analysis.scorecard import Weights
+
+        neutral = dataclasses.replace(
+            state, scorecard=dataclasses.replace(state.scorecard, weights=Weights())
+        )
+        key = repr(neutral)
+        facts = self._facts.get(key)
+        if facts is None:
+            # Routing is not scored: leave it out rather than look up its scores.
+            resolved = self.lookups.resolve(dataclasses.replace(neutral, routing=None))
+            report = evaluate_scenario(resolved, lookup=False)
+            facts = {
+                "report": report,
+                "profiles": option_profiles(resolved, report.monte_carlo),
+                "names": choices.names_for(resolved),
+            }
+            self._facts = {key: facts}  # one scenario at a time
+        return facts
+
+    def compute(self, state: Any) -> View:
+        from analysis import memo
+        from analysis.scorecard import score_options
+
+        facts = self._facts_for(state)
+        report = facts["report"]
+        settings = state.scorecard
+        card = score_options(facts["profiles"], settings.requirements, settings.weights)
+        scenario = dataclasses.replace(report.scenario, scorecard=settings)
+        ctx = memo.BriefContext(
+            organisation="",
+            as_of=scenario.as_of,
+            title=self.title,
+            options=self._brief_options,
+            params_file="scorecard panel",
+            report=dataclasses.replace(report, scenario=scenario, scorecard=card),
+            names=facts["names"],
+        )
+        section = memo.scorecard(ctx)
+        self.scorecard = card
+        labels = {
+            "api": f"API: {ctx.names.api_model}",
+            "self_hosted": f"Self-hosted: {ctx.names.open_model}",
+        }
+        first, second = card.options[0], card.options[1]
+        kind_word = {"api": "API", "self_hosted": "Self-hosted"}
+        cards = [
+            Card(
+                "Ranked first",
+                kind_word[first.kind] if card.winner else "A tie",
+                f"{labels[first.kind]}: {first.weighted_total:.2f} of 5",
+                "accent",
+            ),
+            Card("Margin, points of 5", f"{card.margin:.2f}", f"over {labels[second.kind]}"),
+            Card(
+                "Deciding factor",
+                memo.FACTOR_NAMES[card.deciding_factor] if card.deciding_factor else "none",
+                f"adds {card.deciding_contribution:.2f} points to the margin"
+                if card.deciding_factor
+                else "the options tie",
+                "good",
+            ),
+            *[
+                Card(f"{labels[o.kind]}, total of 5", f"{o.weighted_total:.2f}")
+                for o in card.options
+            ],
+        ]
+        return View(
+            cards=cards,
+            charts={"scorecard": section.figures[0].chart if section.figures else None},
+            blocks={"details": _details(card, section, labels)},
+        )
+
+
+def _details(card: Any, section: Any, labels: dict[str, str]) -> str:
+    """The must-have table and, per option, the rule and fact behind each score (escaped)."""
+    import html
+
+    from analysis.memo import FACTOR_NAMES
+
+    rows = "".join(
+        f"<tr><td>{html.escape(labels[o.kind])}</td><td>{html.escape(FACTOR_NAMES[s.factor])}</td>"
+        f"<td class='num'>{s.score}</td><td>{html.escape(s.rule)}</td>"
+        f"<td>{html.escape(s.fact)}</td></tr>"
+        for o in card.options
+        for s in o.scores
+    )
+    table = (
+        "<table><caption>Why each score</caption><thead><tr><th>Option</th><th>Factor</th>"
+        f"<th class='num'>Score</th><th>Rule</th><th>Fact</th></tr></thead><tbody>{rows}</tbody>"
+        "</table>"
+    )
+    return "".join(t.to_html() for t in section.tables) + table + note_html(section.paragraphs)

@@ -1,0 +1,640 @@
+"""TCO explorer: a closed model's API against a self-hosted open-weight model, live.
+
+The panel's state is an :class:`analysis.scenario.Scenario` (the file a brief
+and ``python -m analysis tco`` take). Moving a control builds a new scenario
+from the controls; the warehouse lookups it needs (API prices in force on the
+chosen date, model and GPU figures, the cloud offer) are made by
+:func:`analysis.scenario.resolve` and remembered per set of lookup keys, so a
+slider move costs no query; :func:`analysis.scenario.evaluate_scenario`
+computes both bills, the break-even and the tornado; the brief's own sections
+(:func:`analysis.memo.cost`, :func:`analysis.memo.risk`) turn the report into
+the comparison chart, the break-even curve and the tornado, so the panel shows
+exactly what a brief of the same scenario would.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from analysis.config import PROJECT_ROOT
+from analysis.errors import ScenarioError
+from widgets import choices
+from widgets.base import Panel, View, options_of
+from widgets.cards import Card, note_html
+from widgets.lookups import Lookups
+
+#: The scenario the explorer opens with when none is given.
+DEFAULT_SCENARIO = PROJECT_ROOT / "reports" / "params" / "example_scenario.yaml"
+
+
+def set_in(panel: str) -> str:
+    """The source recorded for a value set with a panel's control."""
+    return f"assumption: set in the {panel}"
+
+
+SET_HERE = set_in("TCO explorer")
+
+#: Starting values of the buy-side controls when the scenario gives none,
+#: each an estimate with what it rests on (recorded in the scenario's sources).
+BUY_DEFAULTS: dict[str, tuple[float, str]] = {
+    "pue": (
+        1.58,
+        "estimate: the industry-average PUE of 1.58 in 2023, Uptime Institute Global Data "
+        "Center Survey (Uptime Intelligence Update 221, 2023-11-23)",
+    ),
+    "usd_per_kwh": (
+        0.124,
+        "estimate: US commercial-sector average price in 2022, EIA Electric Power Monthly "
+        "tables 5.1 and 5.2 (revenue $172,257M / sales 1,390,873 GWh = 12.4 cents/kWh)",
+    ),
+    "amortisation_years": (
+        5.0,
+        "estimate: the 5-year server life Amazon uses from 2022-01-01 (2022 annual report); "
+        "Microsoft uses 6 years from fiscal 2023",
+    ),
+    "hosting_usd_per_gpu_month": (
+        0.0,
+        "assumption: rack space, network and support not counted (0); set it for colocation",
+    ),
+}
+#: Staff starting values when the scenario gives none.
+STAFF_DEFAULTS: dict[str, tuple[float, str]] = {
+    "staff_fte": (0.0, "assumption: no operations staff counted (0 FTE)"),
+    "staff_annual_usd": (0.0, "assumption: not used while staff is 0 FTE"),
+}
+
+_WIDE = {"description_width": "170px"}
+
+
+def _layout(width: str = "390px") -> Any:
+    import ipywidgets as W
+
+    return W.Layout(width=width)
+
+
+class TCOExplorer(Panel):
+    """Monthly cost of the API and of self-hosting, the break-even volume and the tornado.
+
+    Args:
+        scenario: the starting scenario: a :class:`~analysis.scenario.Scenario`, a
+            YAML file, or None for ``reports/params/example_scenario.yaml``.
+        as_of: the price date to start from (default: the scenario's ``as_of``,
+            else today: the only place a "today" enters).
+
+    Attributes:
+        base: the starting scenario (values the controls do not cover come from it).
+        report: the last :class:`~analysis.scenario.ScenarioReport` shown.
+        measured: throughput handed over by a probe run, ``(tok/s, basis)``.
+        lookups: the warehouse lookups of the scenarios shown, made once per set of keys.
+    """
+
+    title = "TCO explorer: closed API or self-hosted open model?"
+    lead = (
+        "Move a control and both monthly bills, the break-even volume and the charts follow. "
+        "API prices come from the warehouse as of the chosen date; every value's source is "
+        "kept in the scenario, which Save writes for a brief."
+    )
+    chart_names = ("comparison", "break_even", "tornado")
+    block_names = ("notes",)
+
+    def __init__(self, scenario: Any = None, *, as_of: date | None = None) -> None:
+        import ipywidgets as W
+
+        from analysis import charts
+        from analysis.memo import check_options
+        from analysis.scenario import Scenario, load_scenario
+
+        super().__init__()
+        charts.use_theme()
+        if scenario is None:
+            scenario = DEFAULT_SCENARIO
+        if not isinstance(scenario, Scenario):
+            scenario = load_scenario(Path(scenario))
+        self.base: Any = scenario
+        self.report: Any = None
+        self.measured: tuple[float, str] | None = None
+        self.lookups = Lookups()
+        self._brief_options = check_options({}, "TCO explorer")
+        self._open = choices.open_models()
+        self._gpus = choices.gpus()
+        self._api: list[choices.Choice] = []
+
+        w = scenario.workload
+        self.volume = W.FloatLogSlider(
+            value=w.requests_per_month,
+            base=10,
+            min=3,
+            max=10,
+            step=0.01,
+            description="Requests per month",
+            readout_format=".3s",
+            continuous_update=False,
+            style=_WIDE,
+            layout=_layout(),
+        )
+        self.input_tokens = W.BoundedIntText(
+            value=int(w.input_tokens),
+            min=1,
+            max=2_000_000,
+            description="Input tokens / request",
+            style=_WIDE,
+            layout=_layout(),
+        )
+        self.output_tokens = W.BoundedIntText(
+            value=int(w.output_tokens),
+            min=1,
+            max=2_000_000,
+            description="Output tokens / request",
+            style=_WIDE,
+            layout=_layout(),
+        )
+        self.as_of = W.DatePicker(
+            value=as_of or scenario.as_of or date.today(),  # "today" only at the notebook edge
+            description="Prices as of",
+            style=_WIDE,
+            layout=_layout(),
+        )
+        self.api_model = W.Dropdown(description="API model", style=_WIDE, layout=_layout("520px"))
+        self.open_model = W.Dropdown(
+            description="Open model",
+            style=_WIDE,
+            layout=_layout(),
+        )
+        self.gpu = W.Dropdown(description="GPU", style=_WIDE, layout=_layout())
+        self.quantisation = W.ToggleButtons(
+            options=[("bf16", "bf16"), ("fp8", "fp8"), ("int4", "int4")],
+            description="Weight precision",
+            style={**_WIDE, "button_width": "62px"},
+            layout=_layout(),
+        )
+        self.throughput = W.Dropdown(
+            description="Replica throughput", style=_WIDE, layout=_layout()
+        )
+        self.utilisation = W.FloatSlider(
+            min=0.05,
+            max=1.0,
+            step=0.05,
+            readout_format=".0%",
+            continuous_update=False,
+            description="Utilisation at peak",
+            style=_WIDE,
+            layout=_layout(),
+        )
+        self.ownership = W.ToggleButtons(
+            options=[("Rent", "rent"), ("Buy", "buy")],
+            description="GPUs are",
+            style={**_WIDE, "button_width": "80px"},
+            layout=_layout(),
+        )
+        self.gpu_hour = W.BoundedFloatText(
+            min=0,
+            max=1000,
+            step=0.01,
+            description="Rent, USD/GPU-hour",
+            tooltip="0: the cheapest warehouse offer for this GPU on the price date",
+            style=_WIDE,
+            layout=_layout(),
+        )
+        self.capex = W.BoundedFloatText(
+            min=0,
+            max=1_000_000,
+            step=100,
+            description="Price, USD per GPU",
+            tooltip="0: the warehouse's purchase price for this GPU",
+            style=_WIDE,
+            layout=_layout(),
+        )
+        self.amortisation = W.FloatSlider(
+            min=1,
+            max=10,
+            step=0.5,
+            continuous_update=False,
+            readout_format=".1f",
+            description="Amortisation, years",
+            style=_WIDE,
+            layout=_layout(),
+        )
+        self.pue = W.FloatSlider(
+            min=1.0,
+            max=3.0,
+            step=0.01,
+            continuous_update=False,
+            readout_format=".2f",
+            description="PUE (facility/IT power)",
+            style=_WIDE,
+            layout=_layout(),
+        )
+        self.power_price = W.FloatSlider(
+            min=0.01,
+            max=0.60,
+            step=0.005,
+            continuous_update=False,
+            readout_format=".3f",
+            description="Power, USD/kWh",
+            style=_WIDE,
+            layout=_layout(),
+        )
+        self.hosting = W.BoundedFloatText(
+            min=0,
+            max=100_000,
+            step=10,
+            description="Hosting, USD/GPU-month",
+            style=_WIDE,
+            layout=_layout(),
+        )
+        self.staff_fte = W.FloatSlider(
+            min=0,
+            max=10,
+            step=0.05,
+            continuous_update=False,
+            readout_format=".2f",
+            description="Staff, FTE",
+            style=_WIDE,
+            layout=_layout(),
+        )
+        self.staff_cost = W.BoundedFloatText(
+            min=0,
+            max=5_000_000,
+            step=1000,
+            description="Staff, USD/year per FTE",
+            style=_WIDE,
+            layout=_layout(),
+        )
+        self._write(scenario)
+        self.as_of.observe(self._on_date, names="value")
+        self.ownership.observe(self._on_ownership, names="value")
+        self._finish(
+            [
+                self.volume,
+                self.input_tokens,
+                self.output_tokens,
+                self.api_model,
+                self.open_model,
+                self.gpu,
+                self.quantisation,
+                self.throughput,
+                self.utilisation,
+                self.ownership,
+                self.gpu_hour,
+                self.capex,
+                self.amortisation,
+                self.pue,
+                self.power_price,
+                self.hosting,
+                self.staff_fte,
+                self.staff_cost,
+            ]
+        )
+
+    # ------------------------------------------------------------------ layout
+
+    def controls(self) -> Any:
+        import ipywidgets as W
+
+        def column(title: str, *items: Any) -> Any:
+            return W.VBox([W.HTML(f"<b>{title}</b>"), *items], layout=W.Layout(margin="0 16px 0 0"))
+
+        return W.VBox(
+            [
+                W.HBox(
+                    [
+                        column("Workload", self.volume, self.input_tokens, self.output_tokens),
+                        column("Closed model through its API", self.as_of, self.api_model),
+                    ],
+                    layout=W.Layout(flex_flow="row wrap"),
+                ),
+                W.HBox(
+                    [
+                        column(
+                            "Open model, self-hosted",
+                            self.open_model,
+                            self.gpu,
+                            self.quantisation,
+                            self.throughput,
+                            self.utilisation,
+                        ),
+                        column(
+                            "Hardware and people",
+                            self.ownership,
+                            self.gpu_hour,
+                            self.capex,
+                            self.amortisation,
+                            self.pue,
+                            self.power_price,
+                            self.hosting,
+                            self.staff_fte,
+                            self.staff_cost,
+                        ),
+                    ],
+                    layout=W.Layout(flex_flow="row wrap"),
+                ),
+            ]
+        )
+
+    # ------------------------------------------------------------------ controls <-> state
+
+    def _api_options(self, at: date | None, current: Any) -> list[tuple[str, Any]]:
+        self._api = choices.api_models(at) if at else []
+        pairs = choices.pairs(self._api)
+        if current is not None and current not in [v for _, v in pairs]:
+            label = f"{current[0]} · {current[1]} (no first-party price listed on this date)"
+            return [(label, current), *pairs]
+        return pairs
+
+    def _on_date(self, change: Any) -> None:
+        with self.holding():
+            current = self.api_model.value
+            self.api_model.options = self._api_options(change["new"], current)
+            self.api_model.value = current
+
+    def _on_ownership(self, change: Any) -> None:
+        buy = change["new"] == "buy"
+        self.gpu_hour.disabled = buy
+        for control in (self.capex, self.amortisation, self.pue, self.power_price, self.hosting):
+            control.disabled = not buy
+
+    def _throughput_options(self, sh: Any) -> list[tuple[str, str]]:
+        options = [("roofline estimate (upper bound)", "roofline")]
+        if sh.throughput_tok_s is not None or sh.probe_run is not None:
+            basis = sh.throughput_basis or (
+                f"probe run {sh.probe_run}" if sh.probe_run else "the scenario"
+            )
+            value = f"{sh.throughput_tok_s:,.0f} tok/s, " if sh.throughput_tok_s else ""
+            options.insert(0, (f"as in the scenario: {value}{basis}", "scenario"))
+        if self.measured is not None:
+            tok_s, basis = self.measured
+            options.insert(0, (f"measured: {tok_s:,.1f} tok/s ({basis})", "measured"))
+        return options
+
+    def write_state(self, state: Any) -> None:
+        self.base = state
+        self._write(state)
+
+    def _write(self, s: Any) -> None:
+        w, api, sh = s.workload, s.api, s.self_hosted
+        self.volume.value = w.requests_per_month
+        self.input_tokens.value = int(w.input_tokens)
+        self.output_tokens.value = int(w.output_tokens)
+        if s.as_of is not None:
+            self.as_of.value = s.as_of
+        current = (api.provider, api.model) if api.model else None
+        self.api_model.options = self._api_options(self.as_of.value, current)
+        if current is not None:
+            self.api_model.value = current
+        self.open_model.options = options_of(choices.pairs(self._open), sh.model)
+        self.open_model.value = sh.model
+        self.gpu.options = options_of(choices.pairs(self._gpus), sh.gpu)
+        self.gpu.value = sh.gpu
+        self.quantisation.value = sh.quantisation
+        self.throughput.options = self._throughput_options(sh)
+        self.throughput.value = self.throughput.options[0][1]
+        self.utilisation.value = sh.utilisation
+        self.ownership.value = sh.ownership
+        self.gpu_hour.value = sh.gpu_hour_usd or 0.0  # 0: the warehouse offer
+        self.capex.value = sh.capex_usd_per_gpu or 0.0  # 0: the warehouse price
+        for control, name in (
+            (self.amortisation, "amortisation_years"),
+            (self.pue, "pue"),
+            (self.power_price, "usd_per_kwh"),
+            (self.hosting, "hosting_usd_per_gpu_month"),
+        ):
+            given = getattr(sh, name)
+            control.value = BUY_DEFAULTS[name][0] if given is None else given
+        fte, annual = sh.staff_fte, sh.staff_annual_usd
+        self.staff_fte.value = STAFF_DEFAULTS["staff_fte"][0] if fte is None else fte
+        self.staff_cost.value = STAFF_DEFAULTS["staff_annual_usd"][0] if annual is None else annual
+        self._on_ownership({"new": sh.ownership})
+
+    def read_state(self) -> Any:
+        """The scenario the controls describe (lookups not made yet)."""
+        from analysis.tco import ApiOption
+
+        base = self.base
+        if self.as_of.value is None:
+            raise ScenarioError("as_of", None, "pick the date the API prices are looked up at")
+        if self.api_model.value is None:
+            raise ScenarioError("api.model", None, "pick an API model")
+        sources = dict(base.sources)
+        workload = dataclasses.replace(
+            base.workload,
+            requests_per_month=float(self.volume.value),
+            input_tokens=self.input_tokens.value,
+            output_tokens=self.output_tokens.value,
+        )
+        for name in ("requests_per_month", "input_tokens", "output_tokens"):
+            self._mark(
+                sources, f"workload.{name}", getattr(base.workload, name), getattr(workload, name)
+            )
+        provider, model = self.api_model.value
+        api = base.api
+        if (provider, model) != (base.api.provider, base.api.model):
+            api = ApiOption(provider=provider, model=model)
+            for key in [k for k in sources if k.startswith("api.")]:
+                del sources[key]
+        sh = self._self_hosted(base.self_hosted, sources)
+        return dataclasses.replace(
+            base,
+            workload=workload,
+            api=api,
+            self_hosted=sh,
+            as_of=self.as_of.value,
+            sources=sources,
+        )
+
+    def _self_hosted(self, base: Any, sources: dict[str, str]) -> Any:
+        sh = base
+        changes: dict[str, Any] = {}
+        if self.open_model.value != base.model:
+            changes.update(model=self.open_model.value, model_spec=None)
+            sources.pop("self_hosted.model_spec", None)
+        if self.gpu.value != base.gpu:
+            changes.update(
+                gpu=self.gpu.value,
+                gpu_spec=None,
+                cloud_offer=None,
+                gpu_hour_usd=None,
+                capex_usd_per_gpu=None,
+                power_w=None,
+            )
+            for name in ("gpu_spec", "gpu_hour_usd", "capex_usd_per_gpu", "power_w"):
+                sources.pop(f"self_hosted.{name}", None)
+        choice = self.throughput.value
+        if choice == "roofline":
+            changes.update(throughput_tok_s=None, throughput_basis=None, probe_run=None)
+            sources.pop("self_hosted.throughput_tok_s", None)
+        elif choice == "measured" and self.measured is not None:
+            tok_s, basis = self.measured
+            changes.update(throughput_tok_s=tok_s, throughput_basis=basis, probe_run=None)
+            sources["self_hosted.throughput_tok_s"] = f"measured: {basis}"
+        sh = dataclasses.replace(sh, **changes)
+        values: dict[str, Any] = {
+            "quantisation": self.quantisation.value,
+            "utilisation": self.utilisation.value,
+            "ownership": self.ownership.value,
+            "staff_fte": self.staff_fte.value,
+            "staff_annual_usd": self.staff_cost.value,
+        }
+        if self.ownership.value == "rent":
+            if self.gpu_hour.value > 0:  # 0 leaves the price to the warehouse offer
+                values["gpu_hour_usd"] = self.gpu_hour.value
+        else:
+            if self.capex.value > 0:  # 0 leaves the price to the warehouse
+                values["capex_usd_per_gpu"] = self.capex.value
+            values.update(
+                amortisation_years=self.amortisation.value,
+                pue=self.pue.value,
+                usd_per_kwh=self.power_price.value,
+                hosting_usd_per_gpu_month=self.hosting.value,
+            )
+        for name, value in values.items():
+            before = getattr(sh, name)
+            if before is None and name in BUY_DEFAULTS and value == BUY_DEFAULTS[name][0]:
+                sources.setdefault(f"self_hosted.{name}", BUY_DEFAULTS[name][1])
+            elif before is None and name in STAFF_DEFAULTS and value == STAFF_DEFAULTS[name][0]:
+                sources.setdefault(f"self_hosted.{name}", STAFF_DEFAULTS[name][1])
+            else:
+                self._mark(sources, f"self_hosted.{name}", before, value)
+        return dataclasses.replace(sh, **values)
+
+    @staticmethod
+    def _mark(sources: dict[str, str], path: str, before: Any, after: Any) -> None:
+        """Record that a control changed a value, unless it is the scenario's own."""
+        if after != before:
+            sources[path] = SET_HERE
+
+    # ------------------------------------------------------------------ computing
+
+    def compute(self, state: Any) -> View:
+        from analysis import memo
+        from analysis.scenario import evaluate_scenario
+
+        # Only the cost comparison is live; the rest of the scenario is kept for the brief.
+        core = dataclasses.replace(
+            state, monte_carlo=None, quality=None, routing=None, scorecard=None
+        )
+        resolved = self.lookups.resolve(core)
+        report = evaluate_scenario(resolved, lookup=False)
+        names = choices.names_for(resolved, api=self._api, models=self._open, hardware=self._gpus)
+        ctx = memo.BriefContext(
+            organisation="",
+            as_of=resolved.as_of,
+            title=self.title,
+            options=self._brief_options,
+            params_file="TCO explorer",
+            report=report,
+            names=names,
+        )
+        cost, risk = memo.cost(ctx), memo.risk(ctx)
+        self.report = report
+        return View(
+            cards=_cards(report, names),
+            charts={
+                "comparison": cost.figures[0].chart,
+                "break_even": cost.figures[1].chart,
+                "tornado": risk.figures[0].chart if risk.figures else None,
+            },
+            blocks={"notes": note_html(_notes(report))},
+        )
+
+    # ------------------------------------------------------------------ probes and files
+
+    def use_measured_throughput(self, tok_s: float, basis: str) -> None:
+        """Cost the self-hosted option at a measured replica throughput.
+
+        Called by :meth:`widgets.probe.ProbeRunner.use_in_tco`.
+
+        Args:
+            tok_s: output tokens per second one replica sustains within the SLO [tok/s].
+            basis: what the figure rests on (probe run, server, SLO).
+
+        Raises:
+            ScenarioError: when ``tok_s`` is not a positive finite number.
+        """
+        import math
+
+        if (
+            isinstance(tok_s, bool)
+            or not isinstance(tok_s, (int, float))
+            or not (math.isfinite(tok_s) and tok_s > 0)
+        ):
+            raise ScenarioError("self_hosted.throughput_tok_s", tok_s, "must be a positive number")
+        self.measured = (float(tok_s), str(basis))
+        with self.holding():
+            self.throughput.options = self._throughput_options(self.base.self_hosted)
+            self.throughput.value = "measured"
+
+    def state_to_mapping(self, state: Any) -> dict[str, Any]:
+        from analysis.scenario import scenario_to_dict
+
+        return scenario_to_dict(state)
+
+    def state_from_mapping(self, data: Any, where: str) -> Any:
+        from analysis.scenario import scenario_from_dict
+
+        return scenario_from_dict(data, where)
+
+
+def _cards(report: Any, names: Any) -> list[Card]:
+    from analysis.memo import number, usd
+
+    tco, s = report.tco, report.scenario
+    api, sh, be = tco.api, tco.self_hosted, tco.break_even
+    prices = (
+        f"${s.api.input_usd_per_mtok:g} in / ${s.api.output_usd_per_mtok:g} out per 1M tokens"
+        f", in force from {s.api.price_date or 'an unknown start'}"
+    )
+    sizing = sh.sizing
+    ownership = "rented" if sizing.gpu_hour.ownership == "rent" else "bought"
+    hosted_detail = (
+        f"{sh.replicas} replica(s) × {sizing.gpus_per_replica} {names.gpu} ({ownership}, "
+        f"${sizing.gpu_hour.usd:,.2f}/GPU-hour), {usd(sh.staff_usd)} staff"
+    )
+    cheaper = {"api": "API", "self_hosted": "Self-hosted", "equal": "Neither"}[tco.cheaper]
+    saving_detail = {
+        "api": "the API costs less than self-hosting",
+        "self_hosted": "self-hosting costs less than the API",
+        "equal": "both options cost the same",
+    }[tco.cheaper]
+    if be.requests_per_month is not None:
+        be_value = number(be.requests_per_month)
+        be_detail = "from this volume on, self-hosting costs no more"
+    else:
+        be_value, be_detail = "none", be.reason
+    return [
+        Card(f"API · {names.api_model}, USD/month", usd(api.monthly_usd), prices),
+        Card(f"Self-hosted · {names.open_model}, USD/month", usd(sh.monthly_usd), hosted_detail),
+        Card("Saving, USD/month", usd(abs(tco.difference_usd)), saving_detail, "good"),
+        Card("Break-even, requests/month", be_value, be_detail),
+        Card(
+            "Cheaper option",
+            cheaper,
+            f"at {number(tco.workload.requests_per_month)} requests a month",
+            "accent",
+        ),
+    ]
+
+
+def _notes(report: Any) -> list[str]:
+    s = report.scenario
+    sources = s.sources
+    sizing = report.tco.self_hosted.sizing
+    prices = sources.get("api.input_usd_per_mtok") or s.api.price_source or "the scenario"
+    lines = [
+        f"API prices: {prices}.",
+        "GPU cost: "
+        + (
+            sources.get("self_hosted.gpu_hour_usd")
+            or sources.get("self_hosted.capex_usd_per_gpu")
+            or "the scenario"
+        )
+        + ".",
+        f"Replica throughput: {sizing.throughput.tok_s:,.1f} output tok/s "
+        f"({sizing.throughput.basis}); {sizing.gpus_per_replica} GPU(s) per replica "
+        f"({sizing.gpus_basis}).",
+    ]
+    if report.unsourced:
+        lines.append(f"Assumptions without a stated source: {', '.join(report.unsourced)}.")
+    return lines
