@@ -38,7 +38,7 @@ test: $(SERVER_STAMP) system-deps
 	$(PY) -m pytest
 
 lab: $(STAMP)
-	$(VENV)/bin/jupyter lab --notebook-dir=notebooks
+	$(VENV)/bin/jupyter lab --notebook-dir=notebooks $$( [ "$$(id -u)" = 0 ] && echo --allow-root )
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check analysis widgets tests bench tools
