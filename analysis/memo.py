@@ -9,16 +9,27 @@ context and shows one section per cell; every number is computed here.
 Sections render to HTML with :meth:`Section.to_html`. All text that comes
 from data (model names, sources, claims) is escaped there; charts become
 placeholders that the brief page draws offline (:mod:`analysis.html`).
+
+Layout: the memo (:data:`MEMO_SECTIONS`) prints on about two A4 pages, so
+each section leads with its finding and sets one small chart beside its text
+(``layout="split"``); a section's secondary charts carry
+``placement="appendix"`` and are drawn full width by :func:`detailed_charts`,
+which opens the appendix on a new page, before the assumptions and sources.
+A chart's title and source become the figure's heading and caption, so they
+wrap with the page instead of widening the chart.
 """
 
 from __future__ import annotations
 
+import copy
+import dataclasses
+import functools
 import itertools
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from analysis.errors import BriefError
 from analysis.html import chart_placeholder, escape
@@ -52,6 +63,7 @@ class Table:
         numeric: indexes of the columns to right-align.
         highlight: indexes of rows to set in bold.
         note: a line under the table (sources, caveats).
+        widths: relative column widths (e.g. ``(4, 2, 2, 3)``); empty lets the browser choose.
     """
 
     columns: Sequence[str]
@@ -60,6 +72,7 @@ class Table:
     numeric: Sequence[int] = ()
     highlight: Sequence[int] = ()
     note: str = ""
+    widths: Sequence[float] = ()
 
     def to_html(self) -> str:
         """The table as escaped HTML."""
@@ -68,6 +81,14 @@ class Table:
             cls = ' class="num"' if i in self.numeric else ""
             return f"<{tag}{cls}>{escape(text)}</{tag}>"
 
+        cols = ""
+        if self.widths and len(self.widths) == len(self.columns):
+            total = float(sum(self.widths)) or 1.0
+            cols = (
+                "<colgroup>"
+                + "".join(f'<col style="width:{100 * w / total:.1f}%">' for w in self.widths)
+                + "</colgroup>"
+            )
         head = "".join(cell("th", i, c) for i, c in enumerate(self.columns))
         body = "".join(
             ('<tr class="highlight">' if r in self.highlight else "<tr>")
@@ -77,29 +98,174 @@ class Table:
         )
         caption = f"<caption>{escape(self.caption)}</caption>" if self.caption else ""
         note = f'<p class="note">{escape(self.note)}</p>' if self.note else ""
+        fixed = " fixed" if cols else ""
         return (
-            f'<table class="data">{caption}<thead><tr>{head}</tr></thead>'
+            f'<table class="data{fixed}">{caption}{cols}<thead><tr>{head}</tr></thead>'
             f"<tbody>{body}</tbody></table>{note}"
         )
+
+
+#: Where a figure is printed: beside its section's text, or in the appendix's detailed charts.
+PLACEMENTS = ("body", "appendix")
 
 
 @dataclass(frozen=True)
 class Figure:
     """A chart with its caption.
 
+    In the brief the chart's title becomes the figure's heading and its
+    subtitle (source and as-of date) the small print under the caption, so
+    both wrap with the page instead of widening the chart.
+
     Attributes:
         chart: an Altair chart (or a Vega-Lite spec as a dict).
         caption: one or two sentences saying what to read in it.
+        size: top-level spec settings for the brief (``width``, ``height``,
+            ``config``, merged into the theme's), e.g. :func:`size`; the chart
+            object itself is left as built, for the notebook panels that reuse it.
+        placement: ``"body"`` (in its section) or ``"appendix"`` (with the
+            detailed charts, :func:`detailed_charts`).
+        axis_titles: shorter axis titles for the brief, by channel (``{"y": "Lead",
+            "x": None}``; None drops the title): a small chart has no room for long ones.
+        legend: legend properties for the brief (e.g. ``columns``, ``labelExpr``),
+            set on every colour legend of the chart.
     """
 
     chart: Any
     caption: str
+    size: Mapping[str, Any] = field(default_factory=dict)
+    placement: str = "body"
+    axis_titles: Mapping[str, str | None] = field(default_factory=dict)
+    legend: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.placement not in PLACEMENTS:
+            raise BriefError(
+                f"figure placement {self.placement!r}: expected one of {', '.join(PLACEMENTS)}"
+            )
 
     def spec(self) -> dict[str, Any]:
-        """The Vega-Lite spec, data inlined."""
-        if isinstance(self.chart, Mapping):
-            return dict(self.chart)
-        return self.chart.to_dict()
+        """The Vega-Lite spec, data inlined, with :attr:`size` applied."""
+        # A fresh copy either way: the brief's settings below change nested views in place.
+        base = (
+            copy.deepcopy(dict(self.chart))
+            if isinstance(self.chart, Mapping)
+            else self.chart.to_dict()
+        )
+        out = _merged(base, self.size)
+        for channel, title in self.axis_titles.items():
+            _restyle(out, channel, {"title": title})
+        if self.legend:
+            _restyle(out, "color", {"legend": dict(self.legend)})
+        return out
+
+    def to_html(self, chart_id: str) -> str:
+        """The figure: heading, chart placeholder, caption with source and date (escaped).
+
+        Args:
+            chart_id: the placeholder's page-unique id.
+
+        Returns:
+            A ``<figure>`` element.
+        """
+        spec = self.spec()
+        heading, source = _title_parts(spec.pop("title", None))
+        head = f'<div class="chart-title">{escape(heading)}</div>' if heading else ""
+        small = f' <span class="source">{escape(source)}</span>' if source else ""
+        return (
+            f'<figure class="chart">{head}{chart_placeholder(spec, chart_id)}'
+            f"<figcaption>{escape(self.caption)}{small}</figcaption></figure>"
+        )
+
+
+def _restyle(spec: dict[str, Any], channel: str, props: Mapping[str, Any]) -> None:
+    """Merge ``props`` into the ``channel`` encoding of every view of ``spec`` that has it.
+
+    Only channels with a field (or a title) are changed, so a view that merely sets a
+    constant colour gets no legend. Works in place on ``spec`` (a fresh ``to_dict()``).
+    """
+    enc = spec.get("encoding")
+    if isinstance(enc, dict) and isinstance(enc.get(channel), dict):
+        current = enc[channel]
+        if "field" in current or "title" in current:
+            enc[channel] = _merged(current, props)
+    for key in ("layer", "hconcat", "vconcat", "concat"):
+        for view in spec.get(key) or []:
+            if isinstance(view, dict):
+                _restyle(view, channel, props)
+
+
+def _title_parts(title: Any) -> tuple[str, str]:
+    """A spec's title as (heading, subtitle text); the subtitle holds source and as-of date."""
+    if title is None:
+        return "", ""
+    if isinstance(title, str):
+        return title, ""
+    if isinstance(title, Sequence):
+        return " ".join(str(t) for t in title), ""
+    if isinstance(title, Mapping):
+        text, sub = title.get("text", ""), title.get("subtitle", "")
+        text = " ".join(map(str, text)) if isinstance(text, list) else str(text or "")
+        sub = " ".join(map(str, sub)) if isinstance(sub, list) else str(sub or "")
+        return text, sub
+    return str(title), ""
+
+
+def _merged(base: Mapping[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
+    """``base`` updated by ``extra``, nested mappings merged (the theme's config is kept)."""
+    out = dict(base)
+    for key, value in extra.items():
+        if isinstance(value, Mapping) and isinstance(out.get(key), Mapping):
+            out[key] = _merged(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+#: Plot sizes in the brief [px]. The printed A4 text column is about 690 px wide (182 mm
+#: at 96 px an inch), a half column about 335 px; axes and legends come on top of the
+#: plot, and a chart that still comes out wider is scaled down to its column by the page.
+HALF_WIDTH = 250
+FULL_WIDTH = 600
+SMALL_HEIGHT = 120
+DETAIL_HEIGHT = 240
+
+
+def size(
+    width: int | None = None,
+    height: int | None = None,
+    *,
+    legend_columns: int | None = None,
+    config: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Spec settings that size a chart for the brief.
+
+    Args:
+        width: plot width [px]; None keeps the chart's own.
+        height: plot height [px]; None keeps the chart's own.
+        legend_columns: wrap the legend's entries into this many columns.
+        config: further Vega-Lite config for this chart only (merged into the theme's).
+
+    Returns:
+        A mapping for :attr:`Figure.size`.
+    """
+    out: dict[str, Any] = {}
+    if width is not None:
+        out["width"] = width
+    if height is not None:
+        out["height"] = height
+    conf: dict[str, Any] = dict(config or {})
+    if legend_columns is not None:
+        conf = _merged(conf, {"legend": {"columns": legend_columns}})
+    if conf:
+        out["config"] = conf
+    return out
+
+
+#: Section layouts: ``stack`` (text, then figures side by side, then tables), ``split``
+#: (text and tables in the left column, figures in the right) or ``wide`` (text, then
+#: one full-width figure per row, then tables).
+LAYOUTS = ("stack", "split", "wide")
 
 
 @dataclass(frozen=True)
@@ -119,6 +285,13 @@ class Section:
         notes: small print (assumptions, caveats).
         numbers: the figures the text quotes, unrounded, for tests and reuse.
         level: 1 for the title block of the brief, 2 for a section.
+        eyebrow: a small label above the heading.
+        byline: a line under the heading (date, workload).
+        layout: one of :data:`LAYOUTS`.
+        appendix: the section belongs to the appendix (smaller type).
+        starts_appendix: the appendix begins here (a new printed page).
+        brief_kpis: show :attr:`kpis` in the brief; False when the finding already
+            states them (the notebook panels still show them as cards).
     """
 
     key: str
@@ -135,6 +308,21 @@ class Section:
     level: int = 2
     eyebrow: str = ""
     byline: str = ""
+    layout: str = "stack"
+    appendix: bool = False
+    starts_appendix: bool = False
+    brief_kpis: bool = True
+
+    def __post_init__(self) -> None:
+        if self.layout not in LAYOUTS:
+            raise BriefError(
+                f"section layout {self.layout!r}: expected one of {', '.join(LAYOUTS)}"
+            )
+
+    @property
+    def shown_figures(self) -> list[Figure]:
+        """The figures printed in this section (the others go to the appendix)."""
+        return [f for f in self.figures if f.placement == "body"]
 
     def to_html(self, chart_ids: Callable[[], str] | None = None) -> str:
         """The section as HTML; all of its text escaped.
@@ -146,7 +334,14 @@ class Section:
             A ``<section>`` element.
         """
         next_id = chart_ids or _next_chart_id
-        parts = [f'<section class="brief-section" id="section-{escape(self.key)}">']
+        classes = ["brief-section", f"layout-{self.layout}"]
+        if self.level == 1:
+            classes.append("title-block")
+        if self.appendix:
+            classes.append("appendix")
+        if self.starts_appendix:
+            classes.append("appendix-start")
+        parts = [f'<section class="{" ".join(classes)}" id="section-{escape(self.key)}">']
         if self.eyebrow:
             # Above a section heading the label carries the section's rule (CSS "kicker").
             cls = "eyebrow" if self.level == 1 else "eyebrow kicker"
@@ -158,8 +353,9 @@ class Section:
         if self.finding:
             cls = "verdict" if self.level == 1 else "lead"
             parts.append(f'<p class="{cls}">{escape(self.finding)}</p>')
-        if self.kpis:
-            parts.append('<div class="kpis">')
+        if self.kpis and self.brief_kpis:
+            cls = "kpis" if self.level == 1 else "kpis mini"
+            parts.append(f'<div class="{cls}">')
             for k in self.kpis:
                 detail = f'<div class="detail">{escape(k.detail)}</div>' if k.detail else ""
                 parts.append(
@@ -167,18 +363,28 @@ class Section:
                     f'<div class="value">{escape(k.value)}</div>{detail}</div>'
                 )
             parts.append("</div>")
-        parts.extend(f"<p>{escape(p)}</p>" for p in self.paragraphs)
+        text = [f"<p>{escape(p)}</p>" for p in self.paragraphs]
         if self.bullets:
             if self.bullets_title:
-                parts.append(f"<h3>{escape(self.bullets_title)}</h3>")
-            parts.append("<ul>" + "".join(f"<li>{escape(b)}</li>" for b in self.bullets) + "</ul>")
-        for fig in self.figures:
+                text.append(f"<h3>{escape(self.bullets_title)}</h3>")
+            text.append("<ul>" + "".join(f"<li>{escape(b)}</li>" for b in self.bullets) + "</ul>")
+        figures = [f.to_html(next_id()) for f in self.shown_figures]
+        tables = [t.to_html() for t in self.tables]
+        notes = [f'<p class="note">{escape(n)}</p>' for n in self.notes]
+        if self.layout == "split" and figures:
             parts.append(
-                f'<figure class="chart">{chart_placeholder(fig.spec(), next_id())}'
-                f"<figcaption>{escape(fig.caption)}</figcaption></figure>"
+                '<div class="split"><div class="split-text">'
+                + "\n".join(text + tables + notes)
+                + '</div><div class="split-figures">'
+                + "\n".join(figures)
+                + "</div></div>"
             )
-        parts.extend(t.to_html() for t in self.tables)
-        parts.extend(f'<p class="note">{escape(n)}</p>' for n in self.notes)
+        else:
+            parts.extend(text)
+            if figures:
+                n = 1 if self.layout == "wide" else min(len(figures), 2)
+                parts.append(f'<div class="figures n{n}">' + "\n".join(figures) + "</div>")
+            parts.extend(tables + notes)
         parts.append("</section>")
         return "\n".join(parts)
 
@@ -210,7 +416,7 @@ def show(section: Section | None) -> None:
 
     The chart placeholders are drawn by the script of the exported brief page.
     Opened interactively (in JupyterLab, not under ``python -m analysis
-    brief``), the charts are also shown through Altair's own renderer.
+    brief``), the section's charts are also shown through Altair's own renderer.
 
     Args:
         section: what a section function returned; None shows nothing.
@@ -223,7 +429,7 @@ def show(section: Section | None) -> None:
         return
     display(_Html(section.to_html(), f"[{section.title}]"))
     if os.environ.get(RENDER_ENV) != "1":
-        for fig in section.figures:
+        for fig in section.shown_figures:
             display(fig.chart)
 
 
@@ -440,6 +646,8 @@ class BriefContext:
             whose ``scenario`` holds every value used and its source.
         names: display names.
         probe: the probe run, when the scenario names one.
+        sections: sections already built from this context, by function name
+            (the appendix collects their detailed charts without computing them again).
     """
 
     organisation: str
@@ -450,6 +658,7 @@ class BriefContext:
     report: Any
     names: Names
     probe: ProbeFacts | None = None
+    sections: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def scenario(self) -> Any:
@@ -813,7 +1022,23 @@ def _table_date_range(info: Mapping[str, Any]) -> str:
 
 # --------------------------------------------------------------------------- sections
 
+_S = TypeVar("_S")
 
+
+def _kept(build: Callable[[BriefContext], _S]) -> Callable[[BriefContext], _S]:
+    """Build a section once per context: the appendix reuses it for its detailed charts."""
+
+    @functools.wraps(build)
+    def section(ctx: BriefContext) -> _S:
+        kept = ctx.sections
+        if build.__name__ not in kept:
+            kept[build.__name__] = build(ctx)
+        return kept[build.__name__]
+
+    return section
+
+
+@_kept
 def recommendation(ctx: BriefContext) -> Section:
     """The title block: the recommendation in one paragraph, with its numbers, and the KPIs.
 
@@ -830,19 +1055,24 @@ def recommendation(ctx: BriefContext) -> Section:
     be = tco.break_even
     diff = tco.difference_usd  # self-hosted − API [USD/month]
     cheaper_word = "less" if diff < 0 else "more"
-    parts = [
-        d.why,
-        f"At {number(_tokens_per_day(w))} tokens a day ({number(w.requests_per_month)} requests "
-        f"a month), {n.api_model} through the {n.api_provider} API costs {usd(api.monthly_usd)} "
-        f"a month; self-hosting {n.open_model} on {sh.gpus} {_ownership(ctx.scenario.self_hosted)} "
-        f"{n.gpu} GPU{'s' if sh.gpus != 1 else ''} costs {usd(sh.monthly_usd)}, "
+    parts = [d.why]
+    if d.choice == "hybrid" and r.routing is not None:
+        parts.append(
+            f"The split costs {usd(r.routing.monthly_usd)} a month at a traffic-weighted "
+            f"quality of {r.routing.quality:.1f} points."
+        )
+    parts += [
+        f"At {number(_tokens_per_day(w))} tokens a day, {n.api_model} through the "
+        f"{n.api_provider} API costs {usd(api.monthly_usd)} a month; self-hosting {n.open_model} "
+        f"on {sh.gpus} {_ownership(ctx.scenario.self_hosted)} {n.gpu} "
+        f"GPU{'s' if sh.gpus != 1 else ''} costs {usd(sh.monthly_usd)}, "
         f"{usd(abs(diff))} {cheaper_word}.",
     ]
     if be.requests_per_month is not None:
         ratio = be.requests_per_month / w.requests_per_month
         parts.append(
-            f"Self-hosting breaks even at {number(be.requests_per_month)} requests a month "
-            f"({ratio:.1f}× today's volume)."
+            f"Self-hosting breaks even at {number(be.requests_per_month)} requests a month, "
+            f"{ratio:.1f}× today's {number(w.requests_per_month)}."
         )
     else:
         parts.append("Self-hosting never breaks even at these prices.")
@@ -859,35 +1089,39 @@ def recommendation(ctx: BriefContext) -> Section:
                 f"Meeting the must-haves and strategic aims costs {usd(d.monthly_usd - cheapest)} "
                 "a month more than the cheapest option."
             )
-    if d.choice == "hybrid" and r.routing is not None:
-        parts.append(
-            f"The split costs {usd(r.routing.monthly_usd)} a month at a traffic-weighted "
-            f"quality of {r.routing.quality:.1f} points."
-        )
     for kind, fails in d.ruled_out.items():
         if kind in ("api", "self_hosted") and fails and fails[0] not in d.why:
             label = f"The {n.api_model} API" if kind == "api" else f"Self-hosted {n.open_model}"
             parts.append(f"{label} is ruled out: it {fails[0]}.")
+    # Short details: each tile is about a sixth of the page wide.
     kpis = [
+        Kpi("API · month", usd(api.monthly_usd), n.api_model),
         Kpi(
-            "API · per month",
-            usd(api.monthly_usd),
-            f"{n.api_model}, {usd(api.per_mtok_usd, 2)}/1M tokens",
-        ),
-        Kpi(
-            "Self-hosted · per month",
+            "Self-hosted · month",
             usd(sh.monthly_usd),
-            f"{sh.gpus} × {n.gpu}, {usd(sh.per_mtok_usd, 2)}/1M tokens",
-        ),
-        Kpi(
-            "Break-even volume",
-            f"{number(be.requests_per_month)} req/mo" if be.requests_per_month else "none",
-            f"today: {number(w.requests_per_month)} req/mo",
+            f"{sh.gpus} {_ownership(ctx.scenario.self_hosted)} GPU{'s' if sh.gpus != 1 else ''}",
         ),
     ]
+    if d.choice == "hybrid" and r.routing is not None:
+        kpis.append(
+            Kpi("Hybrid · month", usd(r.routing.monthly_usd), f"quality {r.routing.quality:.1f}")
+        )
+    kpis.append(
+        Kpi(
+            "Break-even",
+            number(be.requests_per_month) if be.requests_per_month else "none",
+            f"req/month, {be.requests_per_month / w.requests_per_month:.1f}× today"
+            if be.requests_per_month
+            else "at any volume",
+        )
+    )
     if mc is not None:
         kpis.append(
-            Kpi("Self-hosting cheaper", pct(mc.p_self_hosted_cheaper), "share of simulated futures")
+            Kpi(
+                "Self-host cheaper",
+                pct(mc.p_self_hosted_cheaper),
+                f"of {number(mc.draws)} futures",
+            )
         )
     if r.horizon_months:
         total = diff * r.horizon_months
@@ -921,9 +1155,10 @@ def recommendation(ctx: BriefContext) -> Section:
         title=d.headline,
         eyebrow=f"{ctx.title} · {ctx.organisation}",
         byline=(
-            f"Executive brief, data as of {iso(ctx.as_of)}. Workload: "
+            f"Executive brief · data as of {iso(ctx.as_of)} · workload "
             f"{number(_tokens_per_day(w))} tokens a day, {number(w.input_tokens)} in and "
-            f"{number(w.output_tokens)} out per request."
+            f"{number(w.output_tokens)} out per request"
+            + (f" · horizon {r.horizon_months} months" if r.horizon_months else "")
         ),
         finding=" ".join(parts),
         kpis=kpis,
@@ -971,6 +1206,7 @@ def _verdict_kind(verdict: str) -> str:
     return "does not hold"
 
 
+@_kept
 def claim_check(ctx: BriefContext) -> Section:
     """Published claims about open vs closed models, checked against today's data.
 
@@ -998,14 +1234,14 @@ def claim_check(ctx: BriefContext) -> Section:
         who = _text(rec.get("publisher")) or "a common claim"
         when = f", {_text(rec.get('published_date'))}" if _text(rec.get("published_date")) else ""
         claim = _text(rec.get("claim"))
-        if len(claim) > 110:  # a quote, shortened; the full text is in gap_claims
-            claim = claim[:109].rstrip() + "…"
+        if len(claim) > 64:  # a quote, shortened; the full text is in gap_claims
+            claim = claim[:63].rstrip(" ,;:") + "…"
         rows.append(
             [
                 f"{claim} ({who}{when})",
                 _text(rec.get("stated")),
                 _text(rec.get("measured")) or "—",
-                f"{kind}: {verdict}" if kind != "not measured" else verdict,
+                f"{kind[:1].upper()}{kind[1:]}: {verdict}" if kind != "not measured" else verdict,
             ]
         )
     holds = kinds.count("holds")
@@ -1021,22 +1257,30 @@ def claim_check(ctx: BriefContext) -> Section:
     )
     return Section(
         key="claims",
-        title="What the headlines claim, and what today's data shows",
+        title="Published claims against today's data",
         finding=finding,
         tables=[
             Table(
                 ["Claim", "Stated", "Measured today", "Verdict"],
                 rows,
+                widths=(43, 20, 11, 26),
                 note=(
-                    f"Measured on {o['gap_source']} benchmark results in the warehouse "
-                    f"(benchmark_scores, models, gap_claims, api_prices), models released by "
-                    f"{iso(ctx.as_of)}. 'Dramatically lower cost' is read as closed at least "
+                    f"Measured on {o['gap_source']} benchmark results of models released by "
+                    f"{iso(ctx.as_of)} (warehouse tables benchmark_scores, models, gap_claims, "
+                    f"api_prices). 'Dramatically lower cost' is read as closed at least "
                     f"{o['cheaper_factor']:g}× the open blended price (a declared reading)."
                 ),
             )
         ],
         numbers={"claims": float(len(rows)), "hold": float(holds), "do_not_hold": float(fails)},
     )
+
+
+def _short_basis(ctx: BriefContext, basis: str) -> str:
+    """What a figure rests on, in a few words for the memo; the full text is in appendix B."""
+    if ctx.probe is not None and ctx.probe.run_id in basis:
+        return f"measured in probe run {ctx.probe.run_id}"
+    return basis if len(basis) <= 48 else "as stated in the scenario, see appendix B"
 
 
 def _cost_components(ctx: BriefContext) -> list[dict[str, Any]]:
@@ -1107,6 +1351,7 @@ def _volume_curve(ctx: BriefContext) -> list[dict[str, Any]]:
     return out
 
 
+@_kept
 def cost(ctx: BriefContext) -> Section:
     """Cost comparison and break-even: both bills, their parts, and cost against volume.
 
@@ -1134,30 +1379,33 @@ def cost(ctx: BriefContext) -> Section:
         if gh.ownership == "rent" and option.cloud_offer
         else "GPU purchase price and power (gpus, scenario)"
     )
+    per_replica = sizing.gpus_per_replica
     paragraphs = [
-        f"The API bill is {usd(api.monthly_usd)} a month: {usd(api.per_mtok_usd, 2)} per million "
-        f"tokens at the prices in force on {as_of}, of which output tokens are "
-        f"{pct(api.output_usd / api.monthly_usd if api.monthly_usd else 0)}.",
-        f"Self-hosting needs {sh.replicas} replica{'s' if sh.replicas != 1 else ''} of "
-        f"{sizing.gpus_per_replica} GPU{'s' if sizing.gpus_per_replica != 1 else ''} "
-        f"({sizing.gpus_basis}) to serve a peak of {number(sh.peak_output_tok_s)} output "
-        f"tokens a second, each replica delivering {number(sizing.throughput.tok_s)} tokens a "
-        f"second ({sizing.throughput.basis}) at {pct(option.utilisation)} planned utilisation. "
-        f"A GPU-hour costs {usd(gh.usd, 2)} ({_ownership(option)}), and staff add "
-        f"{usd(sh.staff_usd)} a month.",
+        f"The API costs {usd(api.per_mtok_usd, 2)} per million tokens at the list prices in force "
+        f"on {as_of}. Self-hosting costs {usd(sh.per_mtok_usd, 2)} per million: {sh.replicas} "
+        f"replica{'s' if sh.replicas != 1 else ''} of {per_replica} "
+        f"GPU{'s' if per_replica != 1 else ''} ({sizing.gpus_basis}), each delivering "
+        f"{number(sizing.throughput.tok_s)} tokens a second "
+        f"({_short_basis(ctx, sizing.throughput.basis)}) at "
+        f"{pct(option.utilisation)} planned utilisation, at {usd(gh.usd, 2)} a GPU-hour "
+        f"({_ownership(option)}) plus {usd(sh.staff_usd)} a month of staff.",
     ]
     if be.requests_per_month is not None:
         paragraphs.append(
-            f"The two bills meet at {number(be.requests_per_month)} requests a month. The next "
-            f"replica is needed at {number(sh.next_replica_at_requests_per_month)} requests a "
-            "month; self-hosted cost rises in steps, the API's in a straight line."
+            f"The two bills meet at {number(be.requests_per_month)} requests a month; the next "
+            f"replica is needed at {number(sh.next_replica_at_requests_per_month)}."
         )
     else:
         paragraphs.append(f"There is no break-even volume: {be.reason}.")
+    notes = [
+        f"Output tokens are {pct(api.output_usd / api.monthly_usd if api.monthly_usd else 0)} "
+        f"of the API bill; self-hosting is sized for a peak of {number(sh.peak_output_tok_s)} "
+        "output tokens a second."
+    ]
     q = r.quality
     if q is not None:
         benches = ", ".join(b.benchmark for b in q.benchmarks)
-        paragraphs.append(
+        notes.append(
             f"On quality ({benches}), {n.open_model} averages {q.open_quality:.1f} points "
             f"against {q.closed_quality:.1f} for {n.api_model} ({pct(q.ratio)}): "
             f"{usd(q.self_hosted_usd_per_point)} against {usd(q.api_usd_per_point)} a month per "
@@ -1171,9 +1419,20 @@ def cost(ctx: BriefContext) -> Section:
                 source=[price_src, gpu_src],
                 as_of=as_of,
                 title="Monthly cost by option and component",
-                note=f"{number(w.requests_per_month)} requests a month",
             ),
-            "What each option costs a month and what the cost is made of.",
+            f"Monthly cost at {number(w.requests_per_month)} requests, by component.",
+            # Two bars, each labelled on two lines ("API" / the model), to fit a half column.
+            size=size(
+                HALF_WIDTH - 80,
+                64,
+                legend_columns=2,
+                config={
+                    "axisY": {"labelExpr": "split(datum.label, ': ')", "labelLineHeight": 13},
+                    "axisX": {"tickCount": 4},
+                    "legend": {"offset": 6},
+                },
+            ),
+            legend={"title": None},
         ),
         Figure(
             _compact(
@@ -1188,6 +1447,8 @@ def cost(ctx: BriefContext) -> Section:
             ),
             "Self-hosted cost steps up with each replica; the API's grows with every request. "
             "Where the lines cross is the break-even volume.",
+            size=size(FULL_WIDTH, DETAIL_HEIGHT, config={"axisX": {"tickCount": 8}}),
+            placement="appendix",
         ),
     ]
     return Section(
@@ -1204,7 +1465,9 @@ def cost(ctx: BriefContext) -> Section:
                 else "."
             )
         ),
+        layout="split",
         paragraphs=paragraphs,
+        notes=notes,
         figures=figures,
         numbers={
             "api_monthly_usd": api.monthly_usd,
@@ -1276,6 +1539,7 @@ def format_value(value: Any, unit: str) -> str:
     return f"{text} {unit}".strip()
 
 
+@_kept
 def risk(ctx: BriefContext) -> Section:
     """Sensitivity (tornado) and uncertainty (P10–P90) of the cost comparison.
 
@@ -1300,33 +1564,36 @@ def risk(ctx: BriefContext) -> Section:
         if any(x is not None and (x < 0) != (base < 0) for x in (row.low_result, row.high_result))
     ]
     metric_words = {
-        "difference": "self-hosted minus API cost, USD a month",
+        "difference": "self-hosted − API, USD a month",
         "api": "API cost, USD a month",
         "self_hosted": "self-hosted cost, USD a month",
     }[t.metric]
     paragraphs = []
+    finding = "No assumption moves the result."
     if top:
         names = [lower_first(parameter_label(row.parameter)) for row in top[:3]]
-        paragraphs.append(
-            f"Moving each assumption {t.pct:g}% up and down, one at a time, the result moves most "
-            f"with {', '.join(names[:-1]) + ' and ' + names[-1] if len(names) > 1 else names[0]} "
-            f"(a swing of up to {usd(top[0].swing)} a month)."
+        finding = (
+            f"The answer is most exposed to {names[0]}: ±{t.pct:g}% moves the result by up to "
+            f"{usd(top[0].swing)} a month"
         )
         if t.metric == "difference":
-            paragraphs.append(
-                "No single ±" + f"{t.pct:g}% change reverses which option is cheaper."
+            finding += (
+                f", and no single ±{t.pct:g}% change reverses which option is cheaper."
                 if not flips
-                else f"A ±{t.pct:g}% change in {lower_first(parameter_label(flips[0].parameter))} "
-                "alone reverses which option is cheaper: watch it."
+                else f"; a ±{t.pct:g}% change in "
+                f"{lower_first(parameter_label(flips[0].parameter))} alone reverses which "
+                "option is cheaper: watch it."
             )
+        else:
+            finding += "."
     tables = []
     mc = r.monte_carlo
     if mc is not None:
         drawn = ", ".join(lower_first(parameter_label(p)) for p in mc.parameters)
         paragraphs.append(
-            f"Drawing the uncertain assumptions {number(mc.draws)} times ({drawn}): in 80% of "
-            f"cases (P10 to P90), {_difference_range(mc.difference)}; self-hosting is cheaper "
-            f"in {_share_words(mc.p_self_hosted_cheaper)}."
+            f"In 80% of {number(mc.draws)} simulated futures (P10 to P90), "
+            f"{_difference_range(mc.difference)}; self-hosting is cheaper in "
+            f"{_share_words(mc.p_self_hosted_cheaper)}."
         )
         tables.append(
             Table(
@@ -1351,11 +1618,12 @@ def risk(ctx: BriefContext) -> Section:
                         usd(mc.difference.p90),
                     ],
                 ],
-                caption="Uncertainty: the range of monthly costs across simulated futures",
+                caption="Monthly cost across simulated futures",
                 numeric=[1, 2, 3],
                 highlight=[2],
-                note=f"Monte Carlo, {number(mc.draws)} draws, seed {mc.seed}; ranges as stated "
-                "in the scenario (see assumptions).",
+                widths=(49, 17, 17, 17),
+                note=f"Monte Carlo, {number(mc.draws)} draws, seed {mc.seed}, drawing {drawn} "
+                "from the ranges stated in the scenario (see the assumptions).",
             )
         )
     else:
@@ -1382,30 +1650,29 @@ def risk(ctx: BriefContext) -> Section:
             Figure(
                 charts.tornado(
                     df,
-                    source="scenario assumptions (see the assumptions table)",
+                    source="the scenario's assumptions (appendix B)",
                     as_of=iso(ctx.as_of),
                     base=base,
                     title=f"What moves the answer: each assumption ±{t.pct:g}%",
                     x_title=metric_words[:1].upper() + metric_words[1:],
                     value_format="$,.0f",
                 ),
-                "Each bar shows the result with one assumption lowered and raised, all others "
-                "held. "
+                "The result with one assumption lowered and raised, the others held. "
                 + (
                     "Below zero, self-hosting is cheaper."
                     if t.metric == "difference"
                     else "Longer bars matter more."
                 ),
+                size=size(HALF_WIDTH - 50, 14 * len(top), config={"legend": {"offset": 6}}),
+                # One legend row: "low value", "high value" (the builder says "Parameter at its …").
+                legend={"columns": 2, "labelExpr": "replace(datum.label, 'Parameter at its ', '')"},
             )
         )
     return Section(
         key="risk",
         title="Sensitivity and uncertainty",
-        finding=(
-            f"The answer is most exposed to {lower_first(parameter_label(top[0].parameter))}."
-            if top
-            else "No assumption moves the result."
-        ),
+        finding=finding,
+        layout="split",
         paragraphs=paragraphs,
         figures=figures,
         tables=tables,
@@ -1416,6 +1683,11 @@ def risk(ctx: BriefContext) -> Section:
     )
 
 
+#: The single options a hybrid split is compared with, as the finding names them.
+_ALONE = {"API only": "the API alone", "Self-hosted only": "self-hosting alone"}
+
+
+@_kept
 def hybrid(ctx: BriefContext) -> Section:
     """The hybrid split: each task class sent to the cheapest option good enough for it.
 
@@ -1446,23 +1718,17 @@ def hybrid(ctx: BriefContext) -> Section:
         ]
         for c in rr.classes
     ]
-    used = [o for o in rr.options if o.share > 0]
-    split = ", ".join(f"{pct(o.share)} to {o.name}" for o in used)
     failures = _hybrid_failures(ctx, must_have_failures(ctx))
-    paragraphs = [
-        f"Routing by task sends {split}, for {usd(rr.monthly_usd)} a month at a traffic-weighted "
-        f"quality of {rr.quality:.1f} points, against {usd(single[best_name])} for the cheaper "
-        f"single option ({lower_first(best_name)}).",
-    ]
-    if failures:
-        paragraphs.append(f"It fails the must-haves: {failures[0]}.")
+    paragraphs = [f"It fails the must-haves: {failures[0]}."] if failures else []
     return Section(
         key="hybrid",
         title="A hybrid split",
         finding=(
-            f"A split by task would cost {usd(rr.monthly_usd)} a month, "
+            "Sending each task class to the cheapest model good enough for it costs "
+            f"{usd(rr.monthly_usd)} a month, "
             + (f"{pct(saving)} less than" if saving > 0 else f"{pct(-saving)} more than")
-            + " the cheaper single option."
+            + f" {_ALONE[best_name]} ({usd(single[best_name])}), at a traffic-weighted quality of "
+            f"{rr.quality:.1f} points."
         ),
         paragraphs=paragraphs,
         kpis=[
@@ -1470,11 +1736,13 @@ def hybrid(ctx: BriefContext) -> Section:
             Kpi("API only", usd(single["API only"]), n.api_model),
             Kpi("Self-hosted only", usd(single["Self-hosted only"]), n.open_model),
         ],
+        brief_kpis=False,
         tables=[
             Table(
                 ["Task class", "Share", "Sent to", "Score vs floor", "Per month"],
                 rows,
                 numeric=[1, 4],
+                widths=(22, 10, 22, 32, 14),
                 note="Each class goes to the cheapest option whose published score meets its "
                 "floor; a self-hosted deployment's cost is shared by output tokens.",
             )
@@ -1483,6 +1751,7 @@ def hybrid(ctx: BriefContext) -> Section:
     )
 
 
+@_kept
 def scorecard(ctx: BriefContext) -> Section:
     """The five strategic factors beyond cost, scored 0–5 and weighted, and the must-haves.
 
@@ -1538,8 +1807,9 @@ def scorecard(ctx: BriefContext) -> Section:
     if card.winner:
         winner_kind = next(o.kind for o in card.options if o.name == card.winner)
         finding = (
-            f"{labels[winner_kind]} leads the scorecard by {card.margin:.2f} points of 5; the "
-            f"deciding factor is {FACTOR_NAMES[card.deciding_factor].lower()}."
+            f"{labels[winner_kind]} leads the scorecard by {card.margin:.2f} points of 5 "
+            f"({totals}); the deciding factor is "
+            f"{FACTOR_NAMES[card.deciding_factor].lower()}."
         )
     else:
         finding = "The two options tie on the weighted scorecard."
@@ -1550,10 +1820,11 @@ def scorecard(ctx: BriefContext) -> Section:
         key="scorecard",
         title="Strategic scorecard",
         finding=finding,
+        layout="split",
         paragraphs=[
-            f"Weighted totals (0–5): {totals}. Weights: {weight_text}. Each score follows a "
-            "stated rule from the scenario's facts (where requests are processed, who owns the "
-            "hardware, the documented compliance, the spread of the bill, measured latency).",
+            f"Weights: {weight_text}. Each score follows a stated rule from the scenario's facts "
+            "(where requests are processed, who owns the hardware, the documented compliance, "
+            "the spread of the bill, measured latency).",
         ],
         figures=[
             Figure(
@@ -1563,7 +1834,19 @@ def scorecard(ctx: BriefContext) -> Section:
                     as_of=iso(ctx.as_of),
                     title="Strategic factors, scored 0–5",
                 ),
-                "Higher is better. The last row is the weighted total.",
+                "Higher is better; the last row is the weighted total.",
+                # Column labels on two lines ("API" / "(model)") so neighbours cannot overlap.
+                size=size(
+                    config={
+                        "axisX": {
+                            "labelExpr": "split(replace(datum.label, ' (', '|('), '|')",
+                            "labelLineHeight": 12,
+                            # Room for the second line above the grid (the axis is on top).
+                            "labelPadding": 14,
+                        }
+                    }
+                )
+                | {"width": {"step": 80}, "height": {"step": 15}},
             )
         ],
         tables=[
@@ -1571,6 +1854,7 @@ def scorecard(ctx: BriefContext) -> Section:
                 ["Must-have", "API", "Self-hosted"],
                 must_rows,
                 caption="Must-have requirements",
+                widths=(34, 33, 33),
                 note="An option that fails a must-have is ruled out whatever it costs.",
             )
         ]
@@ -1580,6 +1864,7 @@ def scorecard(ctx: BriefContext) -> Section:
     )
 
 
+@_kept
 def gap_trend(ctx: BriefContext) -> Section:
     """How far open-weight models trail closed ones, and whether the gap is closing.
 
@@ -1597,18 +1882,18 @@ def gap_trend(ctx: BriefContext) -> Section:
     g = gap.benchmark_gap(bench, source=o["gap_source"], as_of=ctx.as_of)
     v = g.vertical
     as_of = iso(ctx.as_of)
+    lag = g.lag_months
     paragraphs = [
         f"On {g.benchmark}, the best open-weight model released by {as_of} "
         f"({v.best_open.model}, {v.best_open.score:.1f}) scores "
         + (f"{pct(v.ratio)} of" if v.ratio is not None else f"{v.points:.1f} points below")
-        + f" the best closed model ({v.best_closed.model}, {v.best_closed.score:.1f})."
-    ]
-    lag = g.lag_months
-    if lag is not None:
-        paragraphs.append(
-            f"Open models reached each score level {months(lag)} after closed models did, on "
-            f"average (Epoch AI's method: the lag averaged over the score levels both reached)."
+        + f" the best closed model ({v.best_closed.model}, {v.best_closed.score:.1f})"
+        + (
+            "; the lag is Epoch AI's measure, averaged over the score levels both sides reached."
+            if lag is not None
+            else "."
         )
+    ]
     figures = [
         Figure(
             _compact(
@@ -1621,8 +1906,11 @@ def gap_trend(ctx: BriefContext) -> Section:
                 )
             ),
             "Each line is the best score of its side so far; the shaded band is the gap.",
+            size=size(FULL_WIDTH, DETAIL_HEIGHT),
+            placement="appendix",
         )
     ]
+    trend_words = ""
     numbers: dict[str, float] = {
         "ratio": v.ratio or 0.0,
         "lag_months": lag if lag is not None else -1.0,
@@ -1642,16 +1930,18 @@ def gap_trend(ctx: BriefContext) -> Section:
             change = float(last["gap_points"]) - float(before["gap_points"])
             word = "narrowed" if change < 0 else "widened"
             trend = (
-                f", against {float(before['gap_points']):.0f} points in "
-                f"{before['snapshot_date']:%B %Y}: it has {word} by {abs(change):.0f} points"
+                f" (against {float(before['gap_points']):.0f} in {before['snapshot_date']:%B %Y})"
+            )
+            trend_words = (
+                f"; in people's head-to-head votes the gap has {word} by {abs(change):.0f} "
+                "rating points over a year"
             )
             numbers["arena_change_points"] = change
         paragraphs.append(
-            f"In people's head-to-head votes (LMArena), the best closed model led the best open "
-            f"one by {float(last['gap_points']):.0f} rating points in "
-            f"{last['snapshot_date']:%B %Y} (the latest snapshot in the data){trend}. "
-            "A lead of that size means the open model "
-            f"wins about {pct(float(last['open_win_share']))} of direct comparisons."
+            f"In head-to-head votes (LMArena) the best closed model led the best open one by "
+            f"{float(last['gap_points']):.0f} rating points in {last['snapshot_date']:%B %Y}, "
+            f"the latest snapshot{trend}; the open model wins about "
+            f"{pct(float(last['open_win_share']))} of direct comparisons."
         )
         numbers["arena_gap_points"] = float(last["gap_points"])
         figures.append(
@@ -1661,22 +1951,24 @@ def gap_trend(ctx: BriefContext) -> Section:
                         monthly,
                         source="LMArena text leaderboard snapshots (arena_ratings)",
                         as_of=as_of,
-                        title="The gap in human preference votes, month by month",
+                        title="The gap in human preference votes",
                     )
                 ),
-                "Rating points by which the best closed model leads the best open model in each "
-                "monthly snapshot; ratings are compared within a month only.",
+                "One bar per monthly snapshot.",
+                size=size(HALF_WIDTH + 30, SMALL_HEIGHT - 45),
+                axis_titles={"y": "Lead (rating points)", "x": None},
             )
         )
     finding = (
-        f"Open-weight models trail the closed frontier by about {months(lag)} on {g.benchmark}."
+        f"Open-weight models trail the closed frontier by about {months(lag)} on {g.benchmark}"
         if lag is not None
-        else f"On {g.benchmark}, open-weight models are {v.points:.1f} points behind."
-    )
+        else f"On {g.benchmark}, open-weight models are {v.points:.1f} points behind"
+    ) + f"{trend_words}."
     return Section(
         key="gap",
         title="The gap between open and closed models, and its trend",
         finding=finding,
+        layout="split",
         paragraphs=paragraphs,
         figures=figures,
         numbers=numbers,
@@ -1699,6 +1991,7 @@ def _year() -> Any:
     return pd.DateOffset(years=1)
 
 
+@_kept
 def throughput(ctx: BriefContext) -> Section | None:
     """Measured throughput of the open model from a stored probe run, when one is named.
 
@@ -1716,11 +2009,19 @@ def throughput(ctx: BriefContext) -> Section | None:
     if p is None:
         return None
     levels = p.levels
-    paragraphs = [
-        f"A load test on {p.started} of {p.model} on {p.hardware} sustained "
-        f"{number(p.best_tok_s or 0)} output tokens a second per replica at "
-        f"{p.best_concurrency} concurrent requests while meeting its service level "
-        f"({p.slo}). The cost model uses this measured figure.",
+    ttft = (
+        f"; measured p95 time to first token {number(p.ttft_p95_ms)} ms"
+        if p.ttft_p95_ms is not None
+        else ""
+    )
+    conc = p.best_concurrency
+    finding = (
+        f"Measured: {number(p.best_tok_s or 0)} output tokens a second per replica within the "
+        "service level; the cost model uses it."
+    )
+    notes = [
+        f"Load test of {p.started}: {p.model} on {p.hardware}, best at {conc} concurrent "
+        f"request{'' if conc == 1 else 's'}; service level {p.slo}{ttft}."
     ]
     figures = []
     if "concurrency" in levels.columns and "output_tokens_per_s" in levels.columns:
@@ -1737,6 +2038,8 @@ def throughput(ctx: BriefContext) -> Section | None:
                         )
                     ),
                     "Output tokens per second across all concurrent requests, per load level.",
+                    size=size(FULL_WIDTH, DETAIL_HEIGHT),
+                    placement="appendix",
                 )
             )
     kpis = [
@@ -1747,9 +2050,10 @@ def throughput(ctx: BriefContext) -> Section | None:
     return Section(
         key="throughput",
         title="Measured throughput",
-        finding=f"Measured: {number(p.best_tok_s or 0)} output tokens a second per replica.",
-        paragraphs=paragraphs,
+        finding=finding,
+        notes=notes,
         kpis=kpis,
+        brief_kpis=False,
         figures=figures,
         numbers={"best_tok_s": float(p.best_tok_s or 0)},
     )
@@ -1837,10 +2141,13 @@ def assumptions(ctx: BriefContext) -> Section:
     )
     return Section(
         key="assumptions",
-        eyebrow="Appendix",
+        eyebrow="Appendix B",
         title="Assumptions",
+        appendix=True,
         finding=finding,
-        tables=[Table(["Figure", "Value", "Kind", "Source or basis"], rows)],
+        tables=[
+            Table(["Figure", "Value", "Kind", "Source or basis"], rows, widths=(24, 19, 11, 46))
+        ],
         numbers={"rows": float(len(rows)), "unsourced": float(len(unsourced))},
     )
 
@@ -1896,8 +2203,9 @@ def sources(ctx: BriefContext) -> Section:
         notes.append(f"Parameters: {ctx.params_file}.")
     return Section(
         key="sources",
-        eyebrow="Appendix",
+        eyebrow="Appendix C",
         title="Sources and dates",
+        appendix=True,
         finding=f"All figures are as of {iso(ctx.as_of)} unless a row below says otherwise.",
         tables=[Table(["Dataset", "Rows", "Sources", "Dates covered"], rows, numeric=[1, 2])],
         notes=notes,
@@ -1905,8 +2213,47 @@ def sources(ctx: BriefContext) -> Section:
     )
 
 
-#: The sections of a brief, in order (the notebook shows them one per cell).
-SECTIONS: tuple[Callable[[BriefContext], Section | None], ...] = (
+def detailed_charts(ctx: BriefContext) -> Section:
+    """The first page of the appendix: the detailed charts the memo's sections refer to.
+
+    Sections keep their secondary charts (``placement="appendix"``) so that the
+    memo itself stays about two printed pages; they are drawn here, full width.
+
+    Args:
+        ctx: the brief's context.
+
+    Returns:
+        A section that starts the appendix, with every appendix-placed figure.
+    """
+    figures = []
+    for build in MEMO_SECTIONS:
+        section = build(ctx)
+        if section is None:
+            continue
+        figures.extend(
+            dataclasses.replace(f, placement="body")
+            for f in section.figures
+            if f.placement == "appendix"
+        )
+    return Section(
+        key="charts",
+        eyebrow="Appendix A",
+        title="Detailed charts",
+        finding=(
+            "Supporting detail for the memo: the full charts behind its findings (A), every "
+            "assumption with its source (B) and the datasets with their dates (C)."
+        ),
+        figures=figures,
+        layout="wide",
+        notes=[] if figures else ["No section has a detailed chart for this brief."],
+        appendix=True,
+        starts_appendix=True,
+        numbers={"charts": float(len(figures))},
+    )
+
+
+#: The sections of the memo itself (about two printed pages), in order.
+MEMO_SECTIONS: tuple[Callable[[BriefContext], Section | None], ...] = (
     recommendation,
     claim_check,
     cost,
@@ -1915,6 +2262,13 @@ SECTIONS: tuple[Callable[[BriefContext], Section | None], ...] = (
     scorecard,
     gap_trend,
     throughput,
+)
+
+#: The sections of a brief, in order (the notebook shows them one per cell): the memo,
+#: then the appendix.
+SECTIONS: tuple[Callable[[BriefContext], Section | None], ...] = (
+    *MEMO_SECTIONS,
+    detailed_charts,
     assumptions,
     sources,
 )

@@ -29,7 +29,7 @@ EXAMPLES = sorted(p for p in PARAMS_DIR.glob("*.yaml") if brief.is_brief_params(
 REQUIRED_EXAMPLES = {"default", "regulated_bank", "startup", "public_agency"}
 
 # The sections every brief carries (memo section keys), in order; "throughput"
-# only when a probe run is given.
+# only when a probe run is given. The appendix starts with "charts".
 SECTIONS = (
     "recommendation",
     "claims",
@@ -38,6 +38,7 @@ SECTIONS = (
     "hybrid",
     "scorecard",
     "gap",
+    "charts",
     "assumptions",
     "sources",
 )
@@ -89,6 +90,19 @@ def test_every_example_renders_a_complete_memo(examples, name):
     assert page.count("window.vegaEmbed=") == 1
     assert html.remote_references(page) == []
     assert "$" in page and "as of" in page
+    # A short memo with a few small charts, then a clearly marked appendix with the rest.
+    memo_part, appendix = memo_html.split('id="section-charts"', 1)
+    assert memo_html.count("appendix-start") == 1
+    assert re.search(r'<section class="[^"]*\bappendix-start\b[^"]*" id="section-charts"', page)
+    assert 3 <= html.count_charts(memo_part) <= 5
+    assert html.count_charts(memo_part + appendix) == html.count_charts(page)
+    assert "Appendix A" in appendix and "Appendix B" in appendix and "Appendix C" in appendix
+    # Every chart has a caption naming its source and date.
+    figures = re.findall(r"<figure.*?</figure>", memo_html, flags=re.S)
+    assert len(figures) == html.count_charts(page)
+    for fig in figures:
+        caption = re.search(r"<figcaption>(.*?)</figcaption>", fig, flags=re.S).group(1)
+        assert "Source: " in caption and "As of " in caption, caption
     tables = re.findall(r"<tr>(.*?)</tr>", page)
     assert max(row.count("<t") for row in tables) <= 6, "a table wider than six columns"
     executed = nbformat.read(result.notebook, as_version=4)
@@ -195,6 +209,71 @@ def notebooks(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 def _params(organisation: str = "Fixture Org", as_of: date = date(2025, 6, 1)) -> brief.BriefParams:
     return brief.BriefParams(organisation, as_of, f"Brief for {organisation}", {}, {})
+
+
+# --------------------------------------------------------------------------- layout
+
+
+def _spec(**extra: object) -> dict:
+    return {
+        "data": {"values": [{"x": 1, "y": 2}]},
+        "mark": "bar",
+        "encoding": {
+            "x": {"field": "x", "type": "quantitative", "title": "A very long axis title"},
+            "color": {"field": "y", "type": "nominal"},
+        },
+        "title": {"text": "Monthly cost", "subtitle": ["Source: price list.", "As of 2025-01-02."]},
+        "config": {"axis": {"labelFontSize": 11}},
+        **extra,
+    }
+
+
+def test_a_figure_moves_its_title_and_source_into_the_page_and_keeps_its_theme():
+    spec = _spec()
+    fig = memo.Figure(
+        spec,
+        "What to read in it.",
+        size=memo.size(200, 80, legend_columns=2),
+        axis_titles={"x": "Short"},
+        legend={"title": None},
+    )
+
+    out = fig.to_html("chart-7")
+
+    assert '<div class="chart-title">Monthly cost</div>' in out
+    assert (
+        "<figcaption>What to read in it. "
+        '<span class="source">Source: price list. As of 2025-01-02.</span></figcaption>'
+    ) in out
+    drawn = json.loads(re.search(r"<script[^>]*>(.*?)</script>", out, flags=re.S).group(1))
+    assert "title" not in drawn and (drawn["width"], drawn["height"]) == (200, 80)
+    # The theme's config is merged into, not replaced.
+    assert drawn["config"] == {"axis": {"labelFontSize": 11}, "legend": {"columns": 2}}
+    assert drawn["encoding"]["x"]["title"] == "Short"
+    assert drawn["encoding"]["color"]["legend"] == {"title": None}
+    assert spec == _spec()  # the caller's spec is left as it was
+
+
+def test_appendix_figures_are_left_out_of_their_section():
+    section = memo.Section(
+        "cost",
+        "Cost",
+        figures=[
+            memo.Figure(_spec(), "In the memo."),
+            memo.Figure(_spec(), "In the appendix.", placement="appendix"),
+        ],
+        layout="split",
+    )
+
+    out = section.to_html(iter(["chart-1", "chart-2"]).__next__)
+
+    assert html.count_charts(out) == 1 and "In the memo." in out
+    assert "In the appendix." not in out
+    assert 'class="split"' in out
+    with pytest.raises(BriefError, match="placement 'margin'"):
+        memo.Figure(_spec(), "x", placement="margin")
+    with pytest.raises(BriefError, match="layout 'grid'"):
+        memo.Section("x", "X", layout="grid")
 
 
 # --------------------------------------------------------------------------- machinery
@@ -389,7 +468,7 @@ def test_index_escapes_and_links_every_brief(tmp_path):
 
 
 def _stored_probe_run() -> str:
-    """A small hand-made probe run in the probe store of the test run: 4 requests at concurrency 1."""
+    """A small hand-made probe run in the test run's probe store: 4 requests at concurrency 1."""
     from datetime import UTC, datetime, timedelta
 
     from analysis import probe_store, probes

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -121,6 +122,30 @@ def test_brief_renders_offline_with_every_chart(browser, examples, artifacts_dir
     # Every placeholder got its view, and none shows the failure text.
     assert page.page.locator(".vega-chart.vega-embed").count() == expected
     assert "could not be drawn" not in page.page.inner_text("main")
+    page.page.close()
+
+
+def _pdf_pages(document: bytes) -> int:
+    """Pages of a PDF: its page objects (``/Type /Page``, not the ``/Pages`` tree)."""
+    return len(re.findall(rb"/Type\s*/Page(?![A-Za-z])", document))
+
+
+@pytest.mark.parametrize("name", [p.stem for p in EXAMPLES])
+def test_the_memo_prints_on_two_a4_pages_then_the_appendix(browser, examples, artifacts_dir, name):
+    """Printed to A4 (the page's own print style), the memo takes two pages at most."""
+    path = examples[name].html
+    page = Page(browser, path)
+    page.wait_for_charts(html.count_charts(path.read_text(encoding="utf-8")))
+
+    whole = page.page.pdf(prefer_css_page_size=True)
+    page.page.evaluate("document.querySelectorAll('section.appendix').forEach(s => s.remove())")
+    memo_only = page.page.pdf(prefer_css_page_size=True)
+    (artifacts_dir / f"brief-{name}.pdf").write_bytes(whole)
+
+    assert 1 <= _pdf_pages(memo_only) <= 2
+    # The appendix follows on pages of its own.
+    assert _pdf_pages(whole) > _pdf_pages(memo_only)
+    assert page.errors == [] and page.remote_requests() == []
     page.page.close()
 
 

@@ -48,7 +48,17 @@ def test_a_hostile_name_is_text_everywhere_in_a_section(hostile):
         paragraphs=[hostile],
         kpis=[memo.Kpi(hostile, hostile, hostile)],
         tables=[memo.Table([hostile], [[hostile]], caption=hostile, note=hostile)],
-        figures=[memo.Figure({"data": {"values": [{"model": hostile}]}, "mark": "bar"}, hostile)],
+        figures=[
+            memo.Figure(
+                {
+                    "data": {"values": [{"model": hostile}]},
+                    "mark": "bar",
+                    # A chart's title and source become the figure's heading and caption.
+                    "title": {"text": hostile, "subtitle": [hostile]},
+                },
+                hostile,
+            )
+        ],
         bullets=[hostile],
         notes=[hostile],
     )
