@@ -221,24 +221,6 @@ def _parse_date(value: Any, where: str, key: str) -> date:
     raise BriefError(f"{where}: {key} = {value!r} is not a date; write it as YYYY-MM-DD (or today)")
 
 
-def _key_lines(node: Any, prefix: str = "", out: dict[str, int] | None = None) -> dict[str, int]:
-    """Dotted key -> 1-based line of a composed YAML document, for messages."""
-    import yaml
-
-    out = {} if out is None else out
-    if isinstance(node, yaml.MappingNode):
-        for key_node, value_node in node.value:
-            key = f"{prefix}.{key_node.value}" if prefix else str(key_node.value)
-            out[key] = key_node.start_mark.line + 1
-            _key_lines(value_node, key, out)
-    elif isinstance(node, yaml.SequenceNode):
-        for i, item in enumerate(node.value):
-            key = f"{prefix}[{i}]"
-            out[key] = item.start_mark.line + 1
-            _key_lines(item, key, out)
-    return out
-
-
 def _yaml_value(text: str) -> Any:
     """A command-line value read as YAML: ``5e7`` and ``2.5`` are numbers, ``true`` a flag,
     ``[a, b]`` a list, ``{k: v}`` a mapping, anything else (``Board pack: Q3``) text."""
@@ -314,13 +296,14 @@ def load_params(
     import yaml
 
     from analysis import memo
+    from analysis.scenario import yaml_key_lines
 
     path = Path(path)
     where = str(path)
     try:
         text = path.read_text(encoding="utf-8")
         raw = yaml.safe_load(text)
-        lines = _key_lines(yaml.compose(text, Loader=yaml.SafeLoader))
+        lines = yaml_key_lines(yaml.compose(text, Loader=yaml.SafeLoader))
     except FileNotFoundError as exc:
         raise BriefError(f"{where}: no such parameter file") from exc
     except yaml.YAMLError as exc:

@@ -12,6 +12,7 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from datetime import date
 
 from analysis.errors import ToolkitError
 
@@ -25,6 +26,18 @@ COMMAND_MODULES = (
     "analysis.tiny_server",
     "analysis.brief",
 )
+
+
+def date_arg(value: str) -> date:
+    """An argparse ``type`` for a date written YYYY-MM-DD.
+
+    Raises:
+        argparse.ArgumentTypeError: ``value`` is not such a date.
+    """
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date YYYY-MM-DD") from None
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -55,7 +55,9 @@ def format_table(rows: Sequence[Mapping[str, Any]], columns: Sequence[str] | Non
 
 
 def print_table(
-    rows: Iterable[Mapping[str, Any]], columns: Sequence[str] | None = None, out: TextIO | None = None
+    rows: Iterable[Mapping[str, Any]],
+    columns: Sequence[str] | None = None,
+    out: TextIO | None = None,
 ) -> None:
     """Print ``rows`` as a fixed-width text table."""
     print(format_table(list(rows), columns), file=out or sys.stdout)

@@ -47,6 +47,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from analysis import config
+from analysis.cli import date_arg
 from analysis.errors import PriceNotFoundError, RefreshError
 
 if TYPE_CHECKING:  # polars is imported lazily: only the lookups need it
@@ -452,6 +453,24 @@ class FeedPrice:
     aliases: tuple[str, ...] = ()
 
 
+def _check_top_level(payload: Any, feed: str, kind: type, shape: str, *, other: str) -> None:
+    """Reject a feed whose top level is not ``kind``, naming the ``other`` feed's shape.
+
+    Raises:
+        RefreshError: ``payload`` is not a ``kind``; when it is the other feed's
+            list or object, the message says to use ``--from other``.
+    """
+    if isinstance(payload, kind):
+        return
+    # Not ``kind``, yet a list or an object: the top level of the other feed.
+    looks_other = isinstance(payload, (list, dict))
+    hint = f" (this looks like the {other} feed: use --from {other})" if looks_other else ""
+    raise RefreshError(
+        f"{feed} feed rejected: the top level should be {shape}, "
+        f"got {_type_name(payload)}{hint}; nothing was changed"
+    )
+
+
 def _require(container: Mapping[str, Any], key: str, kind: type, where: str) -> Any:
     if key not in container:
         raise _Bad(f"{where}: missing {key!r}")
@@ -518,16 +537,7 @@ def parse_genai_prices(payload: Any) -> list[FeedPrice]:
         RefreshError: the payload is not a well-formed genai-prices v2 feed; the
             message lists the first problems found.
     """
-    if not isinstance(payload, list):
-        hint = (
-            " (this looks like the litellm feed: use --from litellm)"
-            if isinstance(payload, dict)
-            else ""
-        )
-        raise RefreshError(
-            "genai-prices feed rejected: the top level should be a list of providers, "
-            f"got {_type_name(payload)}{hint}; nothing was changed"
-        )
+    _check_top_level(payload, "genai-prices", list, "a list of providers", other="litellm")
     problems: list[str] = []
     out: list[FeedPrice] = []
     for p_index, provider in enumerate(payload):
@@ -688,16 +698,7 @@ def parse_litellm(payload: Any) -> list[FeedPrice]:
     Raises:
         RefreshError: the payload is not a well-formed litellm price file.
     """
-    if not isinstance(payload, dict):
-        hint = (
-            " (this looks like the genai-prices feed: use --from genai-prices)"
-            if isinstance(payload, list)
-            else ""
-        )
-        raise RefreshError(
-            "litellm feed rejected: the top level should be an object keyed by model, "
-            f"got {_type_name(payload)}{hint}; nothing was changed"
-        )
+    _check_top_level(payload, "litellm", dict, "an object keyed by model", other="genai-prices")
     problems: list[str] = []
     out: list[FeedPrice] = []
     for key, entry in payload.items():
@@ -1535,13 +1536,6 @@ def format_refresh(result: RefreshResult, *, show_untracked: bool = False) -> st
     return "\n".join(lines)
 
 
-def _date_arg(value: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a date YYYY-MM-DD") from None
-
-
 def _positive(value: str) -> float:
     try:
         number = float(value)
@@ -1612,7 +1606,7 @@ def register_cli(subparsers: argparse._SubParsersAction) -> None:
         "cheapest host by blended 3:1 input:output price).",
     )
     price.add_argument("model", help="a model_id or a provider's api_model")
-    price.add_argument("--at", type=_date_arg, help="date YYYY-MM-DD (default: today)")
+    price.add_argument("--at", type=date_arg, help="date YYYY-MM-DD (default: today)")
     price.add_argument("--provider", help="only this provider")
     price.add_argument("--json", action="store_true", help="print JSON")
     price.set_defaults(func=_cmd_price)
@@ -1639,7 +1633,7 @@ def register_cli(subparsers: argparse._SubParsersAction) -> None:
     source.add_argument("--url", help="http(s) URL of the feed")
     source.add_argument("--file", help="a saved copy of the feed")
     refresh.add_argument("--dry-run", action="store_true", help="show the diff, write nothing")
-    refresh.add_argument("--today", type=_date_arg, help="refresh date YYYY-MM-DD (default: today)")
+    refresh.add_argument("--today", type=date_arg, help="refresh date YYYY-MM-DD (default: today)")
     refresh.add_argument(
         "--max-mb",
         type=_positive,

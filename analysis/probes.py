@@ -1157,6 +1157,13 @@ class Backend:
         """The JSON body of a streamed request."""
         raise NotImplementedError
 
+    @staticmethod
+    def prompt_fields(endpoint: str, prompt: str) -> dict[str, Any]:
+        """The prompt as one user message (``chat``) or as plain text (other endpoints)."""
+        if endpoint == "chat":
+            return {"messages": [{"role": "user", "content": prompt}]}
+        return {"prompt": prompt}
+
     def parser(self, obs: _Observation) -> _StreamParser:
         """A parser that records a reply's stream into ``obs``."""
         raise NotImplementedError
@@ -1179,11 +1186,7 @@ class OpenAIBackend(Backend):
     def body(
         self, endpoint: str, model: str, prompt: str, max_tokens: int, ignore_eos: bool
     ) -> dict[str, Any]:
-        body: dict[str, Any] = {"model": model}
-        if endpoint == "chat":
-            body["messages"] = [{"role": "user", "content": prompt}]
-        else:
-            body["prompt"] = prompt
+        body: dict[str, Any] = {"model": model, **self.prompt_fields(endpoint, prompt)}
         body.update(max_tokens=max_tokens, stream=True, stream_options={"include_usage": True})
         if ignore_eos:
             body["ignore_eos"] = True
@@ -1211,13 +1214,12 @@ class OllamaBackend(Backend):
     def body(
         self, endpoint: str, model: str, prompt: str, max_tokens: int, ignore_eos: bool
     ) -> dict[str, Any]:
-        body: dict[str, Any] = {"model": model, "stream": True}
-        if endpoint == "chat":
-            body["messages"] = [{"role": "user", "content": prompt}]
-        else:
-            body["prompt"] = prompt
-        body["options"] = {"num_predict": max_tokens}
-        return body
+        return {
+            "model": model,
+            "stream": True,
+            **self.prompt_fields(endpoint, prompt),
+            "options": {"num_predict": max_tokens},
+        }
 
     def parser(self, obs: _Observation) -> _StreamParser:
         return _NDJSONParser(obs)

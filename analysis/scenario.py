@@ -32,6 +32,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from analysis.cli import date_arg
 from analysis.errors import PriceNotFoundError, ScenarioError
 from analysis.routing import (
     FrontierPoint,
@@ -597,8 +598,19 @@ def _located(exc: ScenarioError, r: _Reader) -> ScenarioError:
     return type(exc)(exc.parameter, exc.value, f"{_problem(exc)} ({r.location(exc.parameter)})")
 
 
-def _key_lines(node: Any, prefix: str = "", out: dict[str, int] | None = None) -> dict[str, int]:
-    """Dotted key -> 1-based line, from a composed YAML node tree."""
+def yaml_key_lines(
+    node: Any, prefix: str = "", out: dict[str, int] | None = None
+) -> dict[str, int]:
+    """Map each dotted key of a composed YAML node tree to its line, for error messages.
+
+    Args:
+        node: the root from ``yaml.compose`` (a mapping, sequence or scalar node).
+        prefix: the dotted key of ``node`` itself ("" at the root).
+        out: the mapping to fill (a new one when None).
+
+    Returns:
+        Dotted key (``workload.tokens_per_day``, ``models[0]``) -> 1-based line.
+    """
     import yaml
 
     out = {} if out is None else out
@@ -606,12 +618,12 @@ def _key_lines(node: Any, prefix: str = "", out: dict[str, int] | None = None) -
         for key_node, value_node in node.value:
             key = f"{prefix}.{key_node.value}" if prefix else str(key_node.value)
             out[key] = key_node.start_mark.line + 1
-            _key_lines(value_node, key, out)
+            yaml_key_lines(value_node, key, out)
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
             key = f"{prefix}[{i}]"
             out[key] = item.start_mark.line + 1
-            _key_lines(item, key, out)
+            yaml_key_lines(item, key, out)
     return out
 
 
@@ -656,7 +668,7 @@ def parse_scenario_text(text: str, where: str = "scenario") -> Scenario:
     loader = _yaml_loader()
     try:
         data = yaml.load(text, Loader=loader)  # a SafeLoader subclass
-        lines = _key_lines(yaml.compose(text, Loader=loader))
+        lines = yaml_key_lines(yaml.compose(text, Loader=loader))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f", line {mark.line + 1}" if mark is not None else ""
@@ -1524,13 +1536,6 @@ def _full_sections(report: ScenarioReport) -> list[str]:
     return lines
 
 
-def _date_arg(value: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a date (YYYY-MM-DD)") from None
-
-
 def _cmd_tco(args: argparse.Namespace) -> int:
     from analysis.console import print_json
 
@@ -1563,7 +1568,7 @@ def register_cli(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true", help="print JSON instead of text")
     p.add_argument(
         "--as-of",
-        type=_date_arg,
+        type=date_arg,
         default=None,
         metavar="YYYY-MM-DD",
         help="date of the price lookups (default: the file's as_of, else today)",

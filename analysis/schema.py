@@ -287,6 +287,13 @@ class ParsedTable:
         """Number of data rows."""
         return len(self.lines)
 
+    def unread(self) -> ParsedTable:
+        """Mark the file as not read (no rows, every column absent); returns ``self``."""
+        self.present = False
+        self.absent = set(self.table.column_names)
+        self.columns = {n: [] for n in self.table.column_names}
+        return self
+
 
 class _Problems:
     """Collects problems; sorted by table order, line, then column order at the end."""
@@ -369,16 +376,10 @@ def parse_table(
     names = table.column_names
     if data is None:
         problems.add((order, 1, -1), f"{label}:1: (file): file not found ({table.file})")
-        parsed.present = False
-        parsed.absent = set(names)
-        parsed.columns = {n: [] for n in names}
-        return parsed
+        return parsed.unread()
     text = _decode(data, label, problems, order)
     if text is None:
-        parsed.present = False
-        parsed.absent = set(names)
-        parsed.columns = {n: [] for n in names}
-        return parsed
+        return parsed.unread()
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     header: list[str] | None = None
     records: list[list[str]] = []
@@ -402,10 +403,7 @@ def parse_table(
         parsed.present = False
     if header is None:
         problems.add((order, 1, -1), f"{label}:1: (header): the file has no header row")
-        parsed.present = False
-        parsed.absent = set(names)
-        parsed.columns = {n: [] for n in names}
-        return parsed
+        return parsed.unread()
 
     position = {n: i for i, n in enumerate(names)}
     seen: dict[str, int] = {}

@@ -69,6 +69,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from analysis import __version__, config
+from analysis.cli import date_arg
 from analysis.errors import DataValidationError, WarehouseError
 from analysis.schema import SCHEMA_FILE, Schema, load_schema, parse_schema, validate_sources
 
@@ -1065,13 +1066,6 @@ def _cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
-def _date_arg(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date YYYY-MM-DD: {text!r}") from None
-
-
 def _cmd_validate(args: argparse.Namespace) -> int:
     problems, parsed = _validate_dir(args.directory, args.today)
     if problems:
@@ -1152,7 +1146,7 @@ def register_cli(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("validate", help="check dataset CSVs against schema.yaml")
     p.add_argument("directory", nargs="?", help="folder of CSVs (default: datasets/)")
     p.add_argument(
-        "--today", type=_date_arg, help="YYYY-MM-DD for the future-price rule (default: today)"
+        "--today", type=date_arg, help="YYYY-MM-DD for the future-price rule (default: today)"
     )
     p.set_defaults(func=_cmd_validate)
 

@@ -7,6 +7,7 @@ temporary folder for the whole session; the curated datasets are read in place.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -73,3 +74,29 @@ def tiny_server(tmp_path_factory: pytest.TempPathFactory):
         yield server.endpoint
     finally:
         server.stop()
+
+
+WAREHOUSE_FIXTURES = REPO / "tests" / "fixtures" / "warehouse"
+
+
+@pytest.fixture
+def make_datasets(tmp_path: Path) -> Callable[..., Path]:
+    """Lay out a datasets folder from the small warehouse fixture.
+
+    Returns a function ``make_datasets(case=None, under=tmp_path)`` that copies
+    tests/fixtures/warehouse/valid and the repository's datasets/schema.yaml
+    into ``under/datasets``, lays the files of the bad case
+    tests/fixtures/warehouse/bad/``case`` over them, and returns that folder.
+    """
+    import shutil
+
+    def make(case: str | None = None, under: Path | None = None) -> Path:
+        target = (tmp_path if under is None else under) / "datasets"
+        shutil.copytree(WAREHOUSE_FIXTURES / "valid", target)
+        shutil.copy(REPO / "datasets" / "schema.yaml", target / "schema.yaml")
+        if case:
+            for f in (WAREHOUSE_FIXTURES / "bad" / case).iterdir():
+                shutil.copy(f, target / f.name)
+        return target
+
+    return make

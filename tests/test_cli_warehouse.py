@@ -18,20 +18,9 @@ REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "tests" / "fixtures" / "warehouse"
 
 
-def make_datasets(tmp_path: Path, case: str | None = None) -> Path:
-    """The valid fixture plus the repository's schema, with a bad case's files laid over it."""
-    target = tmp_path / "datasets"
-    shutil.copytree(FIXTURES / "valid", target)
-    shutil.copy(REPO / "datasets" / "schema.yaml", target / "schema.yaml")
-    if case:
-        for f in (FIXTURES / "bad" / case).iterdir():
-            shutil.copy(f, target / f.name)
-    return target
-
-
 @pytest.fixture
-def env(tmp_path: Path) -> dict[str, str]:
-    datasets = make_datasets(tmp_path)
+def env(tmp_path: Path, make_datasets) -> dict[str, str]:
+    datasets = make_datasets()
     return {
         **os.environ,
         "PYTHONPATH": str(REPO),
@@ -84,8 +73,10 @@ def test_build_with_bad_data_fails_cleanly(env: dict[str, str], tmp_path: Path) 
     assert out == 0.79
 
 
-def test_validate_lists_every_problem_and_exits_1(env: dict[str, str], tmp_path: Path) -> None:
-    bad = make_datasets(tmp_path / "bad", "several")
+def test_validate_lists_every_problem_and_exits_1(
+    env: dict[str, str], tmp_path: Path, make_datasets
+) -> None:
+    bad = make_datasets("several", under=tmp_path / "bad")
     result = run(env, "validate", str(bad), "--today", "2026-11-29")
     assert result.returncode == 1
     assert result.stdout.splitlines() == [

@@ -29,13 +29,22 @@ def test_committed_tables_match_a_fresh_curation(reference_dir: Path, tmp_path: 
     out.mkdir()
     shutil.copy(REPO / "datasets" / "schema.yaml", out / "schema.yaml")
     done = subprocess.run(
-        [sys.executable, str(REPO / "tools" / "curate_reference.py"),
-         "--reference", str(reference_dir), "--out", str(out)],
-        capture_output=True, text=True, timeout=300,
+        [
+            sys.executable,
+            str(REPO / "tools" / "curate_reference.py"),
+            "--reference",
+            str(reference_dir),
+            "--out",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert done.returncode == 0, done.stderr
     differing = [
-        name for name in TABLES
+        name
+        for name in TABLES
         if (out / name).read_bytes() != (REPO / "datasets" / name).read_bytes()
     ]
     assert differing == [], f"regenerate with tools/curate_reference.py: {differing}"

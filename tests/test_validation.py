@@ -7,7 +7,6 @@ problem line(s).
 
 from __future__ import annotations
 
-import shutil
 from datetime import date
 from pathlib import Path
 
@@ -20,17 +19,6 @@ from analysis.schema import CHECKS, load_schema
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "tests" / "fixtures" / "warehouse"
 TODAY = date(2026, 11, 29)
-
-
-def make_datasets(tmp_path: Path, case: str | None = None) -> Path:
-    """The valid fixture plus the repository's schema, with ``case``'s files laid over it."""
-    target = tmp_path / "datasets"
-    shutil.copytree(FIXTURES / "valid", target)
-    shutil.copy(REPO / "datasets" / "schema.yaml", target / "schema.yaml")
-    if case:
-        for f in (FIXTURES / "bad" / case).iterdir():
-            shutil.copy(f, target / f.name)
-    return target
 
 
 # One case per rule: fixture folder -> the exact problem lines expected.
@@ -116,8 +104,8 @@ CASES: dict[str, list[str]] = {
 }
 
 
-def test_valid_fixture_has_no_problems(tmp_path: Path) -> None:
-    assert warehouse.validate(make_datasets(tmp_path), today=TODAY) == []
+def test_valid_fixture_has_no_problems(make_datasets) -> None:
+    assert warehouse.validate(make_datasets(), today=TODAY) == []
 
 
 def test_every_fixture_folder_has_a_case() -> None:
@@ -126,8 +114,8 @@ def test_every_fixture_folder_has_a_case() -> None:
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
-def test_bad_fixture_reports_exact_problem(tmp_path: Path, case: str) -> None:
-    assert warehouse.validate(make_datasets(tmp_path, case), today=TODAY) == CASES[case]
+def test_bad_fixture_reports_exact_problem(make_datasets, case: str) -> None:
+    assert warehouse.validate(make_datasets(case), today=TODAY) == CASES[case]
 
 
 def test_every_named_check_has_a_fixture() -> None:
@@ -152,8 +140,8 @@ def test_every_named_check_has_a_fixture() -> None:
         assert marker in covered, check
 
 
-def test_several_problems_are_all_listed_in_file_and_line_order(tmp_path: Path) -> None:
-    problems = warehouse.validate(make_datasets(tmp_path, "several"), today=TODAY)
+def test_several_problems_are_all_listed_in_file_and_line_order(make_datasets) -> None:
+    problems = warehouse.validate(make_datasets("several"), today=TODAY)
     assert problems == [
         "datasets/models.csv:5: release_date: not a date YYYY-MM-DD (2024-07-32)",
         "datasets/api_prices.csv:2: cached_input_usd_per_mtok: above input_usd_per_mtok 3 (3.3)",
@@ -163,22 +151,22 @@ def test_several_problems_are_all_listed_in_file_and_line_order(tmp_path: Path) 
     ]
 
 
-def test_missing_file_is_reported(tmp_path: Path) -> None:
-    folder = make_datasets(tmp_path)
+def test_missing_file_is_reported(make_datasets) -> None:
+    folder = make_datasets()
     (folder / "gap_claims.csv").unlink()
     assert warehouse.validate(folder, today=TODAY) == [
         "datasets/gap_claims.csv:1: (file): file not found (gap_claims.csv)"
     ]
 
 
-def test_future_price_depends_on_today(tmp_path: Path) -> None:
-    folder = make_datasets(tmp_path, "future_unscheduled")
+def test_future_price_depends_on_today(make_datasets) -> None:
+    folder = make_datasets("future_unscheduled")
     assert warehouse.validate(folder, today=date(2027, 1, 1)) == []
     assert len(warehouse.validate(folder, today=date(2026, 12, 31))) == 1
 
 
-def test_future_price_marked_scheduled_is_accepted(tmp_path: Path) -> None:
-    folder = make_datasets(tmp_path, "future_unscheduled")
+def test_future_price_marked_scheduled_is_accepted(make_datasets) -> None:
+    folder = make_datasets("future_unscheduled")
     path = folder / "api_prices.csv"
     lines = path.read_text().splitlines()
     assert ",2027-01-01,first_recorded,false," in lines[8]
@@ -187,8 +175,8 @@ def test_future_price_marked_scheduled_is_accepted(tmp_path: Path) -> None:
     assert warehouse.validate(folder, today=TODAY) == []
 
 
-def test_record_spanning_lines_is_reported_at_its_first_line(tmp_path: Path) -> None:
-    folder = make_datasets(tmp_path)
+def test_record_spanning_lines_is_reported_at_its_first_line(make_datasets) -> None:
+    folder = make_datasets()
     path = folder / "gpus.csv"
     lines = path.read_text().splitlines()
     # Line 2's notes become a quoted two-line cell; the next record starts on line 4.
@@ -201,8 +189,8 @@ def test_record_spanning_lines_is_reported_at_its_first_line(tmp_path: Path) -> 
     ]
 
 
-def test_malformed_csv_is_reported_without_a_cascade(tmp_path: Path) -> None:
-    folder = make_datasets(tmp_path)
+def test_malformed_csv_is_reported_without_a_cascade(make_datasets) -> None:
+    folder = make_datasets()
     path = folder / "gpus.csv"
     text = path.read_text()
     assert "\nh100-sxm5-80gb,NVIDIA H100 SXM5 80GB," in text
@@ -213,8 +201,8 @@ def test_malformed_csv_is_reported_without_a_cascade(tmp_path: Path) -> None:
     ]
 
 
-def test_nan_and_infinity_are_not_numbers(tmp_path: Path) -> None:
-    folder = make_datasets(tmp_path)
+def test_nan_and_infinity_are_not_numbers(make_datasets) -> None:
+    folder = make_datasets()
     path = folder / "api_prices.csv"
     text = path.read_text()
     text = text.replace(",0.14,0.28,", ",nan,inf,", 1)
@@ -225,8 +213,8 @@ def test_nan_and_infinity_are_not_numbers(tmp_path: Path) -> None:
     ]
 
 
-def test_schema_problems_are_listed(tmp_path: Path) -> None:
-    folder = make_datasets(tmp_path)
+def test_schema_problems_are_listed(make_datasets) -> None:
+    folder = make_datasets()
     schema = folder / "schema.yaml"
     text = schema.read_text()
     assert "checks: [future_price_is_scheduled" in text
@@ -246,14 +234,14 @@ def test_schema_problems_are_listed(tmp_path: Path) -> None:
     assert problems[1].endswith("(cheap_enough)")
 
 
-def test_folder_without_schema_uses_the_toolkit_schema(tmp_path: Path) -> None:
-    folder = make_datasets(tmp_path, "max")
+def test_folder_without_schema_uses_the_toolkit_schema(make_datasets) -> None:
+    folder = make_datasets("max")
     (folder / "schema.yaml").unlink()
     assert warehouse.validate(folder, today=TODAY) == CASES["max"]
 
 
-def test_build_raises_with_the_same_problems(tmp_path: Path) -> None:
-    folder = make_datasets(tmp_path, "several")
+def test_build_raises_with_the_same_problems(tmp_path: Path, make_datasets) -> None:
+    folder = make_datasets("several")
     with pytest.raises(DataValidationError) as info:
         warehouse.build(datasets=folder, path=tmp_path / "w.duckdb", today=TODAY)
     assert info.value.problems == warehouse.validate(folder, today=TODAY)

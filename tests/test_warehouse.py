@@ -40,21 +40,10 @@ FIXTURE_ROWS = {
 }
 
 
-def make_datasets(tmp_path: Path, case: str | None = None) -> Path:
-    """The valid fixture plus the repository's schema, with a bad case's files laid over it."""
-    target = tmp_path / "datasets"
-    shutil.copytree(FIXTURES / "valid", target)
-    shutil.copy(REPO / "datasets" / "schema.yaml", target / "schema.yaml")
-    if case:
-        for f in (FIXTURES / "bad" / case).iterdir():
-            shutil.copy(f, target / f.name)
-    return target
-
-
 @pytest.fixture
-def wh(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def wh(tmp_path: Path, make_datasets, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A fixture warehouse, built, with config pointing at it; returns the datasets folder."""
-    datasets = make_datasets(tmp_path)
+    datasets = make_datasets()
     monkeypatch.setenv("AISTRAT_DATASETS", str(datasets))
     monkeypatch.setenv("AISTRAT_WAREHOUSE", str(tmp_path / "db" / "warehouse.duckdb"))
     warehouse.build(today=TODAY)
@@ -271,8 +260,8 @@ def test_prices_at_accepts_a_date_value(wh: Path) -> None:
     assert df.item() == 1
 
 
-def test_scheduled_price_applies_from_its_date(tmp_path: Path, monkeypatch) -> None:
-    datasets = make_datasets(tmp_path)
+def test_scheduled_price_applies_from_its_date(tmp_path: Path, make_datasets, monkeypatch) -> None:
+    datasets = make_datasets()
     path = datasets / "api_prices.csv"
     # As the table stood a week before the change: the two deepseek-chat rows, the
     # second one announced (scheduled).

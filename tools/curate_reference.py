@@ -937,6 +937,19 @@ _new(
 )
 
 
+# The models columns in schema order; a row carries all of them.
+MODEL_COLUMNS = (
+    "model_id name family organisation open_weights open_weights_basis model_type release_date "
+    "release_date_source params_total_b params_active_b architecture architecture_detail "
+    "context_window license layers kv_heads head_dim spec_source source notes"
+).split()
+# Columns models_curated.csv gives as they are.
+_CURATED_MODEL_COLUMNS = (
+    "family organisation open_weights open_weights_basis model_type release_date "
+    "release_date_source license"
+).split()
+
+
 def build_models(
     ref: Path, bench_rows: Sequence[Row], price_rows: Sequence[Row]
 ) -> tuple[list[Row], dict[str, str]]:
@@ -986,32 +999,19 @@ def build_models(
         if not source:
             # No fact beyond the model's identity: cite the tables that name it.
             source = "named in " + "; ".join(sorted(sources_by_model[m["model"]]))
-        row: Row = {
-            "model_id": model_id,
-            "name": m["model"],
-            "family": m["family"],
-            "organisation": m["organisation"],
-            "open_weights": m["open_weights"],
-            "open_weights_basis": m["open_weights_basis"],
-            "model_type": m["model_type"],
-            "release_date": m["release_date"],
-            "release_date_source": m["release_date_source"],
-            "params_total_b": num(total),
-            "params_active_b": num(active),
-            "architecture": ARCH[arch_printed] if arch_printed else "",
-            "architecture_detail": arch_printed,
-            "context_window": ctx,
-            "license": m["license"],
-            "layers": "",
-            "kv_heads": "",
-            "head_dim": "",
-            "spec_source": spec_source,
-            "source": source,
-            "notes": "",
-        }
-        _apply_specs(row, notes)
-        row["notes"] = join_notes(*notes)
-        rows.append(row)
+        values = {k: m[k] for k in _CURATED_MODEL_COLUMNS}
+        values.update(
+            model_id=model_id,
+            name=m["model"],
+            params_total_b=num(total),
+            params_active_b=num(active),
+            architecture=ARCH[arch_printed] if arch_printed else "",
+            architecture_detail=arch_printed,
+            context_window=ctx,
+            spec_source=spec_source,
+            source=source,
+        )
+        rows.append(_model_row(values, notes))
 
     known = {r["model_id"] for r in rows}
     price_source: dict[str, set[str]] = defaultdict(set)
@@ -1037,34 +1037,24 @@ def build_models(
         )
         if spec.get("release_date_source") and spec["release_date_source"] not in src:
             src = join_notes(src, f"release_date: {spec['release_date_source']}")
-        row = {
-            "model_id": model_id,
-            "name": spec["name"],
-            "family": spec["family"],
-            "organisation": spec["organisation"],
-            "open_weights": spec["open_weights"],
-            "open_weights_basis": spec["open_weights_basis"],
-            "model_type": spec["model_type"],
-            "release_date": spec.get("release_date", ""),
-            "release_date_source": spec.get("release_date_source", ""),
-            "params_total_b": num(spec.get("params_total_b", "")),
-            "params_active_b": num(spec.get("params_active_b", "")),
-            "architecture": spec.get("architecture", ""),
-            "architecture_detail": spec.get("architecture_detail", ""),
-            "context_window": "",
-            "license": spec.get("license", ""),
-            "layers": "",
-            "kv_heads": "",
-            "head_dim": "",
-            "spec_source": spec.get("spec_source", ""),
-            "source": src,
-            "notes": "",
-        }
-        _apply_specs(row, notes)
-        row["notes"] = join_notes(*notes)
-        rows.append(row)
+        values = {k: v for k, v in spec.items() if k in MODEL_COLUMNS}
+        values.update(
+            model_id=model_id,
+            params_total_b=num(spec.get("params_total_b", "")),
+            params_active_b=num(spec.get("params_active_b", "")),
+            source=src,
+        )
+        rows.append(_model_row(values, notes))
     rows.sort(key=lambda r: r["model_id"])
     return rows, name_to_id
+
+
+def _model_row(values: Row, notes: list[str]) -> Row:
+    """A models row: ``values``, empty columns elsewhere, specs applied, ``notes`` joined."""
+    row: Row = {c: values.get(c, "") for c in MODEL_COLUMNS}
+    _apply_specs(row, notes)
+    row["notes"] = join_notes(*notes)
+    return row
 
 
 def _apply_specs(row: Row, notes: list[str]) -> None:

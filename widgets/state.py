@@ -185,33 +185,3 @@ def read_yaml(path: str | Path) -> Any:
         mark = getattr(exc, "problem_mark", None)
         line = f" at line {mark.line + 1}" if mark is not None else ""
         raise ScenarioError(str(source), None, f"not valid YAML{line}") from exc
-
-
-def save_dataclass(state: Any, path: str | Path, *, title: str = "") -> Path:
-    """Write a dataclass to a YAML file.
-
-    Args:
-        state: the dataclass instance.
-        path: the file.
-        title: a comment written as the first line.
-
-    Returns:
-        The path written.
-    """
-    return write_yaml(path, to_mapping(state), title=title)
-
-
-def load_dataclass(cls: type[T], path: str | Path) -> T:
-    """Read a dataclass written by :func:`save_dataclass`.
-
-    Args:
-        cls: the dataclass type.
-        path: the file.
-
-    Returns:
-        The instance.
-
-    Raises:
-        ScenarioError: when the file cannot be read or its settings are wrong.
-    """
-    return from_mapping(cls, read_yaml(path), where=str(path))

@@ -65,6 +65,7 @@ STAFF_DEFAULTS: dict[str, tuple[float, str]] = {
     "staff_fte": (0.0, "assumption: no operations staff counted (0 FTE)"),
     "staff_annual_usd": (0.0, "assumption: not used while staff is 0 FTE"),
 }
+_DEFAULTS = {**BUY_DEFAULTS, **STAFF_DEFAULTS}
 
 _WIDE = {"description_width": "170px"}
 
@@ -400,12 +401,11 @@ class TCOExplorer(Panel):
             (self.pue, "pue"),
             (self.power_price, "usd_per_kwh"),
             (self.hosting, "hosting_usd_per_gpu_month"),
+            (self.staff_fte, "staff_fte"),
+            (self.staff_cost, "staff_annual_usd"),
         ):
             given = getattr(sh, name)
-            control.value = BUY_DEFAULTS[name][0] if given is None else given
-        fte, annual = sh.staff_fte, sh.staff_annual_usd
-        self.staff_fte.value = STAFF_DEFAULTS["staff_fte"][0] if fte is None else fte
-        self.staff_cost.value = STAFF_DEFAULTS["staff_annual_usd"][0] if annual is None else annual
+            control.value = _DEFAULTS[name][0] if given is None else given
         self._on_ownership({"new": sh.ownership})
 
     def read_state(self) -> Any:
@@ -491,10 +491,9 @@ class TCOExplorer(Panel):
             )
         for name, value in values.items():
             before = getattr(sh, name)
-            if before is None and name in BUY_DEFAULTS and value == BUY_DEFAULTS[name][0]:
-                sources.setdefault(f"self_hosted.{name}", BUY_DEFAULTS[name][1])
-            elif before is None and name in STAFF_DEFAULTS and value == STAFF_DEFAULTS[name][0]:
-                sources.setdefault(f"self_hosted.{name}", STAFF_DEFAULTS[name][1])
+            default = _DEFAULTS.get(name)
+            if before is None and default is not None and value == default[0]:
+                sources.setdefault(f"self_hosted.{name}", default[1])
             else:
                 self._mark(sources, f"self_hosted.{name}", before, value)
         return dataclasses.replace(sh, **values)
