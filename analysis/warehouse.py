@@ -1060,8 +1060,8 @@ def _cmd_build(args: argparse.Namespace) -> int:
     if args.json:
         print_json(report.to_dict())
         return 0
-    state = "rebuilt" if report.rebuilt else "up to date"
-    print(f"{report.path}: {state} ({report.reason}) in {report.seconds:.2f} s")
+    state = f"rebuilt ({report.reason})" if report.rebuilt else report.reason
+    print(f"{report.path}: {state} in {report.seconds:.2f} s")
     print_table([{"table": t, "rows": n} for t, n in report.rows.items()])
     return 0
 
