@@ -123,11 +123,19 @@ def use_theme() -> str:
 # --------------------------------------------------------------------------- data helpers
 
 
-def _frame(df: Any, required: Sequence[str], what: str) -> pd.DataFrame:
-    """A pandas copy of ``df`` with the required columns checked."""
+def _frame(
+    df: Any, required: Sequence[str], what: str, used: Sequence[str] | None = None
+) -> pd.DataFrame:
+    """A pandas copy of ``df`` with the required columns checked.
+
+    ``used``: the only columns the caller reads (those present are kept, the rest are
+    not copied); None keeps every column.
+    """
     import pandas as pd
 
     if isinstance(df, pd.DataFrame):
+        if used is not None:
+            df = df[[c for c in df.columns if c in set(used) | set(required)]]
         data = df.copy()
     elif hasattr(df, "to_pandas"):
         data = df.to_pandas()
@@ -169,13 +177,35 @@ def _plain(value: Any, column: str, what: str) -> Any:
     return value
 
 
+def _column(series: pd.Series, column: str, what: str) -> list[Any]:
+    """One column as JSON-ready values (as :func:`_plain` gives them, by whole columns
+    where the type allows: numbers, booleans and text need no per-value checks)."""
+    import numpy as np
+    import pandas as pd
+
+    dtype = series.dtype
+    kind = dtype.kind if isinstance(dtype, np.dtype) else None
+    if kind == "f":
+        numbers = series.to_numpy()
+        infinite = np.isinf(numbers)
+        if infinite.any():
+            bad = numbers[infinite.argmax()]
+            raise ChartError(
+                f"{what}: column {column} holds {bad}; charts take finite numbers only"
+            )
+        return [None if v != v else v for v in numbers.tolist()]  # NaN -> None
+    if kind is not None and kind in "iub":
+        return series.tolist()  # Python ints and bools
+    if isinstance(dtype, pd.StringDtype):
+        return [v if isinstance(v, str) else None for v in series.tolist()]
+    return [_plain(v, column, what) for v in series.tolist()]
+
+
 def _values(data: pd.DataFrame, what: str) -> list[dict[str, Any]]:
     """Inline records of ``data`` (all columns)."""
     cols = [str(c) for c in data.columns]
-    return [
-        {c: _plain(v, c, what) for c, v in zip(cols, row, strict=True)}
-        for row in data.itertuples(index=False, name=None)
-    ]
+    values = [_column(data.iloc[:, i], c, what) for i, c in enumerate(cols)]
+    return [dict(zip(cols, row, strict=True)) for row in zip(*values, strict=True)]
 
 
 @functools.cache
@@ -184,9 +214,17 @@ def _inline_class() -> type:
 
     class _InlineRows(alt.InlineData):
         """Inline rows, checked once with the whole chart by ``to_dict()`` (Altair otherwise
-        validates every row on construction too, which doubles the cost of a figure)."""
+        validates every row on construction too, which doubles the cost of a figure).
+
+        Copies share the rows: a builder makes them fresh and nothing changes them, while
+        Altair deep-copies every layer (data included) twice when layers are combined,
+        value by value, which cost more than the rest of a figure.
+        """
 
         _class_is_valid_at_instantiation = False
+
+        def __deepcopy__(self, memo: Any = None) -> Any:
+            return type(self)(**self._kwds)
 
     return _InlineRows
 
@@ -202,6 +240,8 @@ def _inline(data: pd.DataFrame, what: str) -> alt.InlineData:
 def _date_text(series: pd.Series) -> list[str | None]:
     import pandas as pd
 
+    if pd.api.types.is_datetime64_any_dtype(series.dtype):  # the whole column at once
+        return [v if isinstance(v, str) else None for v in series.dt.strftime("%Y-%m-%d")]
     return [None if pd.isna(v) else pd.Timestamp(v).date().isoformat() for v in series]
 
 
@@ -286,10 +326,12 @@ def frontier(
         ChartError: a column is missing or a value is not finite.
     """
     import altair as alt
+    import numpy as np
     import pandas as pd
 
     what = "frontier chart"
-    data = _frame(df, ["release_date", "model", "score"], what)
+    used = ["group", "open_weights", "frontier_score", "on_frontier", "setting"]
+    data = _frame(df, ["release_date", "model", "score"], what, used)
     data["group"] = _groups(data, what)
     data["release_date"] = pd.to_datetime(data["release_date"])
     data = data.sort_values(["release_date", "score"], ascending=[True, False], ignore_index=True)
@@ -321,21 +363,28 @@ def frontier(
         .reindex(dates)
         .ffill()
     )
-    steps = (
-        wide.reset_index(names="date")
-        .melt(id_vars="date", var_name="group", value_name="best")
-        .dropna(subset=["best"])
+    # Long form (one row per date and group with a value, group by group) and the band
+    # (dates where both sides have a value), cut from the columns of ``wide`` directly.
+    present = {str(g): wide[g].notna().to_numpy() for g in wide.columns}
+    steps = pd.DataFrame(
+        {
+            "date": np.concatenate([wide.index[present[str(g)]] for g in wide.columns]),
+            "group": [str(g) for g in wide.columns for _ in range(int(present[str(g)].sum()))],
+            "best": np.concatenate([wide[g].to_numpy()[present[str(g)]] for g in wide.columns]),
+        }
     )
+    steps["date"] = pd.to_datetime(steps["date"])
     steps["date_text"] = _date_text(steps["date"])
-    band = wide.reset_index(names="date")
-    for label in GROUP_ORDER:
-        if label not in band.columns:
-            band[label] = None
-    band = band.rename(columns={OPEN_LABEL: "open_best", CLOSED_LABEL: "closed_best"})
-    band = band.dropna(subset=["open_best", "closed_best"])
-    band["gap_points"] = band["closed_best"] - band["open_best"]
-    band["date_text"] = _date_text(band["date"])
-    band = band[["date", "date_text", "open_best", "closed_best", "gap_points"]]
+    if OPEN_LABEL in present and CLOSED_LABEL in present:
+        both = present[OPEN_LABEL] & present[CLOSED_LABEL]
+        open_best = wide[OPEN_LABEL].to_numpy()[both]
+        closed_best = wide[CLOSED_LABEL].to_numpy()[both]
+        band = pd.DataFrame({"date": wide.index[both]})
+        band["date_text"] = _date_text(band["date"])
+        band["open_best"], band["closed_best"] = open_best, closed_best
+        band["gap_points"] = closed_best - open_best
+    else:
+        band = pd.DataFrame()
 
     x = alt.X("release_date:T", title="Release date", scale=alt.Scale(type="utc"))
     y_title = alt.Y("score:Q", title=score_title, scale=alt.Scale(zero=False))
@@ -403,7 +452,7 @@ def frontier(
             ],
         )
     )
-    return alt.layer(*layers).properties(title=_title(title, source, as_of, note))
+    return alt.layer(*layers, title=_title(title, source, as_of, note))
 
 
 def lag_bars(
@@ -467,7 +516,7 @@ def lag_bars(
         x=alt.X("lag_months:Q"), y=y, text=alt.Text("label:N"), tooltip=tooltip
     )
     zero = alt.Chart(_rows([{"x": 0}])).mark_rule().encode(x=alt.X("x:Q"))
-    return alt.layer(bars, labels, zero).properties(title=_title(title, source, as_of, note))
+    return alt.layer(bars, labels, zero, title=_title(title, source, as_of, note))
 
 
 def quality_price(
@@ -545,7 +594,7 @@ def quality_price(
         .mark_text(align="left", dx=6, dy=-6)
         .encode(x=x, y=y, text=alt.Text("model:N"), tooltip=tooltip)
     )
-    return alt.layer(line, points, labels).properties(title=_title(title, source, as_of, note))
+    return alt.layer(line, points, labels, title=_title(title, source, as_of, note))
 
 
 def price_trend(
@@ -606,7 +655,7 @@ def price_trend(
     base = alt.Chart(_inline(data, what))
     lines = base.mark_line(interpolate="step-after").encode(x=x, y=y, color=color, tooltip=tooltip)
     points = base.mark_point().encode(x=x, y=y, color=color, tooltip=tooltip)
-    return alt.layer(lines, points).properties(title=_title(title, source, as_of, note))
+    return alt.layer(lines, points, title=_title(title, source, as_of, note))
 
 
 def arena_gap(
@@ -654,7 +703,7 @@ def arena_gap(
             data[col] = None
     data = data[["snapshot_date", "date_text", "gap_points", *optional]]
     return (
-        alt.Chart(_inline(data, what))
+        alt.Chart(_inline(data, what), title=_title(title, source, as_of, note))
         .mark_bar()
         .encode(
             x=alt.X("yearmonth(snapshot_date):O", title="Month"),
@@ -669,7 +718,6 @@ def arena_gap(
                 alt.Tooltip("open_win_share:Q", title="Open wins (expected)", format=".0%"),
             ],
         )
-        .properties(title=_title(title, source, as_of, note))
     )
 
 
@@ -740,7 +788,7 @@ def tco_comparison(
             ],
         )
     )
-    return alt.layer(bars, labels).properties(title=_title(title, source, as_of, note))
+    return alt.layer(bars, labels, title=_title(title, source, as_of, note))
 
 
 def break_even_curve(
@@ -803,7 +851,7 @@ def break_even_curve(
             .mark_text(align="left", dx=4, baseline="top")
             .encode(x=alt.X("x:Q"), y=alt.value(4), text=alt.Text("label:N"), tooltip=tip)
         )
-    return alt.layer(*layers).properties(title=_title(title, source, as_of, note))
+    return alt.layer(*layers, title=_title(title, source, as_of, note))
 
 
 def tornado(
@@ -902,7 +950,7 @@ def tornado(
             tooltip=[alt.Tooltip("base:Q", title="Base case", format=value_format)],
         )
     )
-    return alt.layer(bars, rule).properties(title=_title(title, source, as_of, note))
+    return alt.layer(bars, rule, title=_title(title, source, as_of, note))
 
 
 def monte_carlo(
@@ -1006,7 +1054,7 @@ def monte_carlo(
         .mark_rule()
         .encode(x=alt.X("p50:Q"), color=color, tooltip=tip)
     )
-    return alt.layer(areas, medians).properties(title=_title(title, source, as_of, note))
+    return alt.layer(areas, medians, title=_title(title, source, as_of, note))
 
 
 def hybrid_split(
@@ -1043,7 +1091,7 @@ def hybrid_split(
     if ((share < 0) | (share > 1)).any():
         raise ChartError(f"{what}: share must be a fraction between 0 and 1")
     return (
-        alt.Chart(_inline(data, what))
+        alt.Chart(_inline(data, what), title=_title(title, source, as_of, note))
         .mark_bar()
         .encode(
             x=alt.X(
@@ -1062,8 +1110,97 @@ def hybrid_split(
                 alt.Tooltip("monthly_usd:Q", title="USD / month", format="$,.0f"),
             ],
         )
-        .properties(title=_title(title, source, as_of, note))
     )
+
+
+def hybrid_pareto(
+    df: Any,
+    *,
+    source: str | Sequence[str],
+    as_of: Any,
+    title: str = "Cost against quality: every cheapest routing as the floor varies",
+    x_title: str = "Cost per month (USD)",
+    score_title: str = "Traffic-weighted score (points)",
+    note: str | None = None,
+) -> alt.LayerChart:
+    """Cost against quality of hybrid routings: the Pareto frontier, the current one marked.
+
+    Args:
+        df: one row per routing: ``monthly_usd`` (blended cost, USD per month),
+            ``quality`` (traffic-weighted score, points: Σ share × score), ``current``
+            (bool: the routing at the quality floor shown; the other rows are the
+            frontier's cheapest routings); optional ``routing`` (text, e.g.
+            "Chat → Open model; Code → Closed API"), ``floor`` (the floor factor that gives
+            the routing, a ratio: 1 = each class's required score as stated).
+            :func:`analysis.routing.pareto_frontier` and :func:`analysis.routing.route`
+            give the figures.
+        source: where the scores, prices and task classes come from.
+        as_of: the price and score date.
+        title: chart title.
+        x_title: x-axis title (the cost and its unit).
+        score_title: y-axis title (the quality measure and its unit).
+        note: an extra caption line.
+
+    Returns:
+        A layer chart: the frontier as a line through its routings (cheapest first) and
+        the current routing as a larger point with a legend entry.
+
+    Raises:
+        ChartError: a column is missing, a value is not finite, or ``current`` is not
+            true or false.
+    """
+    import altair as alt
+
+    what = "hybrid Pareto chart"
+    data = _frame(df, ["monthly_usd", "quality", "current"], what, ["routing", "floor"])
+    for col in ("routing", "floor"):
+        if col not in data.columns:
+            data[col] = None
+    data["monthly_usd"] = data["monthly_usd"].astype(float)
+    data["quality"] = data["quality"].astype(float)
+    data["current"] = [_flag(v, "current", what) for v in data["current"]]
+    data["kind"] = ["At this floor" if c else "On the frontier" for c in data["current"]]
+    data = data[["monthly_usd", "quality", "kind", "floor", "routing", "current"]]
+    x = alt.X(
+        "monthly_usd:Q",
+        title=x_title,
+        axis=alt.Axis(format="$,.0f"),
+        scale=alt.Scale(zero=False),
+    )
+    y = alt.Y("quality:Q", title=score_title, scale=alt.Scale(zero=False))
+    tooltip = [
+        alt.Tooltip("kind:N", title="Routing"),
+        alt.Tooltip("monthly_usd:Q", title="USD / month", format="$,.0f"),
+        alt.Tooltip("quality:Q", title="Quality (points)", format=".1f"),
+        alt.Tooltip("floor:Q", title="Floor factor", format=".0%"),
+        alt.Tooltip("routing:N", title="Classes → options"),
+    ]
+    front = data[~data["current"]].sort_values("monthly_usd", kind="stable")
+    here = data[data["current"]]
+    layers = []
+    if not front.empty:
+        layers.append(
+            alt.Chart(_inline(front, what))
+            .mark_line(point=True)
+            .encode(x=x, y=y, order=alt.Order("monthly_usd:Q"), tooltip=tooltip)
+        )
+    if not here.empty:
+        layers.append(
+            alt.Chart(_inline(here, what))
+            .mark_point(size=160, shape="diamond", filled=True)
+            .encode(x=x, y=y, color=alt.Color("kind:N", title=None), tooltip=tooltip)
+        )
+    return alt.layer(*layers, title=_title(title, source, as_of, note))
+
+
+def _flag(value: Any, column: str, what: str) -> bool:
+    """A true/false cell (bool, 0/1 or the words), else a :class:`ChartError`."""
+    text = str(value).strip().lower()
+    if text in ("true", "1", "1.0"):
+        return True
+    if text in ("false", "0", "0.0"):
+        return False
+    raise ChartError(f"{what}: {column} = {value!r}; expected true or false")
 
 
 def scorecard(
@@ -1078,6 +1215,9 @@ def scorecard(
     """Grid of factor scores per option, with the weighted total as the last row.
 
     weighted total (per option) = Σ(score × weight) / Σ(weight), on the scores' scale.
+
+    Options are the columns, in alphabetical order; long option names are wrapped onto
+    up to three lines of the column header (the full name is in every cell's tooltip).
 
     Args:
         df: one row per (factor, option): ``factor``, ``option``, ``score`` (e.g. 1-5),
@@ -1123,7 +1263,33 @@ def scorecard(
         data = pd.concat([data, tot], ignore_index=True)
         rows.append("Weighted total")
     data["label"] = [f"{v:.1f}" for v in data["score"]]
-    x = alt.X("option:N", title=None, axis=alt.Axis(orient="top", labelAngle=0))
+    # Column headers: each option's name wrapped onto lines ("\n" in the data, split into
+    # lines by the axis), so long names stay inside their own column. Vega stacks a label's
+    # lines downwards from where a one-line label would sit, so every header gets as many
+    # lines (blank ones first) and the labels are lifted by the extra lines' height: the
+    # last lines line up just above the grid.
+    names = sorted({str(o) for o in data["option"]})
+    wrapped = {n: _wrap(n, _HEADER_CHARS, _HEADER_LINES) for n in names}
+    depth = max(w.count("\n") for w in wrapped.values())
+    headers = {n: "\n" * (depth - w.count("\n")) + w for n, w in wrapped.items()}
+    seen: dict[str, int] = {}
+    for n in names:  # two names shortened alike keep two columns (zero-width spaces differ)
+        seen[headers[n]] = seen.get(headers[n], 0) + 1
+        headers[n] += "\u200b" * (seen[headers[n]] - 1)
+    data["header"] = [headers[str(o)] for o in data["option"]]
+    x = alt.X(
+        "header:N",
+        title=None,
+        sort=[headers[n] for n in names],
+        axis=alt.Axis(
+            orient="top",
+            labelAngle=0,
+            labelExpr="split(datum.label, '\\n')",
+            labelLimit=_HEADER_STEP - 8,
+            labelLineHeight=_HEADER_LINE_PX,
+            labelPadding=4 + depth * _HEADER_LINE_PX,
+        ),
+    )
     y = alt.Y("row:N", title=None, sort=rows)
     tooltip = [
         alt.Tooltip("factor:N", title="Factor"),
@@ -1136,10 +1302,28 @@ def scorecard(
         x=x, y=y, color=alt.Color("score:Q", title="Score", legend=None), tooltip=tooltip
     )
     text = base.mark_text().encode(x=x, y=y, text=alt.Text("label:N"), tooltip=tooltip)
-    # One column per option, wide enough for its name.
-    return alt.layer(cells, text).properties(
-        width=alt.Step(110), title=_title(title, source, as_of, note)
+    # One column per option, wide enough for a header line.
+    return alt.layer(
+        cells, text, width=alt.Step(_HEADER_STEP), title=_title(title, source, as_of, note)
     )
+
+
+_HEADER_STEP = 150  # px per scorecard column
+_HEADER_CHARS = 22  # characters per header line (11 px labels: about 6 px a character)
+_HEADER_LINES = 3
+_HEADER_LINE_PX = 14  # header line height (px)
+
+
+def _wrap(text: str, width: int, lines: int) -> str:
+    """``text`` broken at spaces into lines of about ``width`` characters, joined by
+    newlines; past ``lines`` lines the last one ends with "…"."""
+    parts = textwrap.wrap(text, width, break_long_words=False) or [text]
+    if len(parts) > lines:
+        parts = [
+            *parts[: lines - 1],
+            textwrap.shorten(" ".join(parts[lines - 1 :]), width, placeholder="…"),
+        ]
+    return "\n".join(parts)
 
 
 # --------------------------------------------------------------------------- probe figures
@@ -1199,7 +1383,7 @@ def probe_latency(
     base = alt.Chart(_inline(long, what))
     lines = base.mark_line().encode(x=x, y=y, color=color, strokeDash=dash, tooltip=tooltip)
     points = base.mark_point().encode(x=x, y=y, color=color, tooltip=tooltip)
-    return alt.layer(lines, points).properties(title=_title(title, source, as_of, note))
+    return alt.layer(lines, points, title=_title(title, source, as_of, note))
 
 
 def probe_throughput(
@@ -1245,7 +1429,7 @@ def probe_throughput(
     base = alt.Chart(_inline(data, what))
     lines = base.mark_line().encode(x=x, y=y, color=color, tooltip=tooltip)
     points = base.mark_point().encode(x=x, y=y, color=color, tooltip=tooltip)
-    return alt.layer(lines, points).properties(title=_title(title, source, as_of, note))
+    return alt.layer(lines, points, title=_title(title, source, as_of, note))
 
 
 BUILDERS = (
@@ -1259,6 +1443,7 @@ BUILDERS = (
     "tornado",
     "monte_carlo",
     "hybrid_split",
+    "hybrid_pareto",
     "scorecard",
     "probe_latency",
     "probe_throughput",

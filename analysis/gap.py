@@ -3,7 +3,9 @@
 The functions here are pure: they take tidy tables (pandas or polars) shaped
 like the warehouse tables and return pandas DataFrames or small result
 objects. Thin helpers at the end (``benchmark_gap``, ``quality_vs_price``, …)
-read the warehouse and call them.
+read the warehouse and call them; they keep the tables they read, and the gaps
+that do not move with the analysis date, for as long as the warehouse file is
+unchanged (so a panel's slider re-measures one gap, not every claim's).
 
 Definitions used throughout
 ---------------------------
@@ -66,7 +68,8 @@ import argparse
 import difflib
 import math
 import re
-from collections.abc import Iterable, Sequence
+import threading
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
@@ -117,10 +120,24 @@ def _pandas(df: Any, what: str) -> pd.DataFrame:
 
     if isinstance(df, pd.DataFrame):
         return df.copy()
+    return _as_pandas(df, what)
+
+
+def _as_pandas(df: Any, what: str) -> pd.DataFrame:
+    """A pandas DataFrame as given (not copied: for reading only), or a polars one converted."""
+    import pandas as pd
+
+    if isinstance(df, pd.DataFrame):
+        return df
     to_pandas = getattr(df, "to_pandas", None)
     if to_pandas is None:
         raise GapError(f"{what}: expected a pandas or polars DataFrame, got {type(df).__name__}")
     return to_pandas()
+
+
+def _labels(column: pd.Series) -> list[str]:
+    """The distinct values of a text column, as sorted text."""
+    return sorted({str(b) for b in column.dropna().unique()})
 
 
 def _require(df: pd.DataFrame, columns: Iterable[str], what: str) -> None:
@@ -293,9 +310,9 @@ def benchmark_labels(scores: Any) -> list[str]:
     Returns:
         The distinct ``benchmark`` values.
     """
-    df = _pandas(scores, "scores")
+    df = _as_pandas(scores, "scores")
     _require(df, ["benchmark"], "scores")
-    return sorted({str(b) for b in df["benchmark"].dropna()})
+    return _labels(df["benchmark"])
 
 
 def _resolve_benchmark(name: str, labels: Sequence[str]) -> str:
@@ -346,25 +363,64 @@ def select_scores(
         GapError: unknown benchmark or source, no rows left, several configurations
             without a rule to choose, or mixed score scales.
     """
-    import pandas as pd
+    sc, md, label = _selection_inputs(scores, models, benchmark, source)
+    cut = _timestamp(as_of)
+    return _choose(_candidates(sc, md, label, source, variant, include_base), setting, cut)
 
+
+def _selection_inputs(
+    scores: Any, models: Any, benchmark: str, source: str
+) -> tuple[pd.DataFrame, pd.DataFrame, str]:
+    """The scores and models tables checked (not copied) and the benchmark label resolved."""
     if source not in SOURCES:
         raise GapError(f"source = {source!r}: choose one of {', '.join(SOURCES)}")
-    sc = _pandas(scores, "scores")
-    md = _pandas(models, "models")
+    sc = _as_pandas(scores, "scores")
+    md = _as_pandas(models, "models")
     _require(
         sc,
         ["model_id", "benchmark", "score", "scale", "eval_relationship", "source"],
         "benchmark_scores",
     )
     _require(md, ["model_id", "open_weights", "release_date"], "models")
-    for col in ("benchmark_variant", "setting", "score_pct", "reported_by", "source_date"):
-        if col not in sc.columns:
-            sc[col] = None
-    label = _resolve_benchmark(benchmark, benchmark_labels(sc))
-    cut = _timestamp(as_of)
+    return sc, md, _resolve_benchmark(benchmark, _labels(sc["benchmark"]))
 
+
+@dataclass(frozen=True)
+class _Candidates:
+    """A benchmark's rows under the rules that do not depend on ``as_of`` (first half of
+    :func:`select_scores`; :func:`_choose` is the second).
+
+    Attributes:
+        label: the benchmark label.
+        source: the source selection.
+        rows: the source's rows with the model facts joined, models without a release
+            date (and base models, unless kept) left out; ``open_weights`` read as
+            True/False/None; ``_variant`` and ``_setting`` normalised.
+        excluded: models left out so far, by reason.
+    """
+
+    label: str
+    source: str
+    rows: pd.DataFrame
+    excluded: dict[str, int]
+
+
+def _candidates(
+    sc: pd.DataFrame,
+    md: pd.DataFrame,
+    label: str,
+    source: str,
+    variant: str | None,
+    include_base: bool,
+) -> _Candidates:
+    """The first half of :func:`select_scores` (no ``as_of``): see :class:`_Candidates`."""
+    import pandas as pd
+
+    # Only the benchmark's rows are copied (by this filter); the tables are read as given.
     rows = sc[sc["benchmark"] == label]
+    for col in ("benchmark_variant", "setting", "score_pct", "reported_by", "source_date"):
+        if col not in rows.columns:
+            rows = rows.assign(**{col: None})
     present = rows["eval_relationship"].value_counts().to_dict()
     rows = rows[rows["eval_relationship"].isin(SOURCES[source])]
     if rows.empty:
@@ -388,55 +444,82 @@ def select_scores(
             md[col] = None
     # The model facts come from the models table only.
     rows = rows.drop(columns=[c for c in keep[1:] if c in rows.columns])
-    rows = rows.merge(md[keep], on="model_id", how="left")
+    facts = md[keep]
+    if facts["model_id"].is_unique:  # as in the warehouse: a lookup, cheaper than a merge
+        facts = facts.set_index("model_id")
+        rows = rows.reset_index(drop=True)
+        rows = rows.assign(**{c: rows["model_id"].map(facts[c]) for c in keep[1:]})
+    else:
+        rows = rows.merge(facts, on="model_id", how="left")
     excluded: dict[str, int] = {}
-
-    def drop(mask: pd.Series, reason: str) -> None:
-        nonlocal rows
-        n = rows.loc[mask, "model_id"].nunique()
-        if n:
-            excluded[reason] = excluded.get(reason, 0) + int(n)
-        rows = rows[~mask]
-
-    drop(rows["release_date"].isna(), "no release date")
+    rows = _drop(rows, rows["release_date"].isna(), "no release date", excluded)
     if not include_base:
-        drop(rows["model_type"].astype("string").str.lower().eq("base").fillna(False), "base model")
+        base = rows["model_type"].astype("string").str.lower().eq("base").fillna(False)
+        rows = _drop(rows, base, "base model", excluded)
+    # Row by row, so the same whatever the as_of cut keeps later.
+    rows = rows.assign(
+        open_weights=rows["open_weights"].map(_to_bool),
+        _variant=rows["benchmark_variant"].map(_norm_setting),
+        _setting=rows["setting"].map(_norm_setting),
+    )
+    return _Candidates(label, source, rows, excluded)
+
+
+def _drop(rows: pd.DataFrame, mask: Any, reason: str, excluded: dict[str, int]) -> Any:
+    """``rows`` without the ``mask`` rows, their models counted in ``excluded[reason]``."""
+    if not mask.any():
+        return rows
+    n = rows.loc[mask, "model_id"].nunique()
+    if n:
+        excluded[reason] = excluded.get(reason, 0) + int(n)
+    return rows[~mask]
+
+
+def _choose(cands: _Candidates, setting: str | None, cut: Any) -> Selection:
+    """The second half of :func:`select_scores`: the ``as_of`` cut, the setting rules and
+    one row per model."""
+    import numpy as np
+    import pandas as pd
+
+    label, source, rows = cands.label, cands.source, cands.rows
+    excluded = dict(cands.excluded)
     if cut is not None:
-        drop(rows["release_date"] > cut, "released after as_of")
-    rows = rows.assign(open_weights=rows["open_weights"].map(_to_bool))
-    drop(rows["open_weights"].isna(), "open/closed unknown")
+        later = rows["release_date"].to_numpy() > cut.to_datetime64()
+        rows = _drop(rows, later, "released after as_of", excluded)
+    rows = _drop(rows, rows["open_weights"].isna().to_numpy(), "open/closed unknown", excluded)
     if rows.empty:
         raise GapError(
             f"no {source} scores for {label} remain after the model rules "
             f"(left out: {excluded or 'none'}; as_of={_iso(cut)})"
         )
 
-    rows = rows.assign(
-        _variant=rows["benchmark_variant"].map(_norm_setting),
-        _setting=rows["setting"].map(_norm_setting),
-    )
-    configs = rows.groupby(["_variant", "_setting"])["model_id"].nunique()
-    # Messages show settings as printed in the source (first spelling seen).
-    printed = {
-        k: ("" if _missing(v) else str(v))
-        for k, v in rows.groupby("_setting")["setting"].first().items()
-    }
+    def configs(rows: pd.DataFrame) -> pd.Series:
+        """Models per configuration (for messages)."""
+        return rows.groupby(["_variant", "_setting"])["model_id"].nunique()
+
+    def printed(rows: pd.DataFrame = rows) -> dict[str, str]:
+        """Settings as printed in the source (first spelling seen), for messages."""
+        return {
+            k: ("" if _missing(v) else str(v))
+            for k, v in rows.groupby("_setting")["setting"].first().items()
+        }
+
     if setting is not None and _norm_setting(setting) != "best":
         wanted = _norm_setting(setting)
-        kept = rows[rows["_setting"] == wanted]
+        kept = rows[(rows["_setting"] == wanted).to_numpy()]
         if kept.empty:
+            spelt = printed()
             listing = "; ".join(
-                f"{printed.get(s) or '(blank)'!r}: {n} models" for (_, s), n in configs.items()
+                f"{spelt.get(s) or '(blank)'!r}: {n} models" for (_, s), n in configs(rows).items()
             )
             raise GapError(
                 f"setting = {setting!r}: not found for {label} ({source}); it has {listing}"
             )
         rows = kept
-        configs = rows.groupby(["_variant", "_setting"])["model_id"].nunique()
         rule = f"setting {setting!r} only"
     else:
         rule = "one configuration"
-    if len(configs) > 1:
+    if len(set(zip(rows["_variant"], rows["_setting"], strict=True))) > 1:
         one_harness = (
             set(rows["eval_relationship"]) <= set(INDEPENDENT)
             and rows["reported_by"].nunique(dropna=False) == 1
@@ -449,17 +532,18 @@ def select_scores(
                 "(reasoning effort / thinking budget, task version)"
             )
         else:
+            spelt, counts = printed(), configs(rows)
             listing = "; ".join(
-                f"{(v + ' / ') if v else ''}{printed.get(s) or '(blank)'}: {n} models"
-                for (v, s), n in configs.sort_values(ascending=False).items()
+                f"{(v + ' / ') if v else ''}{spelt.get(s) or '(blank)'}: {n} models"
+                for (v, s), n in counts.sort_values(ascending=False).items()
             )
             raise GapError(
-                f"{label} ({source}) has {len(configs)} settings that are not comparable: "
+                f"{label} ({source}) has {len(counts)} settings that are not comparable: "
                 f"{listing}. Choose one with --setting TEXT (and --variant TEXT when variants "
                 "differ), or take each model's best with --setting best"
             )
 
-    scales = sorted({str(s) for s in rows["scale"].dropna()})
+    scales = _labels(rows["scale"])
     if rows["score_pct"].notna().all():
         rows = rows.assign(_value=pd.to_numeric(rows["score_pct"], errors="coerce"))
         unit = "%"
@@ -471,7 +555,7 @@ def select_scores(
             f"{label} ({source}) mixes score scales {scales} that cannot be compared; "
             "choose one setting with --setting"
         )
-    rows = rows[rows["_value"].map(lambda v: _finite(v) is not None)]
+    rows = rows[np.isfinite(rows["_value"].to_numpy(dtype=float, na_value=np.nan))]
 
     # One row per model: its highest eligible score (ties: the most recent source).
     rows = rows.sort_values(
@@ -646,20 +730,46 @@ def vertical_gap(rows: Any, as_of: date | str | None = None, *, ratio: bool = Tr
     Raises:
         GapError: one side has no model by ``as_of``.
     """
-    df = frontier(rows)
-    cut = _timestamp(as_of)
-    if cut is not None:
-        df = df[df["release_date"] <= cut]
+    return _vertical(frontier(rows), _timestamp(as_of), ratio)
+
+
+def _sides(df: pd.DataFrame, cut: Any) -> tuple[dict[str, Any], Any, Any]:
+    """Row positions of each side among the models released by ``cut``, with the score and
+    release-date columns as arrays (whole-column work, no per-side table copies).
+
+    Returns:
+        ({"Open weights": positions, "Closed": positions}, scores, release dates).
+    """
+    import numpy as np
+
+    dates = df["release_date"].to_numpy()
+    scores = df["score"].to_numpy(dtype=float)
+    groups = df["group"].to_numpy()
+    kept = np.ones(len(df), dtype=bool) if cut is None else dates <= cut.to_datetime64()
+    return (
+        {label: np.flatnonzero(kept & (groups == label)) for label in (OPEN_LABEL, CLOSED_LABEL)},
+        scores,
+        dates,
+    )
+
+
+def _vertical(df: pd.DataFrame, cut: Any, ratio: bool) -> VerticalGap:
+    """:func:`vertical_gap` on a table :func:`frontier` has already prepared."""
+    import numpy as np
+
+    sides, scores, dates = _sides(df, cut)
     best: dict[str, Any] = {}
     for label in (OPEN_LABEL, CLOSED_LABEL):
-        side = df[df["group"] == label]
-        if side.empty:
+        at = sides[label]
+        if not len(at):
             raise GapError(
                 f"no {label.lower()} model with a score released by {_iso(cut) or 'now'}: "
                 "a gap needs both sides"
             )
-        # Highest score; among equals, the earliest to reach it.
-        best[label] = side.sort_values(["score", "release_date"], ascending=[False, True]).iloc[0]
+        # Highest score; among equals, the earliest to reach it; then table order (a
+        # stable sort: score descending, missing last, then release date ascending).
+        first = np.lexsort((dates[at], -scores[at]))[0]
+        best[label] = df.iloc[at[first]]
     o, c = best[OPEN_LABEL], best[CLOSED_LABEL]
     points = float(c["score"]) - float(o["score"])
     r = float(o["score"]) / float(c["score"]) if ratio and float(c["score"]) > 0 else None
@@ -669,6 +779,33 @@ def vertical_gap(rows: Any, as_of: date | str | None = None, *, ratio: bool = Tr
         points=round(points, 6),
         ratio=None if r is None else round(r, 6),
     )
+
+
+def _reach_dates(scores: Any, dates: Any, levels: Any) -> Any:
+    """First release date at which one side's frontier reached each level, all levels at once.
+
+    ``scores`` and ``dates`` are one side's models in release-date order (as
+    :func:`frontier` leaves them). The running best, best[i] = max(score[0..i]), never
+    decreases, so the first model reaching level L is i = searchsorted(best, L, "left"):
+    the first i with best[i] >= L, whose date is the earliest release date of any model
+    scoring >= L. A missing score counts as never reaching any level.
+
+    Args:
+        scores: the side's scores (float array), in release-date order.
+        dates: their release dates (datetime64 array).
+        levels: score levels (a 1-d array).
+
+    Returns:
+        A datetime64 array, one date per level (NaT where the side never reached it).
+    """
+    import numpy as np
+
+    best = np.maximum.accumulate(np.where(np.isnan(scores), -np.inf, scores))
+    at = np.searchsorted(best, np.asarray(levels, dtype=float), side="left")
+    out = np.full(len(at), np.datetime64("NaT"), dtype=dates.dtype)
+    reached = at < len(best)
+    out[reached] = dates[at[reached]]
+    return out
 
 
 def first_reach(rows: Any, open_weights: bool, level: float) -> Any:
@@ -682,9 +819,14 @@ def first_reach(rows: Any, open_weights: bool, level: float) -> Any:
     Returns:
         A pandas Timestamp, or None when the side never reached the level.
     """
+    import pandas as pd
+
     df = frontier(rows)
-    side = df[(df["open_weights"] == bool(open_weights)) & (df["score"] >= level)]
-    return None if side.empty else side["release_date"].min()
+    side = df[df["open_weights"] == bool(open_weights)]
+    found = _reach_dates(
+        side["score"].to_numpy(dtype=float), side["release_date"].to_numpy(), [float(level)]
+    )[0]
+    return None if pd.isna(found) else pd.Timestamp(found)
 
 
 def lag_at_level(rows: Any, level: float) -> float | None:
@@ -745,22 +887,27 @@ def horizontal_gap(
     Raises:
         GapError: ``levels`` < 1.
     """
+    if int(levels) < 1:
+        raise GapError(f"levels = {levels!r}: must be at least 1")
+    return _horizontal(frontier(rows), _timestamp(as_of), int(levels))
+
+
+def _horizontal(df: pd.DataFrame, cut: Any, levels: int) -> HorizontalGap:
+    """:func:`horizontal_gap` on a table :func:`frontier` has already prepared.
+
+    Every level is looked up at once (:func:`_reach_dates`), not filtered for one by one.
+    """
     import numpy as np
     import pandas as pd
 
-    if int(levels) < 1:
-        raise GapError(f"levels = {levels!r}: must be at least 1")
-    df = frontier(rows)
-    cut = _timestamp(as_of)
-    if cut is not None:
-        df = df[df["release_date"] <= cut]
     empty = pd.DataFrame(columns=["level", "closed_date", "open_date", "lag_months"])
-    sides = {label: df[df["group"] == label] for label in (OPEN_LABEL, CLOSED_LABEL)}
-    if any(s.empty for s in sides.values()):
+    at, scores, dates = _sides(df, cut)
+    if any(not len(a) for a in at.values()):
         return HorizontalGap(None, None, None, empty, "one side has no model with a score")
-    firsts = {k: float(s.iloc[0]["frontier_score"]) for k, s in sides.items()}
+    running = df["frontier_score"].to_numpy(dtype=float)
+    firsts = {k: float(running[a[0]]) for k, a in at.items()}
     other = {OPEN_LABEL: CLOSED_LABEL, CLOSED_LABEL: OPEN_LABEL}
-    tops = {k: float(s["score"].max()) for k, s in sides.items()}
+    tops = {k: _max(scores[a]) for k, a in at.items()}
     low, high = max(firsts.values()), min(tops.values())
     if low > high:
         behind = OPEN_LABEL if tops[OPEN_LABEL] < firsts[CLOSED_LABEL] else CLOSED_LABEL
@@ -772,26 +919,34 @@ def horizontal_gap(
             f"the {behind.lower()} frontier never reached the other's first level in the data "
             f"(best {tops[behind]:.4g} < first {firsts[other[behind]]:.4g})",
         )
-    grid = [high] if int(levels) == 1 or low == high else list(np.linspace(low, high, int(levels)))
-    records = []
-    for level in grid:
-        c = sides[CLOSED_LABEL].loc[sides[CLOSED_LABEL]["score"] >= level, "release_date"].min()
-        o = sides[OPEN_LABEL].loc[sides[OPEN_LABEL]["score"] >= level, "release_date"].min()
-        records.append(
-            {
-                "level": float(level),
-                "closed_date": c,
-                "open_date": o,
-                "lag_months": (o - c).days / DAYS_PER_MONTH,
-            }
-        )
-    table = pd.DataFrame.from_records(records)
+    grid = np.array([high]) if levels == 1 or low == high else np.linspace(low, high, levels)
+    c, o = at[CLOSED_LABEL], at[OPEN_LABEL]
+    closed = _reach_dates(scores[c], dates[c], grid)
+    opened = _reach_dates(scores[o], dates[o], grid)
+    # Whole days, rounded down as Timedelta.days does: months = days / 30.4375.
+    days = (opened - closed) // np.timedelta64(1, "D")
+    table = pd.DataFrame(
+        {
+            "level": grid.astype(float),
+            "closed_date": pd.to_datetime(closed),
+            "open_date": pd.to_datetime(opened),
+            "lag_months": days / DAYS_PER_MONTH,
+        }
+    )
     return HorizontalGap(
         lag_months=round(float(table["lag_months"].mean()), 6),
         low=float(low),
         high=float(high),
         levels=table,
     )
+
+
+def _max(values: Any) -> float:
+    """The largest number, missing ones skipped (NaN when there is none), as pandas' max."""
+    import numpy as np
+
+    present = values[~np.isnan(values)]
+    return float(present.max()) if len(present) else math.nan
 
 
 @dataclass(frozen=True)
@@ -900,12 +1055,14 @@ def gap_from_selection(
             f"{missing} model, only {len(sides)} {'open-weight' if sides.all() else 'closed'} "
             "ones: a gap needs both sides. Try another --setting or --source"
         )
-    front = frontier(selection.rows)
+    if int(levels) < 1:
+        raise GapError(f"levels = {levels!r}: must be at least 1")
+    front = frontier(selection.rows)  # once: both gaps read the same frontier
     return GapResult(
         selection=selection,
         frontier=front,
-        vertical=vertical_gap(front, ratio=ratio),
-        horizontal=horizontal_gap(front, levels=levels),
+        vertical=_vertical(front, None, ratio),
+        horizontal=_horizontal(front, None, int(levels)),
     )
 
 
@@ -1395,7 +1552,11 @@ def quality_price_table(rows: Any, prices: Any) -> pd.DataFrame:
     pr = pr[pr["blended_usd_per_mtok"].map(lambda v: _finite(v) is not None)]
     pr = pr.sort_values("blended_usd_per_mtok").drop_duplicates("model_id")
     sel = sel.drop(columns=[c for c in ("blended_usd_per_mtok", "price_basis") if c in sel])
-    df = sel.merge(pr[["model_id", "blended_usd_per_mtok", "price_basis"]], on="model_id")
+    # One price per model (deduplicated above): the inner join is a lookup.
+    priced = pr.set_index("model_id")
+    df = sel[sel["model_id"].isin(priced.index).to_numpy()].reset_index(drop=True)
+    df["blended_usd_per_mtok"] = df["model_id"].map(priced["blended_usd_per_mtok"])
+    df["price_basis"] = df["model_id"].map(priced["price_basis"])
     df["open_weights"] = df["open_weights"].map(_to_bool).astype(bool)
     df["group"] = df["open_weights"].map(lambda o: OPEN_LABEL if o else CLOSED_LABEL)
     df["blended_usd_per_mtok"] = df["blended_usd_per_mtok"].astype(float)
@@ -1565,6 +1726,7 @@ def claim_check(
     setting: str | None = None,
     cheaper_factor: float = DEFAULT_CHEAPER_FACTOR,
     levels: int = DEFAULT_LEVELS,
+    measure: Callable[[str, Any], GapResult] | None = None,
 ) -> pd.DataFrame:
     """Published claims about the open-vs-closed gap against the measured figures.
 
@@ -1587,6 +1749,11 @@ def claim_check(
         setting: setting rule.
         cheaper_factor: price factor read as "dramatically lower cost".
         levels: score levels for the lag.
+        measure: ``measure(benchmark, date)`` gives a benchmark's :class:`GapResult` as of
+            a date (a normalised Timestamp, or None for all data); default
+            :func:`measure_gap` on ``scores`` and ``models`` with this call's source,
+            setting and levels. Either way each distinct (benchmark, date) is measured
+            once per call: claims published on the same day, or on ``as_of``, share it.
 
     Returns:
         Columns claim_id, claim, publisher, published_date, url, benchmark, stated,
@@ -1597,18 +1764,40 @@ def claim_check(
 
     cut = _timestamp(as_of)
     cl = _pandas(claims, "claims") if claims is not None else pd.DataFrame()
+    claims_rows = cl.to_dict("records")  # plain dicts: read row by row below
     out: list[dict[str, Any]] = []
     lo, hi = PERFORMANCE_CLAIM_RANGE
+    if measure is None:
+
+        def measure(b: str, when: Any) -> GapResult:
+            return measure_gap(
+                scores, models, b, source=source, setting=setting, as_of=when, levels=levels
+            )
+
+    measured_once: dict[tuple[str, Any], GapResult | GapError] = {}
+
+    def gap_at(b: str, when: Any) -> GapResult:
+        """The gap on ``b`` as of ``when``, measured once per call (errors too)."""
+        key = (b, when)
+        if key not in measured_once:
+            try:
+                measured_once[key] = measure(b, when)
+            except GapError as exc:
+                measured_once[key] = exc
+        found = measured_once[key]
+        if isinstance(found, GapError):
+            raise GapError(str(found))
+        return found
+
     for b in benchmarks:
         try:
-            g = measure_gap(
-                scores, models, b, source=source, setting=setting, as_of=cut, levels=levels
-            )
+            g = gap_at(b, cut)
         except GapError as exc:
             out.append(
                 {"claim": PERFORMANCE_CLAIM, "benchmark": b, "verdict": f"not measured: {exc}"}
             )
             continue
+        rests_on = _rests_on(g)  # the same for every row of this benchmark
         ratio = g.vertical.ratio
         if ratio is None:
             verdict = "not measured: no ratio on this scale"
@@ -1630,11 +1819,14 @@ def claim_check(
                 if ratio is None
                 else (ratio - lo if ratio < lo else max(0.0, ratio - hi)),
                 "verdict": verdict,
-                "rests_on": _rests_on(g),
+                "rests_on": rests_on,
             }
         )
         if prices is not None:
-            q = quality_price_table(g.selection.rows, prices)
+            # Only the columns the cost claim reads (the table merges whatever it is given).
+            q = quality_price_table(
+                g.selection.rows[["model_id", "model", "open_weights", "score"]], prices
+            )
             sides = {}
             for label in (OPEN_LABEL, CLOSED_LABEL):
                 side = q[q["group"] == label].sort_values(
@@ -1673,7 +1865,7 @@ def claim_check(
                 )
         if cl.empty or "lag_months" not in cl.columns:
             continue
-        for _, claim in cl.iterrows():
+        for claim in claims_rows:
             stated_lo = _finite(claim.get("lag_months"))
             if stated_lo is None:
                 continue
@@ -1682,15 +1874,7 @@ def claim_check(
             then = None
             published = claim.get("published_date")
             try:
-                then = measure_gap(
-                    scores,
-                    models,
-                    b,
-                    source=source,
-                    setting=setting,
-                    as_of=published,
-                    levels=levels,
-                ).lag_months
+                then = gap_at(b, _timestamp(published)).lag_months
             except GapError:
                 then = None
             if measured is None:
@@ -1724,7 +1908,7 @@ def claim_check(
                     "measured_at_claim_date": then,
                     "difference": diff,
                     "verdict": verdict,
-                    "rests_on": _rests_on(g),
+                    "rests_on": rests_on,
                 }
             )
     cols = [
@@ -1743,22 +1927,148 @@ def claim_check(
         "rests_on",
         "as_of",
     ]
-    df = pd.DataFrame.from_records(out, columns=cols)
-    df["as_of"] = _iso(cut)
     numeric = ("measured_value", "measured_at_claim_date", "difference")
-    for col in cols:
-        if col in numeric:
-            df[col] = pd.array([_finite(v) for v in df[col]], dtype="Float64")
-        else:
-            df[col] = [None if _missing(v) else v for v in df[col]]
-    return df
+    when = _iso(cut)
+    # Built once, column by column (no NaN: missing numbers are NA, missing text None).
+    return pd.DataFrame(
+        {
+            col: pd.array([_finite(r.get(col)) for r in out], dtype="Float64")
+            if col in numeric
+            else [None if _missing(v) else v for v in (r.get(col) for r in out)]
+            if col != "as_of"
+            else [when] * len(out)
+            for col in cols
+        },
+        columns=cols,
+    )
 
 
 # --------------------------------------------------------------------------- warehouse helpers
 
 
+KEEP_GAPS = 64
+"""Gaps as of fixed dates (the claims' publication dates) kept per warehouse version;
+also the number of benchmark selections kept before the ``as_of`` cut."""
+
+
+class _Remembered:
+    """Warehouse tables and gap results, kept for one version of the warehouse file.
+
+    A version is the file's path, size, modification time and inode: a rebuilt or
+    re-pointed warehouse is a new version, and what was kept for the old one is dropped.
+    Kept: whole tables; per benchmark, source, variant and base rule, the rows the
+    selection rules keep before the ``as_of`` cut (:class:`_Candidates`: the part of a
+    selection that does not move with the analysis date); gaps as of fixed dates (a
+    claim's publication date does not move with the analysis date either); each up to
+    :data:`KEEP_GAPS`; and the latest gap asked for by :func:`benchmark_gap`, so that a
+    panel and its claim check measuring the same benchmark on the same date share one
+    computation. Gap errors are kept as messages. Results handed out are shared: treat
+    them as read-only.
+    """
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.version: tuple[Any, ...] | None = None
+        self.tables: dict[str, pd.DataFrame] = {}
+        self.candidates: dict[tuple[Any, ...], _Candidates] = {}
+        self.fixed: dict[tuple[Any, ...], GapResult | str] = {}
+        self.latest: tuple[tuple[Any, ...], GapResult | str] | None = None
+
+    def check(self) -> tuple[Any, ...]:
+        """The current warehouse version (building it if needed); forget an older one."""
+        from analysis import warehouse
+
+        path = warehouse.ensure_built()
+        st = path.stat()
+        version = (str(path), st.st_size, st.st_mtime_ns, st.st_ino)
+        with self.lock:
+            if version != self.version:
+                self.version, self.tables, self.latest = version, {}, None
+                self.candidates, self.fixed = {}, {}
+        return version
+
+    def table(self, name: str, version: tuple[Any, ...] | None = None) -> pd.DataFrame:
+        """A whole table (kept: read it, do not change it); ``version`` if just checked."""
+        from analysis import warehouse
+
+        version = version or self.check()
+        with self.lock:
+            found = self.tables.get(name)
+        if found is None:
+            found = _pandas(warehouse.load(name, backend="pandas"), name)
+            with self.lock:
+                if self.version == version:
+                    self.tables[name] = found
+        return found
+
+    def selection(
+        self,
+        benchmark: str,
+        source: str,
+        setting: str | None,
+        variant: str | None,
+        as_of: Any,
+        include_base: bool,
+        version: tuple[Any, ...],
+    ) -> Selection:
+        """:func:`select_scores` on the warehouse tables, its first half kept."""
+        sc, md, label = _selection_inputs(
+            self.table("benchmark_scores", version),
+            self.table("models", version),
+            benchmark,
+            source,
+        )
+        cut = _timestamp(as_of)
+        key = (version, label, source, variant, include_base)
+        with self.lock:
+            cands = self.candidates.get(key)
+        if cands is None:
+            cands = _candidates(sc, md, label, source, variant, include_base)
+            with self.lock:
+                if self.version == version and len(self.candidates) < KEEP_GAPS:
+                    self.candidates[key] = cands
+        return _choose(cands, setting, cut)
+
+    def gap(
+        self,
+        key: tuple[Any, ...],
+        compute: Callable[[tuple[Any, ...]], GapResult],
+        fixed: bool,
+        version: tuple[Any, ...] | None = None,
+    ) -> GapResult:
+        """The gap for ``key``: kept, else ``compute(version)`` and kept (``fixed``: among
+        the fixed dates' gaps, else as the latest); ``version`` if just checked."""
+        version = version or self.check()
+        key = (version, *key)
+        with self.lock:
+            if fixed:
+                found = self.fixed.get(key)
+            else:
+                found = self.latest[1] if self.latest and self.latest[0] == key else None
+        if found is None:
+            try:
+                found = compute(version)
+            except GapError as exc:
+                found = str(exc)
+            with self.lock:
+                if self.version == version:
+                    if not fixed:
+                        self.latest = (key, found)
+                    elif len(self.fixed) < KEEP_GAPS:
+                        self.fixed[key] = found
+        if isinstance(found, str):
+            raise GapError(found)
+        return found
+
+
+_REMEMBERED = _Remembered()
+
+
 def load_tables(*names: str) -> dict[str, pd.DataFrame]:
     """Warehouse tables as pandas DataFrames.
+
+    Each table is read once per version of the warehouse file; every call gets its own
+    copy (copy-on-write: changing it leaves the kept table as it is).
 
     Args:
         names: table names (e.g. ``benchmark_scores``, ``models``).
@@ -1769,9 +2079,7 @@ def load_tables(*names: str) -> dict[str, pd.DataFrame]:
     Raises:
         WarehouseError: the warehouse cannot be opened (from :mod:`analysis.warehouse`).
     """
-    from analysis import warehouse
-
-    return {n: _pandas(warehouse.load(n, backend="pandas"), n) for n in names}
+    return {n: _REMEMBERED.table(n).copy(deep=False) for n in names}
 
 
 def model_prices(as_of: date | str) -> pd.DataFrame:
@@ -1810,7 +2118,9 @@ def benchmark_gap(
     """The open-vs-closed gap on a benchmark, read from the warehouse.
 
     ``benchmark`` "arena" (any case) or "Arena rating" analyses the Arena snapshot on or
-    before ``as_of`` (see :func:`arena_selection`).
+    before ``as_of`` (see :func:`arena_selection`). The latest result is kept for the same
+    arguments and warehouse version (a panel and its claim check share it); it is shared,
+    so treat it as read-only.
 
     Args:
         benchmark: benchmark label.
@@ -1828,16 +2138,7 @@ def benchmark_gap(
         GapError: see :func:`measure_gap`.
         WarehouseError: the warehouse cannot be opened.
     """
-    if benchmark.strip().lower() in ("arena", ARENA.lower()):
-        t = load_tables("arena_ratings", "models")
-        sel = arena_selection(
-            t["arena_ratings"], t["models"], as_of=as_of, include_base=include_base
-        )
-        return gap_from_selection(sel, levels=levels, ratio=False)
-    t = load_tables("benchmark_scores", "models")
-    return measure_gap(
-        t["benchmark_scores"],
-        t["models"],
+    return _warehouse_gap(
         benchmark,
         source=source,
         setting=setting,
@@ -1845,7 +2146,51 @@ def benchmark_gap(
         as_of=as_of,
         include_base=include_base,
         levels=levels,
+        fixed=False,
     )
+
+
+def _date_key(value: Any) -> Any:
+    """``value`` as a normalised Timestamp for a lookup key (kept as text when it is not a
+    date: the computation then reports it, in its usual order of checks)."""
+    try:
+        return _timestamp(value)
+    except GapError:
+        return ("not a date", repr(value))
+
+
+def _warehouse_gap(
+    benchmark: str,
+    *,
+    source: str,
+    setting: str | None,
+    variant: str | None,
+    as_of: Any,
+    include_base: bool,
+    levels: int,
+    fixed: bool,
+    version: tuple[Any, ...] | None = None,
+) -> GapResult:
+    """:func:`benchmark_gap`, kept as the latest result or (``fixed``) among fixed dates';
+    ``version``: the warehouse version if just checked."""
+
+    def compute(version: tuple[Any, ...]) -> GapResult:
+        table = _REMEMBERED.table
+        if benchmark.strip().lower() in ("arena", ARENA.lower()):
+            sel = arena_selection(
+                table("arena_ratings", version),
+                table("models", version),
+                as_of=as_of,
+                include_base=include_base,
+            )
+            return gap_from_selection(sel, levels=levels, ratio=False)
+        sel = _REMEMBERED.selection(
+            benchmark, source, setting, variant, as_of, include_base, version
+        )
+        return gap_from_selection(sel, levels=levels)
+
+    key = (benchmark, source, setting, variant, _date_key(as_of), include_base, int(levels))
+    return _REMEMBERED.gap(key, compute, fixed, version)
 
 
 def quality_vs_price(
@@ -1926,6 +2271,10 @@ def claims_table(
 ) -> pd.DataFrame:
     """The claim-check table from the warehouse (see :func:`claim_check`).
 
+    The gap as of ``as_of`` is shared with :func:`benchmark_gap` (the latest one kept);
+    gaps as of the claims' publication dates, which do not depend on ``as_of``, are kept
+    per warehouse version, so moving ``as_of`` measures one gap per benchmark.
+
     Args:
         benchmarks: benchmark labels to measure on.
         as_of: measurement and price date.
@@ -1939,17 +2288,33 @@ def claims_table(
     Raises:
         WarehouseError: the warehouse cannot be opened.
     """
-    t = load_tables("benchmark_scores", "models", "gap_claims")
+    cut = _timestamp(as_of)
+    version = _REMEMBERED.check()
+
+    def measure(benchmark: str, when: Any) -> GapResult:
+        return _warehouse_gap(
+            benchmark,
+            source=source,
+            setting=setting,
+            variant=None,
+            as_of=when,
+            include_base=False,
+            levels=DEFAULT_LEVELS,
+            fixed=when != cut,
+            version=version,
+        )
+
     return claim_check(
-        t["benchmark_scores"],
-        t["models"],
-        t["gap_claims"],
+        _REMEMBERED.table("benchmark_scores", version),
+        _REMEMBERED.table("models", version),
+        _REMEMBERED.table("gap_claims", version),
         benchmarks,
         prices=model_prices(as_of),
         as_of=as_of,
         source=source,
         setting=setting,
         cheaper_factor=cheaper_factor,
+        measure=measure,
     )
 
 

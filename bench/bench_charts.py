@@ -108,6 +108,20 @@ def _stand_in_inputs() -> dict[str, tuple[str, Any, dict[str, Any]]]:
         ],
         columns=["task_class", "option", "share", "monthly_usd"],
     )
+    floors = np.round(np.linspace(0.5, 1.2, 8), 2)
+    pareto = pd.DataFrame(
+        {
+            "monthly_usd": np.sort(rng.uniform(800, 9000, 8)),
+            "quality": np.sort(rng.uniform(55, 85, 8)),
+            "current": [False] * 8,
+            "floor": floors,
+            "routing": [
+                "; ".join(f"{t} → {options[int(rng.integers(0, 3))]}" for t in tasks)
+                for _ in floors
+            ],
+        }
+    )
+    pareto = pd.concat([pareto, pareto.iloc[[5]].assign(current=True)], ignore_index=True)
     factors = [
         "Cost",
         "Quality",
@@ -143,6 +157,7 @@ def _stand_in_inputs() -> dict[str, tuple[str, Any, dict[str, Any]]]:
         "tornado": ("tornado", tornado, {"source": src}),
         "monte_carlo": ("monte_carlo", mc, {"source": src}),
         "hybrid_split": ("hybrid_split", hybrid, {"source": src}),
+        "hybrid_pareto": ("hybrid_pareto", pareto, {"source": src}),
         "scorecard": ("scorecard", scorecard, {"source": src}),
         "probe_latency": ("probe_latency", lat, {"source": src}),
         "probe_throughput": ("probe_throughput", tp, {"source": src}),

@@ -21,6 +21,7 @@ from analysis.errors import ChartError
 
 SOURCE = "Test source"
 AS_OF = "2026-01-15"
+LONG_OPTION = "API (GPT-4o (API alias, snapshot unspecified))"
 
 
 def _frontier_rows() -> pd.DataFrame:
@@ -143,12 +144,30 @@ def _inputs() -> dict[str, tuple[Callable[..., Any], pd.DataFrame, dict[str, Any
             ),
             {},
         ),
+        "hybrid_pareto": (
+            charts.hybrid_pareto,
+            pd.DataFrame(
+                {
+                    "monthly_usd": [5200.0, 3100.0, 1800.0, 2600.0],
+                    "quality": [82.0, 78.5, 61.0, 74.0],
+                    "current": [False, False, False, True],
+                    "floor": [1.2, 1.0, 0.6, 0.9],
+                    "routing": [
+                        "Chat → Closed API; Code → Closed API",
+                        "Chat → Open model; Code → Closed API",
+                        "Chat → Open model; Code → Open model",
+                        "Chat → Open model; Code → Closed API",
+                    ],
+                }
+            ),
+            {},
+        ),
         "scorecard": (
             charts.scorecard,
             pd.DataFrame(
                 {
                     "factor": ["Cost", "Cost", "Quality", "Quality", "Control", "Control"],
-                    "option": ["API", "Self-host"] * 3,
+                    "option": [LONG_OPTION, "Self-host"] * 3,
                     "score": [2.0, 4.0, 5.0, 3.0, 2.0, 5.0],
                     "weight": [3.0, 3.0, 4.0, 4.0, 2.0, 2.0],
                 }
@@ -205,7 +224,14 @@ EXPECT: dict[str, tuple[set[str], set[tuple[str, str]]]] = {
     "tornado": ({"bar", "rule"}, {("parameter", "nominal"), ("result", "quantitative")}),
     "monte_carlo": ({"area", "rule"}, {("bin_start", "quantitative"), ("p50", "quantitative")}),
     "hybrid_split": ({"bar"}, {("share", "quantitative"), ("task_class", "nominal")}),
-    "scorecard": ({"rect", "text"}, {("option", "nominal"), ("score", "quantitative")}),
+    "hybrid_pareto": (
+        {"line", "point"},
+        {("monthly_usd", "quantitative"), ("quality", "quantitative"), ("kind", "nominal")},
+    ),
+    "scorecard": (
+        {"rect", "text"},
+        {("option", "nominal"), ("header", "nominal"), ("score", "quantitative")},
+    ),
     "probe_latency": (
         {"line", "point"},
         {("concurrency", "quantitative"), ("latency", "quantitative"), ("percentile", "nominal")},
@@ -373,7 +399,59 @@ def test_scorecard_weighted_total(built: dict[str, Any]) -> None:
     values = _values(_units(spec)[0], spec)
     total = {v["option"]: v["score"] for v in values if v["factor"] == "Weighted total"}
     # API: (2x3 + 5x4 + 2x2) / 9; Self-host: (4x3 + 3x4 + 5x2) / 9.
-    assert total["API"] == pytest.approx(30 / 9) and total["Self-host"] == pytest.approx(34 / 9)
+    assert total[LONG_OPTION] == pytest.approx(30 / 9)
+    assert total["Self-host"] == pytest.approx(34 / 9)
+
+
+def test_scorecard_wraps_long_option_names_in_their_column(built: dict[str, Any]) -> None:
+    _, spec = built["scorecard"]
+    cells = _units(spec)[0]
+    x = cells["encoding"]["x"]
+    # Headers are the names broken into lines (blank lines first, so the last lines meet
+    # the grid), split by the axis; the full name stays in every tooltip.
+    headers = {v["option"]: v["header"] for v in _values(cells, spec)}
+    assert headers[LONG_OPTION] == "API (GPT-4o (API\nalias, snapshot\nunspecified))"
+    assert headers["Self-host"] == "\n\nSelf-host"
+    assert x["field"] == "header" and x["sort"] == [headers[LONG_OPTION], "\n\nSelf-host"]
+    assert x["axis"]["labelExpr"] == "split(datum.label, '\\n')"
+    assert x["axis"]["labelLimit"] < spec["width"]["step"]
+    assert max(len(line) for line in headers[LONG_OPTION].split("\n")) <= 22
+    assert {"field": "option", "type": "nominal", "title": "Option"} in cells["encoding"]["tooltip"]
+
+
+def test_scorecard_header_lines_are_capped_and_stay_distinct() -> None:
+    charts.use_theme()
+    long = "Self-hosted: Llama 3.1 70B Instruct on 2×H100 (rented) in the EU region"
+    twin = long + " (second quote)"
+    df = pd.DataFrame(
+        {"factor": ["Cost"] * 2, "option": [long, twin], "score": [3.0, 4.0], "weight": [1.0] * 2}
+    )
+    spec = charts.scorecard(df, source=SOURCE, as_of=AS_OF, total=False).to_dict()
+    headers = {v["option"]: v["header"] for v in _values(_units(spec)[0], spec)}
+    assert all(h.count("\n") == 2 and h.rstrip("\u200b").endswith("…") for h in headers.values())
+    assert headers[long] != headers[twin]  # two options, two columns
+
+
+def test_hybrid_pareto_draws_the_frontier_and_marks_the_current_routing(
+    built: dict[str, Any],
+) -> None:
+    _, spec = built["hybrid_pareto"]
+    units = {_mark(u): u for u in _units(spec)}
+    line = _values(units["line"], spec)
+    assert [v["monthly_usd"] for v in line] == [1800.0, 3100.0, 5200.0]  # cheapest first
+    assert {v["kind"] for v in line} == {"On the frontier"}
+    here = _values(units["point"], spec)
+    assert [(v["kind"], v["monthly_usd"], v["floor"]) for v in here] == [
+        ("At this floor", 2600.0, 0.9)
+    ]
+    assert units["point"]["encoding"]["color"]["field"] == "kind"
+    assert units["line"]["encoding"]["x"]["axis"]["format"] == "$,.0f"
+    with pytest.raises(ChartError, match="current = 'maybe'"):
+        charts.hybrid_pareto(
+            pd.DataFrame({"monthly_usd": [1.0], "quality": [2.0], "current": ["maybe"]}),
+            source=SOURCE,
+            as_of=AS_OF,
+        )
 
 
 def test_tornado_orders_parameters_by_swing(built: dict[str, Any]) -> None:

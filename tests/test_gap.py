@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from analysis import config, gap
 from analysis.cli import main as cli_main
@@ -257,6 +261,49 @@ def test_lag_is_the_mean_over_evenly_spaced_levels() -> None:
     assert h3.lag_months == pytest.approx((90 + 184 + 184) / 3 / 30.4375, abs=1e-6)
     h101 = gap.horizontal_gap(rows)
     assert h101.lag_months == pytest.approx((90 + 100 * 184) / 101 / 30.4375, abs=1e-6)
+
+
+def _lag_level_by_level(rows: pd.DataFrame, levels: int) -> list[tuple[float, float]]:
+    """The horizontal gap by its definition, one level at a time: for each level, the
+    earliest release date with a score at or above it, per side (the reference the
+    whole-column computation must match exactly)."""
+    rows = rows.assign(release_date=pd.to_datetime(rows["release_date"]))
+    sides = {ow: rows[rows["open_weights"] == ow] for ow in (True, False)}
+    # Each frontier's first value: the best score on the side's first release date.
+    firsts = [float(s.loc[s["release_date"] == s["release_date"].min(), "score"].max())
+              for s in sides.values()]  # fmt: skip
+    low, high = max(firsts), min(float(s["score"].max()) for s in sides.values())
+    grid = [high] if levels == 1 or low == high else list(np.linspace(low, high, levels))
+    out = []
+    for level in grid:
+        c = sides[False].loc[sides[False]["score"] >= level, "release_date"].min()
+        o = sides[True].loc[sides[True]["score"] >= level, "release_date"].min()
+        out.append((float(level), (o - c).days / 30.4375))
+    return out
+
+
+_dates = st.dates(min_value=pd.Timestamp("2022-01-01").date(), max_value=pd.Timestamp(
+    "2026-12-31").date())  # fmt: skip
+_model = st.tuples(st.booleans(), _dates, st.integers(0, 20).map(lambda v: v * 5.0))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_model, min_size=2, max_size=14), st.sampled_from([1, 2, 3, 7, 101]))
+def test_whole_column_lag_matches_the_level_by_level_definition(
+    models: list[tuple[bool, object, float]], levels: int
+) -> None:
+    rows = _rows(*[(f"m{i}", ow, str(d), sc) for i, (ow, d, sc) in enumerate(models)])
+    h = gap.horizontal_gap(rows, levels=levels)
+    if h.lag_months is None:  # one side missing, or no level both frontiers reached
+        sides = set(rows["open_weights"])
+        assert len(sides) < 2 or h.reason and "never reached" in h.reason
+        return
+    expected = _lag_level_by_level(rows, levels)
+    got = list(zip(h.levels["level"], h.levels["lag_months"], strict=True))
+    assert got == expected  # exactly: same levels, same whole days
+    assert h.lag_months == round(float(np.mean([lag for _, lag in expected])), 6)
+    for level, lag in expected[:: max(1, len(expected) // 5)]:
+        assert gap.lag_at_level(rows, level) == lag
 
 
 def test_lag_is_negative_when_open_gets_there_first() -> None:
@@ -542,6 +589,42 @@ def test_claim_check_measures_each_claim(toy: dict[str, pd.DataFrame]) -> None:
     assert set(t["as_of"]) == {"2025-06-01"}
 
 
+def test_claim_check_measures_each_benchmark_and_date_once(
+    toy: dict[str, pd.DataFrame],
+) -> None:
+    # Two claims published the same day, one on the analysis date itself: three rows
+    # rest on two measurements (as of 2025-06-01 and as of 2024-11-04).
+    claims = pd.DataFrame(
+        [
+            ("same-day-a", "Pub A", "A", "2024-11-04", 12.0, None),
+            ("same-day-b", "Pub B", "B", "2024-11-04", 6.0, 9.0),
+            ("on-as-of", "Pub C", "C", "2025-06-01", 3.0, None),
+        ],
+        columns=["claim_id", "publisher", "title", "published_date", "lag_months",
+                 "lag_months_high"],
+    )  # fmt: skip
+    asked: list[tuple[str, object]] = []
+
+    def measure(benchmark: str, when: object) -> gap.GapResult:
+        asked.append((benchmark, when))
+        return gap.measure_gap(toy["benchmark_scores"], toy["models"], benchmark, as_of=when)
+
+    t = gap.claim_check(
+        toy["benchmark_scores"], toy["models"], claims, ["Toy-Bench"], as_of="2025-06-01",
+        measure=measure,
+    ).set_index("claim_id")  # fmt: skip
+    assert asked == [
+        ("Toy-Bench", pd.Timestamp("2025-06-01")),
+        ("Toy-Bench", pd.Timestamp("2024-11-04")),
+    ]
+    assert t.loc["same-day-b", "measured_at_claim_date"] == pytest.approx(TOY_LAG, abs=1e-6)
+    assert t.loc["on-as-of", "measured_value"] == t.loc["on-as-of", "measured_at_claim_date"]
+    plain = gap.claim_check(
+        toy["benchmark_scores"], toy["models"], claims, ["Toy-Bench"], as_of="2025-06-01"
+    )
+    pd.testing.assert_frame_equal(plain.set_index("claim_id"), t)
+
+
 def test_arena_gap_is_within_each_month(toy: dict[str, pd.DataFrame]) -> None:
     m = gap.arena_monthly_gap(toy["arena_ratings"])
     assert list(m["gap_points"]) == [100.0, 50.0]
@@ -611,6 +694,36 @@ def test_warehouse_helpers_on_a_built_warehouse(toy_warehouse: Path) -> None:
     assert arena.vertical.points == pytest.approx(50.0) and arena.ratio is None
 
 
+def test_warehouse_reads_and_gaps_are_kept_per_warehouse_version(toy_warehouse: Path) -> None:
+    first = gap.benchmark_gap("Toy-Bench", as_of="2025-06-01")
+    assert first.lag_months == pytest.approx(TOY_LAG, abs=1e-6)
+    # The same question again is the same answer, not a new computation; so is the claim
+    # check's gap on the same date (the panel and its claim check share it).
+    assert gap.benchmark_gap("Toy-Bench", as_of=pd.Timestamp("2025-06-01")) is first
+    claims = gap.claims_table(["Toy-Bench"], "2025-06-01").set_index("claim_id")
+    assert claims.loc["claim-12", "measured_value"] == pytest.approx(first.lag_months)
+    assert gap.benchmark_gap("Toy-Bench", as_of="2025-06-01") is first
+    # Only the latest is kept for a moving date: another date, then back, computes again.
+    other = gap.benchmark_gap("Toy-Bench", as_of="2024-12-31")
+    assert other is not first and other.lag_months == pytest.approx(TOY_LAG, abs=1e-6)
+    again = gap.benchmark_gap("Toy-Bench", as_of="2025-06-01")
+    assert again is not first and again.to_dict() == first.to_dict()
+    # Errors are answers too, with the same message each time.
+    for _ in range(2):
+        with pytest.raises(GapError, match="has no open-weight model"):
+            gap.benchmark_gap("Toy-Bench", as_of="2023-01-15")
+    # Tables handed out are copies: changing one leaves the next read as it was.
+    scores = gap.load_tables("benchmark_scores")["benchmark_scores"]
+    scores["score"] = 0.0
+    assert gap.load_tables("benchmark_scores")["benchmark_scores"]["score"].max() > 0
+    # A changed warehouse file is a new version: nothing kept for the old one is used.
+    db = Path(os.environ["AISTRAT_WAREHOUSE"])
+    before = db.stat().st_mtime_ns
+    os.utime(db, ns=(before + 10**9, before + 10**9))
+    fresh = gap.benchmark_gap("Toy-Bench", as_of="2025-06-01")
+    assert fresh is not again and fresh.to_dict() == first.to_dict()
+
+
 # --------------------------------------------------------------------------- the real warehouse
 
 
@@ -633,6 +746,10 @@ def test_real_gpqa_diamond_independent_is_within_sanity_bounds(
     assert g.selection.rows["open_weights"].sum() >= 5
     assert (~g.selection.rows["open_weights"]).sum() >= 5
     assert set(g.selection.rows["eval_relationship"]) == {"independent"}
+    # The lag is the level-by-level definition's, to the day.
+    expected = _lag_level_by_level(g.selection.rows, gap.DEFAULT_LEVELS)
+    levels = g.horizontal.levels
+    assert list(zip(levels["level"], levels["lag_months"], strict=True)) == expected
 
 
 def test_a_one_sided_selection_is_refused(toy: dict[str, pd.DataFrame]) -> None:

@@ -405,6 +405,28 @@ def test_gap_range_start_trims_the_chart_and_end_moves_the_analysis(gap_panel):
     assert "<table" in gap_panel.blocks["claims"].value
 
 
+def test_gap_end_move_measures_one_gap_and_the_claims_reuse_it(gap_panel, monkeypatch):
+    from analysis import gap
+
+    measured = []
+    real = gap.gap_from_selection
+
+    def counting(*args, **kwargs):
+        measured.append(args[0].as_of)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(gap, "gap_from_selection", counting)
+    gap_panel.dates.value = (date(2023, 1, 1), date(2025, 3, 1))
+    assert gap_panel.message.value == ""
+    # One new gap (the panel's, as of the new end); the claim check reuses it, and the
+    # gaps as of the claims' own dates are kept from the first showing.
+    assert [str(d)[:10] for d in measured] == ["2025-03-01"]
+    assert "Published claims that hold" in kpi_values(gap_panel)
+    measured.clear()
+    gap_panel.dates.value = (date(2024, 1, 1), date(2025, 3, 1))  # the start only trims
+    assert measured == []
+
+
 def test_gap_settings_problem_is_a_message_then_best_run_works(gap_panel):
     gap_panel.source.value = "vendor"
     assert "settings" in gap_panel.message.value and "Traceback" not in gap_panel.message.value

@@ -4,10 +4,10 @@ Controls: the benchmark (or the Arena rating), whose scores count
 (independent runs, the developers' own tables, or both) and a date range.
 The end of the range is the analysis date (models released by then, prices in
 force then); the start only trims the frontier chart. The gap itself comes
-from :func:`analysis.gap.measure_gap` (or the Arena path of
-:func:`analysis.gap.benchmark_gap`), the chart from
-:func:`analysis.charts.frontier`, the claim check from the brief's own
-section (:func:`analysis.memo.claim_check`).
+from :func:`analysis.gap.benchmark_gap` (which keeps the latest result: the
+claim check measuring the same benchmark on the same date reuses it), the
+chart from :func:`analysis.charts.frontier`, the claim check from the brief's
+own section (:func:`analysis.memo.claim_check`).
 
 The state is a small :class:`GapView` dataclass, saved as YAML by
 :mod:`widgets.state`.
@@ -112,10 +112,8 @@ class GapExplorer(Panel):
         super().__init__()
         charts.use_theme()
         self.result: Any = None
-        self._tables = gap.load_tables("benchmark_scores", "models")
         self._claims: dict[tuple[str, str, date], Any] = {}
-        self._gaps: dict[tuple[Any, ...], Any] = {}
-        labels = gap.benchmark_labels(self._tables["benchmark_scores"])
+        labels = gap.benchmark_labels(gap.load_tables("benchmark_scores")["benchmark_scores"])
         end = end or date.today()  # "today" only at the notebook edge
         wide = {"description_width": "120px"}
         self.benchmark = W.Dropdown(
@@ -187,26 +185,19 @@ class GapExplorer(Panel):
     # ------------------------------------------------------------------ computing
 
     def _gap(self, view: GapView) -> Any:
-        """The gap for the view's benchmark, source, setting and end (remembered: the start
-        only trims the chart)."""
+        """The gap for the view's benchmark, source, setting and end.
+
+        :func:`analysis.gap.benchmark_gap` keeps the latest result, so moving only the
+        start (which just trims the chart) measures nothing again, and the claim check
+        measuring the same benchmark on the same date reuses it.
+        """
         from analysis import gap
 
-        key = (view.benchmark, view.source, view.setting, view.end)
-        if key not in self._gaps:
-            if view.benchmark == ARENA:
-                result = gap.benchmark_gap(ARENA, as_of=view.end)
-            else:
-                t = self._tables
-                result = gap.measure_gap(
-                    t["benchmark_scores"],
-                    t["models"],
-                    view.benchmark,
-                    source=view.source,
-                    setting=view.setting,
-                    as_of=view.end,
-                )
-            self._gaps = {key: result}  # one at a time: the latest
-        return self._gaps[key]
+        if view.benchmark == ARENA:
+            return gap.benchmark_gap(ARENA, as_of=view.end)
+        return gap.benchmark_gap(
+            view.benchmark, source=view.source, setting=view.setting, as_of=view.end
+        )
 
     def _claim_check(self, view: GapView) -> Any:
         """The brief's claim-check section for this benchmark, source and date (remembered)."""

@@ -6,8 +6,9 @@ added and removed); the quality-floor slider multiplies every class's required
 score (100% = as stated). On each change the panel builds a scenario from the
 table, and :func:`analysis.routing.route` and
 :func:`analysis.routing.pareto_frontier` give the split, its cost and the
-cost-quality frontier; the brief's own section (:func:`analysis.memo.hybrid`)
-gives the cost KPIs and the split table.
+cost-quality frontier (drawn by :func:`analysis.charts.hybrid_pareto`); the
+brief's own section (:func:`analysis.memo.hybrid`) gives the cost KPIs and the
+split table.
 
 The state is a :class:`HybridState`: the scenario (what a brief takes; its
 floors as stated) and the floor factor of the what-if.
@@ -325,9 +326,29 @@ class HybridDesigner(Panel):
                 f"floor at {state.floor_factor:.0%} of each class's score",
             )
         )
+        routings = [
+            {
+                "monthly_usd": p.monthly_usd,
+                "quality": p.quality,
+                "current": False,
+                "floor": p.floor_factor,
+                "routing": "; ".join(f"{c} → {o}" for c, o in p.assignment),
+            }
+            for p in frontier
+        ]
+        routings.append(
+            {
+                "monthly_usd": result.monthly_usd,
+                "quality": result.quality,
+                "current": True,
+                "floor": result.floor_factor,
+                "routing": "; ".join(f"{c.name} → {c.option}" for c in result.classes),
+            }
+        )
+        pareto = charts.hybrid_pareto(pd.DataFrame(routings), source=source, as_of=as_of)
         return View(
             cards=cards,
-            charts={"split": split, "pareto": _pareto_chart(frontier, result, source, as_of)},
+            charts={"split": split, "pareto": pareto},
             blocks={"table": "".join(t.to_html() for t in section.tables)},
         )
 
@@ -338,70 +359,3 @@ def _benchmarks() -> list[str]:
 
     rows = warehouse.query("SELECT DISTINCT benchmark FROM benchmark_scores ORDER BY 1").to_dicts()
     return [r["benchmark"] for r in rows]
-
-
-def _pareto_chart(frontier: Any, result: Any, source: str, as_of: str) -> Any:
-    """Cost against quality of the routings on the Pareto frontier, the current one marked.
-
-    Args:
-        frontier: :class:`analysis.routing.FrontierPoint` objects, cheapest first.
-        result: the routing shown (its cost [USD/month] and quality [points]).
-        source: the caption's source line.
-        as_of: the date of the prices and scores.
-
-    Returns:
-        An Altair layer chart (house theme applies; no colours set here).
-    """
-    import altair as alt
-
-    points = [
-        {
-            "monthly_usd": p.monthly_usd,
-            "quality": p.quality,
-            "routing": "; ".join(f"{c} → {o}" for c, o in p.assignment),
-            "floor": p.floor_factor,
-            "kind": "On the frontier",
-        }
-        for p in frontier
-    ]
-    points.append(
-        {
-            "monthly_usd": result.monthly_usd,
-            "quality": result.quality,
-            "routing": "; ".join(f"{c.name} → {c.option}" for c in result.classes),
-            "floor": result.floor_factor,
-            "kind": "At this floor",
-        }
-    )
-    x = alt.X(
-        "monthly_usd:Q",
-        title="Cost per month (USD)",
-        axis=alt.Axis(format="$,.0f"),
-        scale=alt.Scale(zero=False),
-    )
-    y = alt.Y("quality:Q", title="Traffic-weighted score (points)", scale=alt.Scale(zero=False))
-    tooltip = [
-        alt.Tooltip("kind:N", title="Routing"),
-        alt.Tooltip("monthly_usd:Q", title="USD / month", format="$,.0f"),
-        alt.Tooltip("quality:Q", title="Quality (points)", format=".1f"),
-        alt.Tooltip("floor:Q", title="Floor factor", format=".0%"),
-        alt.Tooltip("routing:N", title="Classes → options"),
-    ]
-    data = alt.InlineData(values=points)
-    line = (
-        alt.Chart(data)
-        .transform_filter(alt.datum.kind == "On the frontier")
-        .mark_line(point=True)
-        .encode(x=x, y=y, order=alt.Order("monthly_usd:Q"), tooltip=tooltip)
-    )
-    here = (
-        alt.Chart(data)
-        .transform_filter(alt.datum.kind == "At this floor")
-        .mark_point(size=160, shape="diamond", filled=True)
-        .encode(x=x, y=y, color=alt.Color("kind:N", title=None), tooltip=tooltip)
-    )
-    title = alt.TitleParams(
-        "Cost against quality: every cheapest routing as the floor varies",
-        subtitle=[f"Source: {source}. As of {as_of}."],
-    )
-    return alt.layer(line, here).properties(title=title)
