@@ -29,7 +29,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import copy
-import fcntl
 import math
 import os
 import re
@@ -37,7 +36,7 @@ import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from html.parser import HTMLParser
@@ -46,6 +45,7 @@ from typing import Any
 
 from analysis import config
 from analysis.errors import BriefError, ToolkitError
+from analysis.files import atomic_write, exclusive_lock
 
 #: The notebook every brief is rendered from.
 NOTEBOOK = config.PROJECT_ROOT / "notebooks" / "executive_brief.ipynb"
@@ -364,9 +364,8 @@ def load_params(
 # --------------------------------------------------------------------------- files and locks
 
 
-@contextlib.contextmanager
-def file_lock(path: Path, timeout: float = 900.0) -> Iterator[None]:
-    """Hold an exclusive ``flock`` on ``path`` (created if missing) for the block.
+def file_lock(path: Path, timeout: float = 900.0) -> contextlib.AbstractContextManager[None]:
+    """Hold an exclusive lock on ``path`` (created if missing) for the block.
 
     Args:
         path: the lock file.
@@ -375,44 +374,14 @@ def file_lock(path: Path, timeout: float = 900.0) -> Iterator[None]:
     Raises:
         BriefError: the lock was not obtained within ``timeout`` seconds.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "a+") as handle:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    raise BriefError(
-                        f"{path} is held by another brief run for over {timeout:.0f} s; "
-                        "wait for it to finish"
-                    ) from None
-                time.sleep(0.2)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
-
-
-def atomic_write_text(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a unique temporary file and ``os.replace``.
-
-    Readers see the old file or the new one, never a partial one.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
+    return exclusive_lock(
+        path,
+        timeout=timeout,
+        poll_s=0.2,
+        timeout_error=lambda: BriefError(
+            f"{path} is held by another brief run for over {timeout:.0f} s; wait for it to finish"
+        ),
+    )
 
 
 def _secret_values() -> dict[str, str]:
@@ -737,7 +706,7 @@ def render(
             # Notebook first, then the brief (itself written through a temporary
             # file): the brief on disk is always a whole one.
             os.replace(tmp_nb, nb_path)
-            atomic_write_text(html_path, document)
+            atomic_write(html_path, document)
             with contextlib.suppress(FileNotFoundError):
                 failed_path.unlink()
         finally:
@@ -973,7 +942,7 @@ def write_index(out_dir: str | Path | None = None) -> Path:
             f"<tbody>{rows}</tbody></table></main>"
         )
         path = out / INDEX
-        atomic_write_text(path, html.page("Executive briefs", body, css=_css()))
+        atomic_write(path, html.page("Executive briefs", body, css=_css()))
     return path
 
 

@@ -16,15 +16,14 @@ from __future__ import annotations
 import functools
 import html
 import json
-import os
 import re
-import tempfile
 from collections.abc import Mapping
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
 from analysis.errors import BriefError
+from analysis.files import atomic_write
 
 # Class names shared by the placeholders, the init script and the browser test.
 CHART_CLASS = "vega-chart"
@@ -176,11 +175,7 @@ def vega_bundle(vl_version: str | None = None, cache_dir: Path | None = None) ->
     except OSError:
         pass
     bundle = _build_bundle(vl_version)
-    cached.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{cached.name}.", dir=cached.parent)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(bundle)
-    os.replace(tmp, cached)  # atomic: a concurrent run reads the old file or the new one
+    atomic_write(cached, bundle)  # a concurrent run reads the old file or the new one
     return bundle
 
 

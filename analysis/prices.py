@@ -49,6 +49,7 @@ from typing import TYPE_CHECKING, Any
 from analysis import config
 from analysis.cli import date_arg
 from analysis.errors import PriceNotFoundError, RefreshError
+from analysis.files import atomic_write
 
 if TYPE_CHECKING:  # polars is imported lazily: only the lookups need it
     import polars as pl
@@ -1389,23 +1390,6 @@ def _validate_merged(datasets: Path, merged_text: str, today: date) -> list[str]
     return [p for p in problems if "api_prices" in p]
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    fd, tmp_name = tempfile.mkstemp(prefix=".api_prices.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        try:
-            os.chmod(tmp_name, path.stat().st_mode & 0o777)
-        except OSError:
-            pass
-        os.replace(tmp_name, path)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
-
-
 def refresh_prices(
     feed: str,
     *,
@@ -1481,7 +1465,7 @@ def refresh_prices(
             f"({len(problems)} problem(s)):\n  " + "\n  ".join(shown)
         )
     if not dry_run:
-        _write_atomic(path, merged)
+        atomic_write(path, merged)
         result.written = True
     return result
 

@@ -61,7 +61,7 @@ import secrets
 import sys
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -71,6 +71,7 @@ from typing import TYPE_CHECKING, Any
 from analysis import __version__, config
 from analysis.cli import date_arg
 from analysis.errors import DataValidationError, WarehouseError
+from analysis.files import atomic_write, exclusive_lock
 from analysis.schema import SCHEMA_FILE, Schema, load_schema, parse_schema, validate_sources
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -236,16 +237,6 @@ def _read_stamp(path: Path) -> dict[str, Any] | None:
     return stamp if isinstance(stamp, dict) else None
 
 
-def _write_atomic(target: Path, data: bytes) -> None:
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
-    try:
-        tmp.write_bytes(data)
-        os.replace(tmp, target)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
-
-
 def _write_stamp(
     path: Path,
     datasets: Path,
@@ -266,7 +257,7 @@ def _write_stamp(
         "rows": rows,
         "built_at": built_at,
     }
-    _write_atomic(_stamp_path(path), json.dumps(stamp, indent=1).encode())
+    atomic_write(_stamp_path(path), json.dumps(stamp, indent=1))
 
 
 def _attach(path: Path, *, read_only: bool = True) -> duckdb.DuckDBPyConnection:
@@ -386,35 +377,20 @@ def _freshness(datasets: Path, path: Path) -> _Freshness:
     return _Freshness(True, "up to date (contents unchanged)", rows, built_at)
 
 
-@contextlib.contextmanager
-def _build_lock(path: Path, timeout: float = LOCK_TIMEOUT_S) -> Iterator[None]:
-    """Hold an exclusive lock on ``<warehouse>.lock`` (POSIX); one build at a time."""
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - Windows: unique temp names + os.replace suffice
-        yield
-        return
+def _build_lock(
+    path: Path, timeout: float = LOCK_TIMEOUT_S
+) -> contextlib.AbstractContextManager[None]:
+    """Hold an exclusive lock on ``<warehouse>.lock``; one build at a time."""
     lock = _lock_path(path)
-    fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    raise WarehouseError(
-                        f"another build has held {lock} for over {timeout:.0f} s; "
-                        "if no build is running, delete that file and retry"
-                    ) from None
-                time.sleep(0.05)
-        try:
-            yield
-        finally:
-            fcntl.flock(fd, fcntl.LOCK_UN)
-    finally:
-        os.close(fd)
+    return exclusive_lock(
+        lock,
+        timeout=timeout,
+        poll_s=0.05,
+        timeout_error=lambda: WarehouseError(
+            f"another build has held {lock} for over {timeout:.0f} s; "
+            "if no build is running, delete that file and retry"
+        ),
+    )
 
 
 # --------------------------------------------------------------------------- building
