@@ -45,6 +45,10 @@ class ScenarioError(ToolkitError, ValueError):
         super().__init__(f"{parameter} = {value!r}: {problem}")
 
 
+class DateError(ScenarioError):
+    """A date parameter or cell could not be read as ``YYYY-MM-DD``."""
+
+
 class PriceNotFoundError(ScenarioError):
     """No price is in force for a model on the requested date."""
 
