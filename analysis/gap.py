@@ -1978,9 +1978,7 @@ class _Remembered:
         """The current warehouse version (building it if needed); forget an older one."""
         from analysis import warehouse
 
-        path = warehouse.ensure_built()
-        st = path.stat()
-        version = (str(path), st.st_size, st.st_mtime_ns, st.st_ino)
+        version = warehouse.version()
         with self.lock:
             if version != self.version:
                 self.version, self.tables, self.latest = version, {}, None

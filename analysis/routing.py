@@ -20,16 +20,16 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from analysis.errors import ScenarioError
+from analysis.records import Record
 from analysis.tco import (
     SECONDS_PER_HOUR,
     ApiOption,
     Num,
     SelfHostedOption,
     Workload,
-    _check_number,
-    _Serialisable,
     _staff,
     api_cost,
+    check_number,
     replicas_needed,
     self_hosted_monthly_usd,
     size_replica,
@@ -41,7 +41,7 @@ _SHARE_TOLERANCE = 1e-9
 
 
 @dataclass(frozen=True, slots=True)
-class TaskClass(_Serialisable):
+class TaskClass(Record):
     """A class of requests with its own quality floor and size.
 
     Attributes:
@@ -76,11 +76,11 @@ class TaskClass(_Serialisable):
                 f"routing.classes.{self.name}.benchmark", self.benchmark, "must name a benchmark"
             )
         for name, spec in self.NUMBERS.items():
-            _check_number(f"routing.classes.{self.name}", name, getattr(self, name), spec)
+            check_number(f"routing.classes.{self.name}", name, getattr(self, name), spec)
 
 
 @dataclass(frozen=True, slots=True)
-class RouteOption(_Serialisable):
+class RouteOption(Record):
     """Where requests can go: an API or a self-hosted deployment, with its scores.
 
     Attributes:
@@ -106,7 +106,7 @@ class RouteOption(_Serialisable):
         if not isinstance(self.scores, Mapping):
             raise ScenarioError(f"{where}.scores", self.scores, "must map benchmark to score")
         for bench, score in self.scores.items():
-            _check_number(f"{where}.scores", str(bench), score, Num("benchmark points", 0, False))
+            check_number(f"{where}.scores", str(bench), score, Num("benchmark points", 0, False))
         if self.max_replicas is not None:
             if self.self_hosted is None:
                 raise ScenarioError(
@@ -114,7 +114,7 @@ class RouteOption(_Serialisable):
                     self.max_replicas,
                     "applies to self-hosted options only",
                 )
-            _check_number(
+            check_number(
                 where, "max_replicas", self.max_replicas, Num("replicas", 1, False, integer=True)
             )
         object.__setattr__(self, "scores", dict(self.scores))
@@ -126,7 +126,7 @@ class RouteOption(_Serialisable):
 
 
 @dataclass(frozen=True, slots=True)
-class ClassRoute(_Serialisable):
+class ClassRoute(Record):
     """Where one class went.
 
     Attributes:
@@ -146,7 +146,7 @@ class ClassRoute(_Serialisable):
 
 
 @dataclass(frozen=True, slots=True)
-class OptionLoad(_Serialisable):
+class OptionLoad(Record):
     """One option's traffic and cost.
 
     Attributes:
@@ -166,7 +166,7 @@ class OptionLoad(_Serialisable):
 
 
 @dataclass(frozen=True, slots=True)
-class RoutingResult(_Serialisable):
+class RoutingResult(Record):
     """The split, its blended cost and its quality.
 
     Attributes:
@@ -185,7 +185,7 @@ class RoutingResult(_Serialisable):
 
 
 @dataclass(frozen=True, slots=True)
-class FrontierPoint(_Serialisable):
+class FrontierPoint(Record):
     """One routing on the cost–quality Pareto frontier.
 
     Attributes:
@@ -445,7 +445,7 @@ def route(
         ScenarioError: when a class cannot be served (no option good enough, or
             capacity too small), or an input is invalid.
     """
-    _check_number("routing", "floor_factor", floor_factor, Num("factor", 0.0, False))
+    check_number("routing", "floor_factor", floor_factor, Num("factor", 0.0, False))
     plan = _Plan(workload, classes, options)
     best = plan.best(floor_factor)
     if isinstance(best, str):

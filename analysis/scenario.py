@@ -34,6 +34,7 @@ from typing import Any
 
 from analysis.cli import date_arg
 from analysis.errors import PriceNotFoundError, ScenarioError
+from analysis.records import Record, to_plain
 from analysis.routing import (
     FrontierPoint,
     RouteOption,
@@ -61,11 +62,9 @@ from analysis.tco import (
     TcoCase,
     TcoResult,
     Workload,
-    _check_number,
-    _Serialisable,
     assumptions_in_use,
+    check_number,
     evaluate,
-    plain,
     quality_adjusted,
 )
 from analysis.uncertainty import (
@@ -91,14 +90,14 @@ MAX_FILE_BYTES = 1_000_000
 
 
 @dataclass(frozen=True, slots=True)
-class Sensitivity(_Serialisable):
+class Sensitivity(Record):
     """Tornado settings: ±``pct`` percent on ``metric`` (difference, api or self_hosted)."""
 
     pct: float = 20.0
     metric: str = "difference"
 
     def __post_init__(self) -> None:
-        _check_number("sensitivity", "pct", self.pct, Num("percent", 0, True, 100, True))
+        check_number("sensitivity", "pct", self.pct, Num("percent", 0, True, 100, True))
         if self.metric not in METRICS:
             raise ScenarioError(
                 "sensitivity.metric", self.metric, f"must be one of: {', '.join(METRICS)}"
@@ -106,7 +105,7 @@ class Sensitivity(_Serialisable):
 
 
 @dataclass(frozen=True, slots=True)
-class MonteCarloSettings(_Serialisable):
+class MonteCarloSettings(Record):
     """Monte Carlo settings: draws (>= 10,000), seed and one distribution per parameter."""
 
     draws: int = MIN_DRAWS
@@ -114,10 +113,10 @@ class MonteCarloSettings(_Serialisable):
     distributions: Mapping[str, Distribution] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        _check_number(
+        check_number(
             "monte_carlo", "draws", self.draws, Num("draws", MIN_DRAWS, False, integer=True)
         )
-        _check_number("monte_carlo", "seed", self.seed, Num("seed", 0, False, integer=True))
+        check_number("monte_carlo", "seed", self.seed, Num("seed", 0, False, integer=True))
         for path in self.distributions:
             if path not in SAMPLEABLE:
                 raise ScenarioError(
@@ -129,7 +128,7 @@ class MonteCarloSettings(_Serialisable):
 
 
 @dataclass(frozen=True, slots=True)
-class BenchmarkPick(_Serialisable):
+class BenchmarkPick(Record):
     """Which published score to use: the benchmark and filters that make it one row.
 
     Attributes:
@@ -155,7 +154,7 @@ class BenchmarkPick(_Serialisable):
 
 
 @dataclass(frozen=True, slots=True)
-class QualitySettings(_Serialisable):
+class QualitySettings(Record):
     """Benchmarks for the quality-adjusted comparison and the scores (given or looked up).
 
     Attributes:
@@ -177,12 +176,12 @@ class QualitySettings(_Serialisable):
         for name in ("api_scores", "self_hosted_scores"):
             scores = getattr(self, name)
             for bench, score in scores.items():
-                _check_number(f"quality.{name}", str(bench), score, Num("points"))
+                check_number(f"quality.{name}", str(bench), score, Num("points"))
             object.__setattr__(self, name, dict(scores))
 
 
 @dataclass(frozen=True, slots=True)
-class RoutingChoice(_Serialisable):
+class RoutingChoice(Record):
     """A routing option: the scenario's ``api`` or ``self_hosted`` (``use``), or another API.
 
     Attributes:
@@ -215,7 +214,7 @@ class RoutingChoice(_Serialisable):
 
 
 @dataclass(frozen=True, slots=True)
-class RoutingSettings(_Serialisable):
+class RoutingSettings(Record):
     """Task classes and the options they can be routed to."""
 
     classes: tuple[TaskClass, ...]
@@ -227,7 +226,7 @@ class RoutingSettings(_Serialisable):
 
 
 @dataclass(frozen=True, slots=True)
-class ProfileFacts(_Serialisable):
+class ProfileFacts(Record):
     """Facts about one option for the scorecard (see :class:`analysis.scorecard.OptionProfile`)."""
 
     processing_jurisdiction: str | None = None
@@ -251,11 +250,11 @@ class ProfileFacts(_Serialisable):
             )
         object.__setattr__(self, "meets", tuple(self.meets))
         if self.latency_p95_ms is not None:
-            _check_number("scorecard", "latency_p95_ms", self.latency_p95_ms, Num("ms"))
+            check_number("scorecard", "latency_p95_ms", self.latency_p95_ms, Num("ms"))
 
 
 @dataclass(frozen=True, slots=True)
-class ScorecardSettings(_Serialisable):
+class ScorecardSettings(Record):
     """Requirements, weights and the facts of each option."""
 
     requirements: Requirements = field(default_factory=Requirements)
@@ -265,7 +264,7 @@ class ScorecardSettings(_Serialisable):
 
 
 @dataclass(frozen=True, slots=True)
-class Scenario(_Serialisable):
+class Scenario(Record):
     """Everything a cost comparison, its uncertainty, routing and scorecard need.
 
     Attributes:
@@ -298,7 +297,7 @@ class Scenario(_Serialisable):
 
     def __post_init__(self) -> None:
         if self.horizon_months is not None:
-            _check_number(
+            check_number(
                 "scenario", "horizon_months", self.horizon_months, Num("months", integer=True)
             )
         for key, text in self.sources.items():
@@ -417,7 +416,7 @@ def _workload(r: _Reader, data: Any) -> Workload:
                 f"({r.location('workload.tokens_per_day')})",
             )
         per_day = data.pop("tokens_per_day")
-        _check_number("workload", "tokens_per_day", per_day, Num("tokens/day"))
+        check_number("workload", "tokens_per_day", per_day, Num("tokens/day"))
         for name in ("input_tokens", "output_tokens"):
             if name not in data:
                 raise ScenarioError(
@@ -729,11 +728,11 @@ def scenario_to_dict(scenario: Scenario) -> dict[str, Any]:
     Returns:
         A mapping :func:`scenario_from_dict` turns back into an equal scenario.
     """
-    data = _pruned(plain(scenario))
+    data = _pruned(to_plain(scenario))
     for path, dist in data.get("monte_carlo", {}).get("distributions", {}).items():
         data["monte_carlo"]["distributions"][path] = {"kind": dist.pop("kind"), **dist}
     if scenario.sensitivity == Sensitivity():
-        data["sensitivity"] = plain(Sensitivity())
+        data["sensitivity"] = to_plain(Sensitivity())
     for key in ("monte_carlo", "quality", "routing", "scorecard"):
         if getattr(scenario, key) is not None:
             data.setdefault(key, {})
@@ -1179,7 +1178,7 @@ def resolve(scenario: Scenario, at: date | None = None) -> Scenario:
 
 
 @dataclass(frozen=True, slots=True)
-class ScenarioReport(_Serialisable):
+class ScenarioReport(Record):
     """Everything computed for a scenario.
 
     Attributes:
@@ -1211,7 +1210,9 @@ class ScenarioReport(_Serialisable):
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe dict; the scenario in its file form."""
-        out = {f.name: plain(getattr(self, f.name)) for f in fields(self) if f.name != "scenario"}
+        out = {
+            f.name: to_plain(getattr(self, f.name)) for f in fields(self) if f.name != "scenario"
+        }
         return {"scenario": scenario_to_dict(self.scenario), **out}
 
 
@@ -1364,10 +1365,10 @@ def summary(report: ScenarioReport) -> dict[str, Any]:
     return {
         "name": s.name,
         "as_of": s.as_of.isoformat() if s.as_of else None,
-        "workload": plain(tco.workload),
-        "api": plain(tco.api),
-        "self_hosted": plain(tco.self_hosted),
-        "break_even": plain(tco.break_even),
+        "workload": to_plain(tco.workload),
+        "api": to_plain(tco.api),
+        "self_hosted": to_plain(tco.self_hosted),
+        "break_even": to_plain(tco.break_even),
         "break_even_requests_per_month": tco.break_even.requests_per_month,
         "cheaper": tco.cheaper,
         "difference_usd": tco.difference_usd,

@@ -19,7 +19,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, fields
 
 from analysis.errors import ScenarioError
-from analysis.tco import Num, _check_number, _Serialisable
+from analysis.records import Record
+from analysis.tco import (
+    Num,
+    check_number,
+)
 
 FACTORS = (
     "cost_predictability",
@@ -56,7 +60,7 @@ def _names(parameter: str, values: object) -> tuple[str, ...]:
 
 
 @dataclass(frozen=True, slots=True)
-class Requirements(_Serialisable):
+class Requirements(Record):
     """What the organisation requires of any option.
 
     Attributes:
@@ -76,13 +80,13 @@ class Requirements(_Serialisable):
             self, "compliance", _names("scorecard.requirements.compliance", self.compliance)
         )
         if self.latency_target_ms is not None:
-            _check_number(
+            check_number(
                 "scorecard.requirements", "latency_target_ms", self.latency_target_ms, Num("ms")
             )
 
 
 @dataclass(frozen=True, slots=True)
-class OptionProfile(_Serialisable):
+class OptionProfile(Record):
     """The facts about one option that the factors are scored on.
 
     Attributes:
@@ -126,18 +130,18 @@ class OptionProfile(_Serialisable):
             )
         object.__setattr__(self, "meets", _names(f"{where}.meets", self.meets))
         if self.latency_p95_ms is not None:
-            _check_number(where, "latency_p95_ms", self.latency_p95_ms, Num("ms"))
+            check_number(where, "latency_p95_ms", self.latency_p95_ms, Num("ms"))
             _choice(f"{where}.latency_basis", self.latency_basis, LATENCY_BASES)
         if self.cost_spread is not None:
-            _check_number(where, "cost_spread", self.cost_spread, Num("ratio", 0.0, False))
+            check_number(where, "cost_spread", self.cost_spread, Num("ratio", 0.0, False))
         if self.fixed_cost_share is not None:
-            _check_number(
+            check_number(
                 where, "fixed_cost_share", self.fixed_cost_share, Num("share", 0.0, False, 1.0)
             )
 
 
 @dataclass(frozen=True, slots=True)
-class Weights(_Serialisable):
+class Weights(Record):
     """How much each factor counts (any non-negative numbers; normalised by their sum)."""
 
     cost_predictability: float = 1.0
@@ -148,7 +152,7 @@ class Weights(_Serialisable):
 
     def __post_init__(self) -> None:
         for f in fields(self):
-            _check_number(
+            check_number(
                 "scorecard.weights", f.name, getattr(self, f.name), Num("weight", 0, False)
             )
         if self.total == 0:
@@ -161,7 +165,7 @@ class Weights(_Serialisable):
 
 
 @dataclass(frozen=True, slots=True)
-class FactorScore(_Serialisable):
+class FactorScore(Record):
     """One factor's score for one option, with the rule and the fact behind it."""
 
     factor: str
@@ -171,7 +175,7 @@ class FactorScore(_Serialisable):
 
 
 @dataclass(frozen=True, slots=True)
-class OptionScore(_Serialisable):
+class OptionScore(Record):
     """One option's five scores and weighted total [0–5]."""
 
     name: str
@@ -185,7 +189,7 @@ class OptionScore(_Serialisable):
 
 
 @dataclass(frozen=True, slots=True)
-class Scorecard(_Serialisable):
+class Scorecard(Record):
     """Scores, totals, the winner and the factor that decides.
 
     Attributes:

@@ -26,10 +26,10 @@ import itertools
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, fields, is_dataclass, replace
-from datetime import date
 from typing import Any, Literal
 
 from analysis.errors import ModelDoesNotFitError, ScenarioError
+from analysis.records import Record
 
 SECONDS_PER_HOUR = 3600.0
 MONTHS_PER_YEAR = 12
@@ -105,7 +105,7 @@ class Num:
         return self.high - 1 if self.integer else math.nextafter(self.high, -math.inf)
 
 
-def _check_number(section: str, name: str, value: Any, spec: Num) -> None:
+def check_number(section: str, name: str, value: Any, spec: Num) -> None:
     """Raise ScenarioError unless ``value`` is a finite number within ``spec``."""
     parameter = f"{section}.{name}"
     if isinstance(value, bool) or not isinstance(value, (int, float)):
@@ -123,7 +123,7 @@ def _check_fields(obj: Any) -> None:
     for name, spec in obj.NUMBERS.items():
         value = getattr(obj, name)
         if value is not None:
-            _check_number(obj.SECTION, name, value, spec)
+            check_number(obj.SECTION, name, value, spec)
 
 
 def _check_choice(parameter: str, value: Any, allowed: tuple[str, ...]) -> None:
@@ -142,42 +142,13 @@ def _require(section: str, name: str, value: Any, hint: str) -> Any:
     return value
 
 
-def plain(obj: Any) -> Any:
-    """A JSON-safe copy of ``obj``: dataclasses become dicts, tuples lists, dates text.
-
-    Raises:
-        ScenarioError: when a number is NaN or infinite (a result never holds one).
-    """
-    if is_dataclass(obj) and not isinstance(obj, type):
-        return {f.name: plain(getattr(obj, f.name)) for f in fields(obj)}
-    if isinstance(obj, dict):
-        return {str(k): plain(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [plain(v) for v in obj]
-    if isinstance(obj, float) and not math.isfinite(obj):
-        raise ScenarioError("result", obj, "is not a finite number; check the inputs' sizes")
-    if isinstance(obj, date):
-        return obj.isoformat()
-    return obj
-
-
-class _Serialisable:
-    """Mixin: ``to_dict()`` for result dataclasses."""
-
-    __slots__ = ()
-
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-safe dict of every field (nested results included)."""
-        return plain(self)
-
-
 # --------------------------------------------------------------------------- #
 # Inputs
 # --------------------------------------------------------------------------- #
 
 
 @dataclass(frozen=True, slots=True)
-class Workload(_Serialisable):
+class Workload(Record):
     """The traffic to serve.
 
     Attributes:
@@ -216,7 +187,7 @@ class Workload(_Serialisable):
 
 
 @dataclass(frozen=True, slots=True)
-class ApiOption(_Serialisable):
+class ApiOption(Record):
     """A closed model bought per token through its provider's API.
 
     Attributes:
@@ -257,7 +228,7 @@ class ApiOption(_Serialisable):
 
 
 @dataclass(frozen=True, slots=True)
-class ModelSpec(_Serialisable):
+class ModelSpec(Record):
     """Architecture figures of an open-weight model (datasheet facts, not assumptions).
 
     Attributes:
@@ -303,7 +274,7 @@ class ModelSpec(_Serialisable):
 
 
 @dataclass(frozen=True, slots=True)
-class GpuSpec(_Serialisable):
+class GpuSpec(Record):
     """Datasheet figures of one accelerator.
 
     Attributes:
@@ -347,7 +318,7 @@ _FIT_FIELDS = ("kv_bytes_per_value", "context_tokens", "overhead_share")
 
 
 @dataclass(frozen=True, slots=True)
-class SelfHostedOption(_Serialisable):
+class SelfHostedOption(Record):
     """An open-weight model served on GPUs that are rented or bought.
 
     Sizing (GPUs per replica g) is given, or found from memory fit; replica
@@ -456,7 +427,7 @@ class SelfHostedOption(_Serialisable):
 
 
 @dataclass(frozen=True, slots=True)
-class TcoCase(_Serialisable):
+class TcoCase(Record):
     """What the cost comparison needs: the workload and the two options."""
 
     workload: Workload
@@ -679,7 +650,7 @@ def self_hosted_monthly_usd(
 
 
 @dataclass(frozen=True, slots=True)
-class ApiResult(_Serialisable):
+class ApiResult(Record):
     """The API option's monthly bill.
 
     Attributes:
@@ -704,7 +675,7 @@ class ApiResult(_Serialisable):
 
 
 @dataclass(frozen=True, slots=True)
-class MemoryFit(_Serialisable):
+class MemoryFit(Record):
     """How the model fits in GPU memory.
 
     ``weights = params_total·bytes_per_param``; ``KV = 2·layers·kv_heads·head_dim·
@@ -723,7 +694,7 @@ class MemoryFit(_Serialisable):
 
 
 @dataclass(frozen=True, slots=True)
-class Throughput(_Serialisable):
+class Throughput(Record):
     """Replica throughput T and what it rests on.
 
     Attributes:
@@ -740,7 +711,7 @@ class Throughput(_Serialisable):
 
 
 @dataclass(frozen=True, slots=True)
-class GpuHour(_Serialisable):
+class GpuHour(Record):
     """The cost of one GPU-hour and its parts [USD/GPU-hour]."""
 
     ownership: str
@@ -752,7 +723,7 @@ class GpuHour(_Serialisable):
 
 
 @dataclass(frozen=True, slots=True)
-class Sizing(_Serialisable):
+class Sizing(Record):
     """Per-replica facts that do not depend on the volume.
 
     Attributes:
@@ -771,7 +742,7 @@ class Sizing(_Serialisable):
 
 
 @dataclass(frozen=True, slots=True)
-class SelfHostedResult(_Serialisable):
+class SelfHostedResult(Record):
     """The self-hosted option's monthly bill.
 
     Attributes:
@@ -804,7 +775,7 @@ class SelfHostedResult(_Serialisable):
 
 
 @dataclass(frozen=True, slots=True)
-class BreakEven(_Serialisable):
+class BreakEven(Record):
     """The smallest whole volume at which self-hosting costs no more than the API.
 
     Attributes:
@@ -828,7 +799,7 @@ class BreakEven(_Serialisable):
 
 
 @dataclass(frozen=True, slots=True)
-class TcoResult(_Serialisable):
+class TcoResult(Record):
     """Both options, the break-even and the verdict.
 
     Attributes:
@@ -1352,7 +1323,7 @@ def _check_finite(obj: Any, path: str = "result") -> None:
 
 
 @dataclass(frozen=True, slots=True)
-class BenchmarkRatio(_Serialisable):
+class BenchmarkRatio(Record):
     """One benchmark's scores [its scale, e.g. percent] and their ratio open/closed."""
 
     benchmark: str
@@ -1362,7 +1333,7 @@ class BenchmarkRatio(_Serialisable):
 
 
 @dataclass(frozen=True, slots=True)
-class QualityComparison(_Serialisable):
+class QualityComparison(Record):
     """Quality of the open model relative to the closed one, and cost per quality point.
 
     Attributes:
@@ -1415,7 +1386,7 @@ def quality_adjusted(
     rows = []
     for name in sorted(open_scores):
         for side, scores in (("open", open_scores), ("closed", closed_scores)):
-            _check_number(f"quality.{side}_scores", name, scores[name], Num("points"))
+            check_number(f"quality.{side}_scores", name, scores[name], Num("points"))
         rows.append(
             BenchmarkRatio(
                 name,

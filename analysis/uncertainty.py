@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from analysis.errors import ScenarioError
+from analysis.records import Record
 from analysis.tco import (
     TcoCase,
-    _Serialisable,
     _staff,
     api_cost,
     api_monthly_usd,
@@ -44,7 +44,7 @@ MAX_DRAWS = 10_000_000
 
 
 @dataclass(frozen=True, slots=True)
-class TornadoRow(_Serialisable):
+class TornadoRow(Record):
     """One assumption moved down and up, all others held.
 
     Attributes:
@@ -71,7 +71,7 @@ class TornadoRow(_Serialisable):
 
 
 @dataclass(frozen=True, slots=True)
-class Tornado(_Serialisable):
+class Tornado(Record):
     """Tornado data: rows sorted by swing, largest first.
 
     Attributes:
@@ -186,7 +186,7 @@ def _finite_number(parameter: str, value: Any) -> float:
 
 
 @dataclass(frozen=True, slots=True)
-class Triangular(_Serialisable):
+class Triangular(Record):
     """Triangular(low, mode, high): the most likely value and hard limits."""
 
     low: float
@@ -220,7 +220,7 @@ class Triangular(_Serialisable):
 
 
 @dataclass(frozen=True, slots=True)
-class LogNormal(_Serialisable):
+class LogNormal(Record):
     """LogNormal(median, sigma): ``median·exp(sigma·Z)``, Z standard normal."""
 
     median: float
@@ -261,7 +261,7 @@ class LogNormal(_Serialisable):
 
 
 @dataclass(frozen=True, slots=True)
-class Uniform(_Serialisable):
+class Uniform(Record):
     """Uniform(low, high): every value between equally likely."""
 
     low: float
@@ -366,7 +366,7 @@ SAMPLEABLE = frozenset(
 
 
 @dataclass(frozen=True, slots=True)
-class Percentiles(_Serialisable):
+class Percentiles(Record):
     """P10, P50, P90 and mean of a monthly cost [USD/month].
 
     Attributes:
@@ -381,7 +381,7 @@ class Percentiles(_Serialisable):
 
 
 @dataclass(frozen=True, slots=True)
-class MonteCarloResult(_Serialisable):
+class MonteCarloResult(Record):
     """Monte Carlo outcome.
 
     Attributes:

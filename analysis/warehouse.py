@@ -674,6 +674,21 @@ def ensure_built() -> Path:
     return build().path
 
 
+def version(path: Path | None = None) -> tuple[str, int, int, int]:
+    """The warehouse file's version key: ``(path, size, mtime_ns, inode)``.
+
+    It changes whenever a build replaces the file, so caches of what was read
+    from the warehouse (this module's shared connection, the gap analysis's
+    tables) key on it and are dropped when it moves.
+
+    Args:
+        path: the database file (default: build it if needed, then use it).
+    """
+    path = path or ensure_built()
+    st = path.stat()
+    return (str(path), st.st_size, st.st_mtime_ns, st.st_ino)
+
+
 def validate(
     directory: str | os.PathLike[str] | None = None, *, today: date | None = None
 ) -> list[str]:
@@ -750,12 +765,12 @@ class _Shared:
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
-        self.key: tuple[str, list[int]] | None = None
+        self.key: tuple[str, int, int, int] | None = None
         self.con: duckdb.DuckDBPyConnection | None = None
         self.names: tuple[str, ...] = ()
 
     def cursor(self, path: Path) -> tuple[duckdb.DuckDBPyConnection, tuple[str, ...]]:
-        key = (str(path), _stat_key(path.stat()))
+        key = version(path)
         with self.lock:
             if self.con is None or self.key != key:
                 # The old connection is dropped, not closed: cursors in use elsewhere keep it alive.

@@ -410,7 +410,9 @@ class TCOExplorer(Panel):
 
     def read_state(self) -> Any:
         """The scenario the controls describe (lookups not made yet)."""
-        from analysis.tco import ApiOption
+        from analysis.tco import (
+            ApiOption,
+        )
 
         base = self.base
         if self.as_of.value is None:
