@@ -714,8 +714,9 @@ def _names(scenario: Any) -> Names:
 
 def _probe_facts(run_id: str) -> tuple[ProbeFacts, float, str]:
     """The stored run, its best throughput within its SLO and the basis text for the cost model."""
-    from analysis import probe_store, probes
+    from analysis import probes
     from analysis.errors import ProbeError
+    from analysis.probes import store as probe_store
 
     run = probe_store.load_run(run_id)
     levels = probe_store.levels_of(run_id).to_pandas()

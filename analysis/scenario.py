@@ -952,8 +952,9 @@ def probe_throughput(run_id: str) -> tuple[float, str, float | None]:
     Raises:
         ScenarioError: the run is not stored, cannot be read, or no level meets its SLO.
     """
-    from analysis import probe_store, probes
+    from analysis import probes
     from analysis.errors import ProbeError
+    from analysis.probes import store as probe_store
 
     try:
         run = probe_store.load_run(run_id)

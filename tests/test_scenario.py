@@ -14,10 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from analysis import probe_store, probes, warehouse
+from analysis import probes, warehouse
 from analysis.cli import main
 from analysis.errors import PriceNotFoundError, ScenarioError
 from analysis.prices import price_for
+from analysis.probes import store as probe_store
 from analysis.scenario import (
     dump_scenario,
     evaluate_scenario,

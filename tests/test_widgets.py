@@ -460,7 +460,7 @@ def test_probe_levels_text():
 
 
 def test_probe_runner_against_the_tiny_server_feeds_the_tco(tiny_server, tco, tmp_path):
-    from analysis import probe_store
+    from analysis.probes import store as probe_store
     from widgets.probe import ProbeRunner, ProbeSettings
 
     runner = ProbeRunner(url=tiny_server.url, tco=tco)
