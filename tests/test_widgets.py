@@ -406,7 +406,7 @@ def test_gap_range_start_trims_the_chart_and_end_moves_the_analysis(gap_panel):
 
 
 def test_gap_end_move_measures_one_gap_and_the_claims_reuse_it(gap_panel, monkeypatch):
-    from analysis import gap
+    from analysis.gap import frontiers as gap
 
     measured = []
     real = gap.gap_from_selection
