@@ -18,21 +18,19 @@ import itertools
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from typing import ClassVar
 
 from analysis.errors import ScenarioError
+from analysis.parameters import Num, check_number
 from analysis.records import Record
+from analysis.sizing import SECONDS_PER_HOUR, SelfHostedOption, size_replica
 from analysis.tco import (
-    SECONDS_PER_HOUR,
     ApiOption,
-    Num,
-    SelfHostedOption,
     Workload,
-    _staff,
     api_cost,
-    check_number,
     replicas_needed,
     self_hosted_monthly_usd,
-    size_replica,
+    staff_inputs,
 )
 
 #: The most combinations of (class → candidate option) costed exactly.
@@ -53,8 +51,8 @@ class TaskClass(Record):
         output_tokens: O for this class [tokens/request].
     """
 
-    SECTION = "routing.classes"
-    NUMBERS = {
+    SECTION: ClassVar[str] = "routing.classes"
+    NUMBERS: ClassVar[dict[str, Num]] = {
         "share": Num("share of requests", 0.0, True, 1.0),
         "required_score": Num("benchmark points", 0.0, False),
         "input_tokens": Num("tokens/request"),
@@ -230,7 +228,7 @@ class _Plan:
             else:
                 assert opt.self_hosted is not None
                 self.sizing[j] = size_replica(opt.self_hosted, workload.hours_per_month)
-                self.staff[j] = _staff(opt.self_hosted)
+                self.staff[j] = staff_inputs(opt.self_hosted)
 
     def score(self, i: int, j: int) -> float | None:
         return self.options[j].scores.get(self.classes[i].benchmark)

@@ -14,18 +14,17 @@ from typing import TYPE_CHECKING, Any
 
 from analysis.errors import ScenarioError
 from analysis.records import Record
+from analysis.sizing import gpu_hour_bought_usd, size_replica
 from analysis.tco import (
     TcoCase,
-    _staff,
     api_cost,
     api_monthly_usd,
     assumptions_in_use,
-    gpu_hour_bought_usd,
     parameter_spec,
     replicas_needed,
     self_hosted_cost,
     self_hosted_monthly_usd,
-    size_replica,
+    staff_inputs,
 )
 
 if TYPE_CHECKING:  # numpy is imported only when a Monte Carlo runs
@@ -544,7 +543,7 @@ def monte_carlo(
             value("self_hosted.hosting_usd_per_gpu_month", sh.hosting_usd_per_gpu_month),
             w.hours_per_month,
         )
-    fte, annual = _staff(sh)
+    fte, annual = staff_inputs(sh)
     hosted_monthly = self_hosted_monthly_usd(
         replicas * sizing.gpus_per_replica,
         w.hours_per_month,
