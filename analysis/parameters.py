@@ -12,7 +12,6 @@ a :class:`~analysis.errors.ScenarioError` naming the parameter
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import ClassVar, Protocol, TypeVar
 
@@ -78,7 +77,7 @@ class Declared(Protocol):
     """An object whose numeric fields are declared in a ``NUMBERS`` table under ``SECTION``."""
 
     SECTION: ClassVar[str]
-    NUMBERS: ClassVar[Mapping[str, Num]]
+    NUMBERS: ClassVar[dict[str, Num]]
 
 
 def check_number(section: str, name: str, value: object, spec: Num) -> None:

@@ -384,8 +384,9 @@ class Sizing(Record):
 
 
 def _kv_cache_bytes(spec: ModelSpec, option: SelfHostedOption) -> float:
-    missing = [n for n in ("layers", "kv_heads", "head_dim") if getattr(spec, n) is None]
-    if missing:
+    layers, kv_heads, head_dim = spec.layers, spec.kv_heads, spec.head_dim
+    if layers is None or kv_heads is None or head_dim is None:
+        missing = [n for n in ("layers", "kv_heads", "head_dim") if getattr(spec, n) is None]
         raise ScenarioError(
             f"self_hosted.model_spec.{missing[0]}",
             None,
@@ -400,9 +401,9 @@ def _kv_cache_bytes(spec: ModelSpec, option: SelfHostedOption) -> float:
     )
     return (
         2.0
-        * spec.layers  # type: ignore[operator]
-        * spec.kv_heads
-        * spec.head_dim
+        * layers
+        * kv_heads
+        * head_dim
         * option.kv_bytes_per_value
         * context
         * option.concurrent_sequences

@@ -35,7 +35,15 @@ from dataclasses import dataclass, fields, is_dataclass, replace
 from typing import Any, ClassVar
 
 from analysis.errors import ScenarioError
-from analysis.parameters import MAX_INPUT, Num, check_fields, check_number, check_text, require
+from analysis.parameters import (
+    MAX_INPUT,
+    Declared,
+    Num,
+    check_fields,
+    check_number,
+    check_text,
+    require,
+)
 from analysis.records import Record
 from analysis.sizing import (
     BUY_FIELDS,
@@ -86,6 +94,7 @@ __all__ = [
     "Workload",
     "api_cost",
     "api_monthly_usd",
+    "api_prices",
     "assumptions_in_use",
     "break_even",
     "check_number",
@@ -237,7 +246,7 @@ def parameter_spec(path: str) -> Num:
     Raises:
         ScenarioError: when the path is not a numeric parameter.
     """
-    owners: dict[str, Any] = {
+    owners: dict[str, type[Declared]] = {
         "workload": Workload,
         "api": ApiOption,
         "self_hosted": SelfHostedOption,
@@ -492,7 +501,14 @@ class TcoResult(Record):
 # --------------------------------------------------------------------------- #
 
 
-def _api_prices(api: ApiOption) -> tuple[float, float, float]:
+def api_prices(api: ApiOption) -> tuple[float, float, float]:
+    """The prices the API bill uses: ``(p_in, p_out, p_cached)`` [USD per 1M tokens].
+
+    The cached-input price is the input price when none is given (no cache discount).
+
+    Raises:
+        ScenarioError: the input or output price is not set.
+    """
     hint = "give it, or name api.provider and api.model for a warehouse lookup"
     p_in = require("api", "input_usd_per_mtok", api.input_usd_per_mtok, hint)
     p_out = require("api", "output_usd_per_mtok", api.output_usd_per_mtok, hint)
@@ -513,7 +529,7 @@ def api_cost(workload: Workload, api: ApiOption) -> ApiResult:
     Raises:
         ScenarioError: when a price is not set.
     """
-    p_in, p_out, p_cached = _api_prices(api)
+    p_in, p_out, p_cached = api_prices(api)
     w = workload
     monthly = api_monthly_usd(
         w.requests_per_month, w.input_tokens, w.output_tokens, w.cached_share, p_in, p_cached, p_out
@@ -565,7 +581,7 @@ class _Costing:
         self, workload: Workload, api: ApiOption | None, sizing: Sizing, option: SelfHostedOption
     ):
         self.w = workload
-        self.p = _api_prices(api) if api is not None else (0.0, 0.0, 0.0)
+        self.p = api_prices(api) if api is not None else (0.0, 0.0, 0.0)
         self.sizing = sizing
         self.u = option.utilisation
         self.fte, self.annual = staff_inputs(option)
@@ -810,7 +826,7 @@ def evaluate(case: TcoCase) -> TcoResult:
     return result
 
 
-def _check_finite(obj: Any, path: str = "result") -> None:
+def _check_finite(obj: object, path: str = "result") -> None:
     """Raise ScenarioError when any float inside ``obj`` is NaN or infinite."""
     if isinstance(obj, float):
         if not math.isfinite(obj):

@@ -19,6 +19,7 @@ from analysis.tco import (
     TcoCase,
     api_cost,
     api_monthly_usd,
+    api_prices,
     assumptions_in_use,
     parameter_spec,
     replicas_needed,
@@ -510,7 +511,8 @@ def monte_carlo(
     def value(path: str, point: Any) -> Any:
         return drawn.get(path, point)
 
-    p_in = value("api.input_usd_per_mtok", float(api.input_usd_per_mtok))
+    p_in_point, p_out_point, _ = api_prices(api)
+    p_in = value("api.input_usd_per_mtok", p_in_point)
     p_cached_point = (
         p_in if api.cached_input_usd_per_mtok is None else float(api.cached_input_usd_per_mtok)
     )
@@ -521,7 +523,7 @@ def monte_carlo(
         value("workload.cached_share", w.cached_share),
         p_in,
         value("api.cached_input_usd_per_mtok", p_cached_point),
-        value("api.output_usd_per_mtok", float(api.output_usd_per_mtok)),
+        value("api.output_usd_per_mtok", p_out_point),
     )
     replicas = replicas_needed(
         value("workload.requests_per_month", w.requests_per_month),

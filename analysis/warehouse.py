@@ -58,7 +58,7 @@ import os
 import secrets
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -460,7 +460,7 @@ def _stage_csv(path: Path, parsed: ParsedTable) -> None:
     pandas, ~0.2 s); the canonical form (ISO dates, ``repr`` floats, which
     round-trip exactly, ``true``/``false``, empty = NULL) leaves nothing to guess.
     """
-    text = {
+    text: dict[str, Callable[[Any], str]] = {
         "str": lambda v: v,
         "int": str,
         "float": repr,
@@ -518,7 +518,7 @@ def _write_database(
             finally:
                 with contextlib.suppress(FileNotFoundError):
                     staged.unlink()
-            (loaded,) = con.execute(f'SELECT count(*) FROM "{name}"').fetchone()
+            (loaded,) = _one_row(con, f'SELECT count(*) FROM "{name}"')
             if loaded != p.rows:
                 raise WarehouseError(
                     f"{table.file}: {p.rows} rows validated but {loaded} loaded; "
@@ -586,6 +586,14 @@ def _write_database(
     finally:
         con.close()
     return rows
+
+
+def _one_row(con: duckdb.DuckDBPyConnection, sql: str) -> tuple[Any, ...]:
+    """The single row of a query that always returns one (an aggregate)."""
+    row = con.execute(sql).fetchone()
+    if row is None:
+        raise WarehouseError(f"the warehouse build failed: no row from {sql}")
+    return row
 
 
 def _sql_text(text: str) -> str:

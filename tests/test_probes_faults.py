@@ -23,6 +23,7 @@ import pytest
 from analysis import probe_store, probes
 from analysis.errors import ProbeConfigError, ProbeError
 
+pytestmark = pytest.mark.slow
 REPO = Path(__file__).resolve().parent.parent
 STOP = threading.Event()
 
