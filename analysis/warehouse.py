@@ -45,7 +45,14 @@ a lock file, so a failed or concurrent build never leaves a half-written
 database and readers keep the previous one.
 
 Readers attach the file read-only to an in-memory DuckDB, so a rebuilt file is
-seen by the next call even while an older connection is still open.
+seen by the next call even while an older connection is still open. The ways in:
+:func:`connect` (a connection of one's own), :func:`load` (a whole table or
+view), :func:`query` (SQL to a DataFrame), :func:`query_rows` (SQL to plain
+tuples, no DataFrame library), :func:`table_names`, :func:`table_sources` and
+:func:`summary`; :func:`build`, :func:`validate` / :func:`validate_dir`,
+:func:`export` and :func:`version` (the key caches of warehouse reads use).
+These return values; ``python -m analysis build|validate|sql|export|summary``
+(:mod:`analysis.cli.data`) prints them.
 """
 
 from __future__ import annotations
