@@ -500,6 +500,7 @@ def test_probe_levels_text():
         parse_levels("1, two")
 
 
+@pytest.mark.slow
 def test_probe_runner_against_the_tiny_server_feeds_the_tco(tiny_server, tco, tmp_path):
     from analysis.probes import store as probe_store
     from widgets.probe import ProbeRunner, ProbeSettings
