@@ -147,11 +147,16 @@ def epoch_runs(
             disagrees with the per-benchmark file of the same run.
     """
     root = ref / HUB
+    log: list[str] = []
     stderr: dict[str, tuple[str, str, str]] = {}
     for file in sorted({f for _, f in RUN_TASKS.values() if f}):
+        if not (root / file).is_file():
+            log.append(f"benchmark_scores: {file} absent: no stderr joined for its runs")
+            continue
         for r in read_csv(root / file):
             stderr[r["id"]] = (file, r["stderr"], r["Best score (across scorers)"])
-    rows, log, unmapped = [], [], []
+    rows: list[Row] = []
+    unmapped: list[str] = []
     for r in read_csv(root / RUNS_FILE):
         if r["id"] in skip_ids:
             continue
@@ -589,12 +594,13 @@ def livebench(ref: Path) -> tuple[list[Row], list[str]]:
         if len(averages) == len(cats):
             averages["Global average"] = sum(averages.values()) / len(averages)
         for cat, value in averages.items():
+            rounded = Decimal(num(value, 3))  # half-up to 0.001
             label = f"LiveBench {cat} (2026-01-08 set)"
             rows.append(
                 _row(
                     model_id,
                     label,
-                    value.quantize(Decimal("0.001")),
+                    rounded,
                     "percent",
                     variant="LiveBench-2026-01-08",
                     setting=setting,
@@ -603,7 +609,7 @@ def livebench(ref: Path) -> tuple[list[Row], list[str]]:
                     source=LB_SOURCE,
                     source_date=date,
                     row_ref=f"{name} | {cat}",
-                    printed=num(value.quantize(Decimal("0.001"))),
+                    printed=num(rounded),
                     notes=[
                         "recomputed from the task scores with categories_2026_01_08.json (mean of "
                         "tasks; global = mean of categories), rounded to 0.001",

@@ -704,6 +704,19 @@ MISSING_REASONS: dict[str, str] = {
     "Artificial Analysis scrape",
 }
 
+# Context windows printed as max_position_embeddings in a config.json copy (models the
+# vLLM recipes do not cover): model_id -> (tokens, citation).
+_SCALE = (
+    "scaleapi/llm-engine:model-engine/tests/unit/domain/test_llm_use_cases.py"
+    "@28edd64a8717c3a64fb53c874d1513fbb64be880"
+)
+CONFIG_CONTEXT: dict[str, tuple[str, str]] = {
+    "mixtral-8x7b-base": ("32768", f"{_SCALE} ('mixtral-8x7b' config.json copy)"),
+    "mixtral-8x7b-instruct": ("32768", f"{_SCALE} ('mixtral-8x7b' config.json copy)"),
+    "mixtral-8x22b-base": ("65536", f"{_SCALE} ('mixtral-8x22b' config.json copy)"),
+    "mixtral-8x22b-instruct": ("65536", f"{_SCALE} ('mixtral-8x22b' config.json copy)"),
+}
+
 # Sizes printed only in a model's or script's name (nominal, like the reference's
 # name-derived sizes): model_id -> (total_b, active_b, where the name is printed).
 NOMINAL_PARAMS: dict[str, tuple[str, str, str]] = {
@@ -834,6 +847,10 @@ AA_CITE = (
 )
 EPOCH_DATE_NOTE = (
     "Epoch's date is the announcement or first API availability, not necessarily a weights upload"
+)
+MOE_ACTIVE_MISSING = (
+    "params_active_b empty: no source in the reference states this MoE model's active "
+    "parameter count"
 )
 ALIAS_REASON = "alias row: the API id named several snapshots over time, so no single release date"
 NO_SOURCE_REASON = (
@@ -1051,12 +1068,20 @@ def extend_models(
             row["params_total_b"], row["params_active_b"] = total, active
             row["architecture"] = row["architecture"] or "moe"
             row["spec_source"] = join_notes(row["spec_source"], f"params: {where}")
+        if mid in CONFIG_CONTEXT and not row["context_window"]:
+            tokens, where = CONFIG_CONTEXT[mid]
+            row["context_window"] = tokens
+            row["spec_source"] = join_notes(
+                row["spec_source"], f"context_window: max_position_embeddings in {where}"
+            )
         recipe = recipes.get(VLLM_REPOS.get(mid, ""))
         if recipe is not None:
             _fill_specs(row, recipe, notes, log)
             sources.append(recipe.cite)
         if f.get("date_source"):
             sources.append(f["date_source"].split(" model ")[0])
+        if row["architecture"] == "moe" and not row["params_active_b"]:
+            notes.append(MOE_ACTIVE_MISSING)
         if not row["source"]:
             row["source"] = join_notes(*sources) or "named in Epoch AI's ECI files"
         row["notes"] = join_notes(*notes)

@@ -1359,11 +1359,21 @@ _ARG_FIELDS = {
 }
 
 
-def check_against_slime(ref: Path) -> list[str]:
-    """Problems where a shape disagrees with the reference's copy of the slime script it cites."""
+def check_against_slime(ref: Path, *, only_present: bool = False) -> list[str]:
+    """Problems where a shape disagrees with the reference's copy of the slime script it cites.
+
+    Args:
+        ref: the reference folder.
+        only_present: check only the scripts present (for excerpts); otherwise a
+            missing script is a problem.
+    """
     folder = ref / "fresh_2026" / "open_models" / "slime_model_scripts"
     problems = []
     for script, model_ids in SLIME_IN_REFERENCE.items():
+        if not (folder / script).is_file():
+            if not only_present:
+                problems.append(f"model_shapes: {script} missing from {folder}")
+            continue
         args = slime_args((folder / script).read_text(encoding="utf-8"))
         for model_id in model_ids:
             shape = SHAPES[model_id]
