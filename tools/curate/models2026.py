@@ -1035,7 +1035,7 @@ def extend_models(
     for row in rows:
         mid = row["model_id"]
         f = facts.get(mid, {})
-        sources: list[str] = [row["source"]] if row["source"] else []
+        added: list[str] = []  # citations of the facts filled here
         notes = [row["notes"]]
         # Epoch accessibility vs an existing flag: noted, not changed.
         if f.get("accessibility"):
@@ -1050,12 +1050,14 @@ def extend_models(
             if f.get("date"):
                 row["release_date"] = f["date"]
                 row["release_date_source"] = f["date_source"]
+                added.append(f["date_source"].split(" model ")[0])
                 notes.append(EPOCH_DATE_NOTE)
                 if mid in aa and aa[mid][0] != f["date"]:
                     notes.append(f"Artificial Analysis dates it {aa[mid][0]}")
             elif mid in aa:
                 row["release_date"] = aa[mid][0]
                 row["release_date_source"] = f'{AA_CITE} release_date of "{aa[mid][1]}"'
+                added.append(AA_CITE)
                 notes.append("release date as listed by Artificial Analysis (its own listing date)")
         elif f.get("date") and f["date"] != row["release_date"]:
             notes.append(f"Epoch AI dates it {f['date']}")
@@ -1068,28 +1070,39 @@ def extend_models(
             row["params_total_b"], row["params_active_b"] = total, active
             row["architecture"] = row["architecture"] or "moe"
             row["spec_source"] = join_notes(row["spec_source"], f"params: {where}")
+            added.append(where)
         if mid in CONFIG_CONTEXT and not row["context_window"]:
             tokens, where = CONFIG_CONTEXT[mid]
             row["context_window"] = tokens
             row["spec_source"] = join_notes(
                 row["spec_source"], f"context_window: max_position_embeddings in {where}"
             )
+            added.append(where)
         recipe = recipes.get(VLLM_REPOS.get(mid, ""))
-        if recipe is not None:
-            _fill_specs(row, recipe, notes, log)
-            sources.append(recipe.cite)
-        if f.get("date_source"):
-            sources.append(f["date_source"].split(" model ")[0])
+        if recipe is not None and (
+            _fill_specs(row, recipe, notes, log) or recipe.cite in row["open_weights_basis"]
+        ):
+            added.append(recipe.cite)
         if row["architecture"] == "moe" and not row["params_active_b"]:
             notes.append(MOE_ACTIVE_MISSING)
+        if (
+            "access_source" in f
+            and f["access_source"].split(" model ")[0] in row["open_weights_basis"]
+        ):
+            added.append(f["access_source"].split(" model ")[0])
+        row["source"] = join_notes(row["source"], *added)
         if not row["source"]:
-            row["source"] = join_notes(*sources) or "named in Epoch AI's ECI files"
+            raise ValueError(f"models {mid}: no source for the row's facts")
         row["notes"] = join_notes(*notes)
     return log
 
 
-def _fill_specs(row: dict[str, str], recipe: Recipe, notes: list[str], log: list[str]) -> None:
-    """Empty params / architecture / context from a vLLM recipe; disagreements noted."""
+def _fill_specs(row: dict[str, str], recipe: Recipe, notes: list[str], log: list[str]) -> bool:
+    """Empty params / architecture / context from a vLLM recipe; disagreements noted.
+
+    Returns:
+        Whether any cell was filled from the recipe.
+    """
     from .common import join_notes
 
     mid = row["model_id"]
@@ -1126,3 +1139,4 @@ def _fill_specs(row: dict[str, str], recipe: Recipe, notes: list[str], log: list
         row["spec_source"] = join_notes(
             row["spec_source"], f"{', '.join(filled)}: {recipe.cite}{variant}"
         )
+    return bool(filled)
