@@ -188,6 +188,8 @@ def _tables() -> dict[str, list[dict]]:
         "arena_ratings": arena,
         "gpus": [],
         "gpu_cloud_prices": [],
+        "eci_scores": [],
+        "model_shapes": [],
     }
 
 

@@ -185,5 +185,93 @@ def build_arena(ref: Path, model_ids: set[str]) -> tuple[list[Row], list[str]]:
         f"arena_ratings: dropped {dropped} exact duplicate rows (Yi-34B-Chat listed twice in "
         f"some snapshots)"
     )
-    rows = sorted(seen.values(), key=lambda r: (r["snapshot_date"], r["arena_model"]))
+    extra, extra_log = cherry_rows(ref, model_ids)
+    log += extra_log
+    rows = sorted([*seen.values(), *extra], key=lambda r: (r["snapshot_date"], r["arena_model"]))
     return rows, log
+
+
+# ---------------------------------------------------------------------------
+# LMArena text leaderboard, Sep-Nov 2025 (CherryHQ/cherry-studio-docs scrape)
+# ---------------------------------------------------------------------------
+
+CHERRY_DIR = "fresh_2026/lmarena/cherry_studio_docs"
+CHERRY_PATH = "i18n/english/other/model_rank/lmarena.md"
+# snapshot date (the page's "Data Last Updated"/"Data Update Time", UTC) -> (file, commit)
+CHERRY_SNAPSHOTS = {
+    "2025-09-30": ("lmarena_text_2025-09-30.md", "b0628497"),
+    "2025-10-31": ("lmarena_text_2025-10-31.md", "ef2f38fb"),
+    "2025-11-25": ("lmarena_text_2025-11-25.md", "886ee10e"),
+}
+CHERRY_METHOD = (
+    "LMArena text leaderboard as scraped daily by CherryHQ/cherry-studio-docs (overall; "
+    "month-end version of the page)"
+)
+CHERRY_CAVEAT = {
+    "2025-09-30": "the 2025-09-30 table looks stale: its numbers equal early-September ones "
+    "(Gemini-2.5-Pro 1470, 26,019 votes), likely from the frozen Hugging Face space",
+    "2025-10-31": "reflects the new lmarena.ai board (rank spread, +-CI, votes)",
+    "2025-11-25": "reflects the new lmarena.ai board; 'Preliminary' marks ratings with few votes",
+}
+
+
+def cherry_rows(ref: Path, model_ids: set[str]) -> tuple[list[Row], list[str]]:
+    """Arena rows of the three month-end cherry-studio-docs scrapes (Sep-Nov 2025)."""
+    from .names import ARENA_2025
+    from .parsers import markdown_tables, parse_count, strip_markup
+
+    # The scrape spells names in several cases; a name differing only in case is the
+    # same board entry. Some 2025-11 names carry the organisation glued in front
+    # ('Anthropicclaude-3-5-haiku-20241022'), a scrape artefact: it is stripped for
+    # the lookup, and arena_model keeps the name as printed.
+    names = {k.lower(): v for k, v in {**ARENA_MAP, **ARENA_2025}.items()}
+    rows: dict[tuple[str, str], Row] = {}
+    log: list[str] = []
+    for snapshot, (file, commit) in CHERRY_SNAPSHOTS.items():
+        text = (ref / CHERRY_DIR / file).read_text(encoding="utf-8")
+        table = next(t for t in markdown_tables(text) if t and "Score" in t[0])
+        mapped = 0
+        for r in table:
+            name = strip_markup(r.get("Model Name") or r["Model"])
+            score_text = r["Score"]
+            preliminary = "Preliminary" in score_text
+            rating = score_text.replace("Preliminary", "").strip()
+            ci = r.get("Confidence Interval") or r.get("95% Confidence Interval (±)", "")
+            licence = r["License"]
+            lower = licence.lower()
+            open_w = (
+                ""
+                if lower in ("", "other", "nan")
+                else ("false" if lower in ("proprietary", "propretary") else "true")
+            )
+            org = r.get("Provider") or r.get("Organization/Company", "")
+            mid = names.get(name.lower(), "")
+            if not mid and org and name.startswith(org) and name != org:
+                mid = names.get(name[len(org) :].lower(), "")
+            if mid and mid not in model_ids:
+                raise ValueError(f"arena name {name!r} maps to unknown model_id {mid!r}")
+            mapped += bool(mid)
+            key = (snapshot, name)
+            row = {
+                "snapshot_date": snapshot,
+                "arena_model": name,
+                "model_id": mid,
+                "organisation": r.get("Provider") or r.get("Organization/Company", ""),
+                "license": licence,
+                "open_weights": open_w,
+                "rating": num(rating),
+                "rating_95ci": ci,
+                "votes": str(parse_count(r["Votes"]) or ""),
+                "rating_method": CHERRY_METHOD
+                + ("; preliminary rating" if preliminary else "")
+                + f"; {CHERRY_CAVEAT[snapshot]}",
+                "source": f"CherryHQ/cherry-studio-docs:{CHERRY_PATH}@{commit}",
+            }
+            if key in rows:
+                if rows[key] != row:
+                    raise ValueError(f"arena {snapshot}: conflicting rows for {name!r}")
+                log.append(f"arena_ratings: {snapshot}: dropped an exact duplicate of {name!r}")
+                continue
+            rows[key] = row
+        log.append(f"arena_ratings: {snapshot}: {len(table)} entries, {mapped} mapped to models")
+    return list(rows.values()), log

@@ -24,11 +24,18 @@ EPOCH_RUNS_DATE = "2025-11-21"
 
 
 def build_benchmark_scores(
-    bench_rows: Sequence[Row], name_to_id: Mapping[str, str]
+    bench_rows: Sequence[Row], name_to_id: Mapping[str, str], extra: Sequence[Row] = ()
 ) -> tuple[list[Row], list[str]]:
-    """The benchmark_scores table and a list of decisions taken (for the report)."""
+    """The benchmark_scores table and a list of decisions taken (for the report).
+
+    Args:
+        bench_rows: rows of the reference's benchmarks/model_benchmarks_curated.csv.
+        name_to_id: its canonical model names -> model_id.
+        extra: rows already in the table's shape (plus ``_printed``, the score as the
+            source prints it) from the 2026 sources (:mod:`benchmarks2026`).
+    """
     log: list[str] = []
-    out: list[Row] = []
+    out: list[Row] = [dict(r) for r in extra]
     for b in bench_rows:
         notes = [b["notes"]]
         source_date = b["source_date"]

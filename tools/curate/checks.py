@@ -22,6 +22,8 @@ MINIMUM_ROWS = {
     "gpus": 15,
     "gpu_cloud_prices": 40,
     "gap_claims": 4,
+    "eci_scores": 300,
+    "model_shapes": 40,
 }
 
 
@@ -169,7 +171,58 @@ def _check_rules(t: Mapping[str, list[Row]]) -> list[str]:
             p.append(
                 f"{w}: usd_per_gpu_hour {r['usd_per_gpu_hour']} != usd_per_hour / gpu_count ({per})"
             )
+    p += _check_new_tables(t)
     for i, r in enumerate(t["gap_claims"], start=2):
         if r["lag_months_high"] and Decimal(r["lag_months_high"]) < Decimal(r["lag_months"] or "0"):
             p.append(f"gap_claims.csv:{i}: lag_months_high below lag_months")
+    return p
+
+
+def _check_new_tables(t: Mapping[str, list[Row]]) -> list[str]:
+    """Rules of eci_scores and model_shapes, and one harness per independent benchmark label."""
+    p: list[str] = []
+    seen: dict[tuple[str, str], int] = {}
+    for i, r in enumerate(t["eci_scores"], start=2):
+        w = f"eci_scores.csv:{i}"
+        if bool(r["ci_low"]) != bool(r["ci_high"]):
+            p.append(f"{w}: an interval needs both ends")
+        elif r["ci_low"] and not Decimal(r["ci_low"]) <= Decimal(r["eci"]) <= Decimal(r["ci_high"]):
+            p.append(f"{w}: eci {r['eci']} outside [{r['ci_low']}, {r['ci_high']}]")
+        if r["model_id"]:
+            key = (r["snapshot"], r["model_id"])
+            if key in seen:
+                p.append(
+                    f"{w}: model_id {r['model_id']} already on line {seen[key]} of this snapshot"
+                )
+            seen[key] = i
+    for i, r in enumerate(t["model_shapes"], start=2):
+        w = f"model_shapes.csv:{i}"
+        if r["attention"] in ("mha", "gqa") and not (r["kv_heads"] and r["head_dim"]):
+            p.append(f"{w}: {r['attention']} without kv_heads/head_dim")
+        if r["attention"] == "mla" and (r["kv_heads"] or r["head_dim"] or not r["kv_lora_rank"]):
+            p.append(f"{w}: mla needs kv_lora_rank and no kv_heads/head_dim")
+        if (
+            r["attention"] == "mha"
+            and r["attention_heads"]
+            and r["kv_heads"] != r["attention_heads"]
+        ):
+            p.append(f"{w}: mha with kv_heads != attention_heads")
+        if r["ffn"] == "moe" and not (r["routed_experts"] and r["experts_per_token"]):
+            p.append(f"{w}: moe without routed_experts/experts_per_token")
+        if r["ffn"] == "dense" and (r["routed_experts"] or r["moe_layers"]):
+            p.append(f"{w}: dense model with expert figures")
+        if r["dense_layers"] and r["moe_layers"]:
+            if int(r["dense_layers"]) + int(r["moe_layers"]) > int(r["layers"]):
+                p.append(f"{w}: dense_layers + moe_layers above layers")
+        if r["full_attention_layers"] and int(r["full_attention_layers"]) > int(r["layers"]):
+            p.append(f"{w}: full_attention_layers above layers")
+    # One harness per benchmark label among independent rows: the gap analysis accepts several
+    # settings of one independent harness, never two harnesses under one label.
+    harness: dict[str, set[str]] = {}
+    for r in t["benchmark_scores"]:
+        if r["eval_relationship"] == "independent":
+            harness.setdefault(r["benchmark"], set()).add(r["reported_by"])
+    for label, who in sorted(harness.items()):
+        if len(who) > 1:
+            p.append(f"benchmark_scores: independent rows of {label!r} come from {sorted(who)}")
     return p

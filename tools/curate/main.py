@@ -9,12 +9,15 @@ from pathlib import Path
 
 from .arena import build_arena
 from .benchmarks import build_benchmark_scores
+from .benchmarks2026 import build_2026_scores
 from .checks import check_tables
 from .common import DEFAULT_OUT, DEFAULT_REFERENCE, Row, load_schema, read_csv, to_csv
+from .eci import build_eci
 from .gap_claims import build_gap_claims
 from .hardware import build_gpu_cloud_prices, build_gpus
 from .models import build_models
 from .prices import API_DROPPED, API_MODEL_MAP, build_api_prices, provider_id
+from .shapes import build_shapes, check_against_slime, fill_models_from_shapes
 
 DESCRIPTION = "Build the curated tables in datasets/ from the shared reference snapshot."
 
@@ -31,17 +34,26 @@ def build_all(ref: Path) -> tuple[dict[str, list[Row]], list[str]]:
     )
     if unmapped:
         raise ValueError(f"price rows without a model mapping: {unmapped}")
-    models, name_to_id = build_models(ref, bench, prices)
+    models, name_to_id, versions, l0 = build_models(ref, bench, prices)
     model_ids = {m["model_id"] for m in models}
-    scores, l1 = build_benchmark_scores(bench, name_to_id)
+    problems = check_against_slime(ref)
+    if problems:
+        raise ValueError("; ".join(problems))
+    shapes = build_shapes(model_ids)
+    l0 += fill_models_from_shapes(models)
+    eci, l5 = build_eci(ref, model_ids, versions)
+    extra, l6 = build_2026_scores(ref, versions, bench, model_ids)
+    scores, l1 = build_benchmark_scores(bench, name_to_id, extra)
     arena, l2 = build_arena(ref, model_ids)
     api, l3 = build_api_prices(prices, {m["model_id"]: m["organisation"] for m in models})
     gpus = build_gpus(ref)
     cloud, l4 = build_gpu_cloud_prices(ref, {g["gpu_id"] for g in gpus})
     gaps = build_gap_claims(ref)
-    log += l1 + l2 + l3 + l4
+    log += l0 + l1 + l2 + l3 + l4 + l5 + l6
     tables = {
         "models": models,
+        "model_shapes": shapes,
+        "eci_scores": eci,
         "benchmark_scores": scores,
         "arena_ratings": arena,
         "api_prices": api,

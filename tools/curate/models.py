@@ -18,6 +18,8 @@ from .common import (
     read_csv,
     slug,
 )
+from .eci import version_map
+from .models2026 import ADDED, extend_models
 from .prices import API_MODEL_MAP, provider_id
 from .specs import EXTRA_PARAMS, MLA_MODELS, MLA_NOTE, QWEN3_BLOG, SPECS
 
@@ -468,7 +470,8 @@ _new(
 MODEL_COLUMNS = (
     "model_id name family organisation open_weights open_weights_basis model_type release_date "
     "release_date_source params_total_b params_active_b architecture architecture_detail "
-    "context_window license layers kv_heads head_dim spec_source source notes"
+    "context_window license layers kv_heads head_dim spec_source source notes "
+    "release_date_missing_reason"
 ).split()
 # Columns models_curated.csv gives as they are.
 _CURATED_MODEL_COLUMNS = (
@@ -479,8 +482,8 @@ _CURATED_MODEL_COLUMNS = (
 
 def build_models(
     ref: Path, bench_rows: Sequence[Row], price_rows: Sequence[Row]
-) -> tuple[list[Row], dict[str, str]]:
-    """The models table, and the map canonical model name -> model_id.
+) -> tuple[list[Row], dict[str, str], dict[str, str], list[str]]:
+    """The models table, the name and Epoch-version maps, and a decision log.
 
     Args:
         ref: the reference folder.
@@ -489,7 +492,8 @@ def build_models(
         price_rows: rows of prices/api_prices_curated.csv (cited for the models added from them).
 
     Returns:
-        (rows, name_to_id).
+        (rows, name_to_id, versions, log): ``name_to_id`` maps the reference's canonical
+        names, ``versions`` Epoch "Model version" ids (see :func:`eci.version_map`).
     """
     curated = read_csv(ref / "benchmarks" / "models_curated.csv")
     sources_by_model: dict[str, set[str]] = defaultdict(set)
@@ -572,8 +576,15 @@ def build_models(
             source=src,
         )
         rows.append(_model_row(values, notes))
+    versions = version_map(bench_rows, name_to_id)
+    log = extend_models(rows, ref, versions, MODEL_COLUMNS)
+    for row in rows:
+        if row["model_id"] in {a.model_id for a in ADDED}:
+            extra: list[str] = []
+            _apply_specs(row, extra)
+            row["notes"] = join_notes(row["notes"], *extra)
     rows.sort(key=lambda r: r["model_id"])
-    return rows, name_to_id
+    return rows, name_to_id, versions, log
 
 
 def _model_row(values: Row, notes: list[str]) -> Row:
