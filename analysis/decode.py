@@ -11,10 +11,9 @@ database or network access. The model (units in brackets):
     ``weights_read(B) = (params_total − E·p + n(B)·p)·1e9·bytes_per_param`` with
     ``n(B) = E·(1 − (1 − k/E)^B)`` the expected number of distinct experts the
     batch routes to in one layer [experts] and p the parameters of one routed
-    expert summed over the MoE layers [billions]: ``p = moe_layers·3·hidden·
-    expert_ffn/1e9`` (gate, up and down matrices) when those are known, else
-    ``p = (params_total − params_active)/(E − k)`` (the only p for which one token
-    reads ``params_active``). n(1) = k, so one sequence reads ``params_active``;
+    expert summed over the MoE layers [billions], ``p = (params_total −
+    params_active)/(E − k)``: the only p for which one token reads ``params_active``
+    and all experts together ``params_total``. n(1) = k, so one sequence reads ``params_active``;
     n(B) → E, so a large batch reads every expert.
   - KV cache per token of context: ``layers·2·kv_heads·head_dim·kv_bytes``
     (grouped-query attention), or ``layers·(kv_lora_rank + qk_rope_head_dim)·
@@ -46,16 +45,14 @@ from dataclasses import dataclass
 from typing import ClassVar, Literal
 
 from analysis.errors import ModelDoesNotFitError, ScenarioError
+from analysis.parameters import Num, check_fields, check_number, check_text
 from analysis.records import Record
-from analysis.tco import Num, check_number
 
 _GB = 1e9  # datasheet gigabytes [bytes]
 _TB = 1e12  # datasheet terabytes [bytes]
 _TFLOPS = 1e12  # [FLOP/s]
 #: The percentile TTFT targets and estimates are stated at.
 TTFT_PERCENTILE = 95
-#: Matrices of one SwiGLU expert: gate, up and down, each hidden × expert_ffn.
-_EXPERT_MATRICES = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,6 +177,9 @@ class ModelSpec(Record):
         params_active_b: parameters each token is computed with [billions]; for MoE
             fewer than the total, for dense models equal to it (None: same as total).
         layers: transformer layers.
+        kv_layers: layers that keep a KV cache for the whole context (None: all of
+            them); fewer for sliding-window, linear-attention or Mamba hybrids, whose
+            other layers hold a bounded state that is not counted.
         kv_heads: key/value heads per layer (grouped-query attention).
         head_dim: dimension of one attention head.
         kv_lora_rank: MLA only: size of the compressed key/value latent cached per
@@ -187,9 +187,6 @@ class ModelSpec(Record):
         qk_rope_head_dim: MLA only: size of the rotary key cached beside the latent.
         experts: MoE only: routed experts per MoE layer (E).
         experts_per_token: MoE only: routed experts each token uses (top-k).
-        moe_layers: MoE only: layers with routed experts (the rest are dense).
-        hidden_size: model width (for the explicit size of a routed expert).
-        expert_ffn_size: MoE only: intermediate size of one routed expert.
         source: where the figures come from.
     """
 
@@ -198,15 +195,13 @@ class ModelSpec(Record):
         "params_total_b": Num("billion parameters", assumption=False),
         "params_active_b": Num("billion parameters", assumption=False),
         "layers": Num("layers", 1, False, integer=True, assumption=False),
+        "kv_layers": Num("layers", 1, False, integer=True, assumption=False),
         "kv_heads": Num("key/value heads", 1, False, integer=True, assumption=False),
         "head_dim": Num("dimensions", 1, False, integer=True, assumption=False),
         "kv_lora_rank": Num("dimensions", 1, False, integer=True, assumption=False),
         "qk_rope_head_dim": Num("dimensions", 0, False, integer=True, assumption=False),
         "experts": Num("routed experts per MoE layer", 1, False, integer=True, assumption=False),
         "experts_per_token": Num("experts per token", 1, False, integer=True, assumption=False),
-        "moe_layers": Num("layers", 1, False, integer=True, assumption=False),
-        "hidden_size": Num("dimensions", 1, False, integer=True, assumption=False),
-        "expert_ffn_size": Num("dimensions", 1, False, integer=True, assumption=False),
     }
 
     params_total_b: float
@@ -214,23 +209,17 @@ class ModelSpec(Record):
     layers: int | None = None
     kv_heads: int | None = None
     head_dim: int | None = None
+    kv_layers: int | None = None
     kv_lora_rank: int | None = None
     qk_rope_head_dim: int | None = None
     experts: int | None = None
     experts_per_token: int | None = None
-    moe_layers: int | None = None
-    hidden_size: int | None = None
-    expert_ffn_size: int | None = None
     source: str | None = None
 
     def __post_init__(self) -> None:
         section = self.SECTION
-        if self.source is not None and not isinstance(self.source, str):
-            raise ScenarioError(f"{section}.source", self.source, "must be text")
-        for name, spec in self.NUMBERS.items():
-            value = getattr(self, name)
-            if value is not None:
-                check_number(section, name, value, spec)
+        check_text(f"{section}.source", self.source)
+        check_fields(self)
         if self.params_active_b is not None and self.params_active_b > self.params_total_b:
             raise ScenarioError(
                 f"{section}.params_active_b",
@@ -257,23 +246,10 @@ class ModelSpec(Record):
                     self.params_active_b,
                     "must be below params_total_b for a mixture of experts (experts is set)",
                 )
-        if (
-            self.moe_layers is not None
-            and self.layers is not None
-            and self.moe_layers > self.layers
-        ):
+        if self.kv_layers is not None and self.layers is not None and self.kv_layers > self.layers:
             raise ScenarioError(
-                f"{section}.moe_layers", self.moe_layers, f"cannot exceed layers ({self.layers})"
+                f"{section}.kv_layers", self.kv_layers, f"cannot exceed layers ({self.layers})"
             )
-        explicit = self.explicit_expert_b
-        if explicit is not None and self.experts is not None:
-            if self.experts * explicit > self.params_total_b:
-                raise ScenarioError(
-                    f"{section}.expert_ffn_size",
-                    self.expert_ffn_size,
-                    f"{self.experts} experts × {self.moe_layers} layers × 3 × {self.hidden_size} "
-                    f"× {self.expert_ffn_size} exceed params_total_b ({self.params_total_b:g}B)",
-                )
 
     @property
     def active_b(self) -> float:
@@ -293,19 +269,6 @@ class ModelSpec(Record):
     def is_mla(self) -> bool:
         """Whether the KV cache is a compressed latent (multi-head latent attention)."""
         return self.kv_lora_rank is not None
-
-    @property
-    def explicit_expert_b(self) -> float | None:
-        """``moe_layers·3·hidden·expert_ffn/1e9`` [billions], when all three are known."""
-        if None in (self.moe_layers, self.hidden_size, self.expert_ffn_size):
-            return None
-        return (
-            self.moe_layers  # type: ignore[operator]
-            * _EXPERT_MATRICES
-            * self.hidden_size
-            * self.expert_ffn_size
-            / 1e9
-        )
 
 
 def expected_experts(experts: float, top_k: float, batch: float) -> float:
@@ -337,8 +300,8 @@ def expected_experts(experts: float, top_k: float, batch: float) -> float:
 def routed_expert_b(spec: ModelSpec) -> float:
     """Parameters of one routed expert, summed over the MoE layers [billions].
 
-    ``moe_layers·3·hidden·expert_ffn/1e9`` when known, else
-    ``(params_total − params_active)/(E − k)``.
+    ``(params_total − params_active)/(E − k)``: one token computes with the shared
+    part and k experts (``params_active``), and all E experts make ``params_total``.
 
     Raises:
         ScenarioError: when the model is not a known mixture of experts.
@@ -347,9 +310,6 @@ def routed_expert_b(spec: ModelSpec) -> float:
         raise ScenarioError(
             "self_hosted.model_spec.experts", spec.experts, "is not a mixture of experts"
         )
-    explicit = spec.explicit_expert_b
-    if explicit is not None:
-        return explicit
     e, k = float(spec.experts), float(spec.experts_per_token)  # type: ignore[arg-type]
     return (spec.params_total_b - spec.active_b) / (e - k)
 
@@ -379,7 +339,8 @@ def kv_bytes_per_token(spec: ModelSpec, kv_bytes_per_value: float) -> float:
     """KV-cache bytes of one token of context, over all layers [bytes/token].
 
     GQA: ``layers·2·kv_heads·head_dim·kv_bytes``; MLA: ``layers·(kv_lora_rank +
-    qk_rope_head_dim)·kv_bytes``.
+    qk_rope_head_dim)·kv_bytes``; ``layers`` is ``kv_layers`` when the model keeps a
+    full KV cache in only some of its layers.
 
     Raises:
         ScenarioError: when the figures needed are missing.
@@ -387,9 +348,10 @@ def kv_bytes_per_token(spec: ModelSpec, kv_bytes_per_value: float) -> float:
     section = ModelSpec.SECTION
     if spec.layers is None:
         raise ScenarioError(f"{section}.layers", None, "is needed to size the KV cache")
+    layers = spec.kv_layers or spec.layers
     if spec.is_mla:
         latent = spec.kv_lora_rank + spec.qk_rope_head_dim  # type: ignore[operator]
-        return spec.layers * latent * kv_bytes_per_value
+        return layers * latent * kv_bytes_per_value
     for name in ("kv_heads", "head_dim"):
         if getattr(spec, name) is None:
             raise ScenarioError(
@@ -397,7 +359,14 @@ def kv_bytes_per_token(spec: ModelSpec, kv_bytes_per_value: float) -> float:
                 None,
                 "is needed to size the KV cache (or kv_lora_rank and qk_rope_head_dim for MLA)",
             )
-    return spec.layers * 2 * spec.kv_heads * spec.head_dim * kv_bytes_per_value  # type: ignore[operator]
+    return layers * 2 * spec.kv_heads * spec.head_dim * kv_bytes_per_value  # type: ignore[operator]
+
+
+def kv_known(spec: ModelSpec) -> bool:
+    """Whether the KV cache per token can be counted (layers, and heads or the MLA latent)."""
+    if spec.layers is None:
+        return False
+    return spec.is_mla or (spec.kv_heads is not None and spec.head_dim is not None)
 
 
 def kv_basis(spec: ModelSpec) -> str:
@@ -645,7 +614,7 @@ class ReplicaPlan(Record):
         context_tokens: C [tokens per sequence].
         step: the decode step at B.
         prefill_s: S, prefill time of one request [s] (None: the GPU's dense FLOPS
-            are unknown, so prefill is neither timed nor counted).
+            or the request's tokens are unknown, so prefill is neither timed nor counted).
         tok_s: T, output tokens/s the replica sustains, prefill time included and
             the load capped to meet the TTFT target [tok/s].
         decode_tok_s: B/step, decode alone [tok/s].
@@ -689,8 +658,8 @@ class Serving(Record):
         kv_bytes_per_value: KV-cache precision [bytes per value].
         context_tokens: C, tokens each sequence holds [tokens].
         overhead_share: activations and runtime as a share of weights + KV [0–1].
-        input_tokens: I, prompt tokens per request [tokens].
-        output_tokens: O, generated tokens per request [tokens].
+        input_tokens: I, prompt tokens per request [tokens] (None: prefill not counted).
+        output_tokens: O, generated tokens per request [tokens] (None: prefill not counted).
         utilisation: u, the share of capacity used at peak (0–1].
         planned_batch: the batch the operator plans (None: the largest that fits
             and meets the target).
@@ -700,8 +669,8 @@ class Serving(Record):
     kv_bytes_per_value: float
     context_tokens: int
     overhead_share: float
-    input_tokens: float
-    output_tokens: float
+    input_tokens: float | None
+    output_tokens: float | None
     utilisation: float
     planned_batch: int | None = None
 
@@ -785,7 +754,7 @@ def _with_prefill(
         (T [tok/s], p95 TTFT at the planned peak [ms], prefill load ρ at the point,
         why the TTFT target capped the load or "").
     """
-    out, u = serving.output_tokens, serving.utilisation
+    out, u = float(serving.output_tokens or 0), serving.utilisation
     # The low throughput pairs with the slow prefill, the high with the fast one.
     ends = [
         [_effective(decode.low, prefill.high, out), prefill.high],
@@ -894,7 +863,11 @@ def plan_replica(
     ttft_ms: Span | None = None
     load: float | None = None
     tok = step.tok_s
-    if hw.dense_tflops is not None:
+    if (
+        hw.dense_tflops is not None
+        and serving.input_tokens is not None
+        and serving.output_tokens is not None
+    ):
         prefill = prefill_seconds(spec, hw, serving.input_tokens)
         tok, ttft_ms, load, capped_detail = _with_prefill(step.tok_s, prefill, serving, target, hw)
         if capped_detail:

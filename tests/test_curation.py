@@ -23,6 +23,7 @@ TABLES = [
     "gpus.csv",
     "gpu_cloud_prices.csv",
     "gap_claims.csv",
+    "decode_measurements.csv",
 ]
 
 

@@ -41,20 +41,10 @@ BYTES = {"bf16": 2.0, "fp8": 1.0}
 #: the shape in reference/measured/decode_roofline.py).
 LLAMA_8B = ModelSpec(8.03, layers=32, kv_heads=8, head_dim=128)
 #: DeepSeek-V3's shape: 671B total / 37B active (deepseek-ai/DeepSeek-V3 README); 61 layers,
-#: the first 3 dense, hidden 7168, 256 routed experts top-8 of intermediate size 2048, MLA
-#: with kv_lora_rank 512 and a 64-dim rotary key (THUDM/slime scripts/models/deepseek-v3.sh
-#: @624b824a, mirroring the model's config).
+#: 256 routed experts top-8, MLA with kv_lora_rank 512 and a 64-dim rotary key
+#: (THUDM/slime scripts/models/deepseek-v3.sh@624b824a, mirroring the model's config).
 DEEPSEEK_V3 = ModelSpec(
-    671,
-    37,
-    layers=61,
-    kv_lora_rank=512,
-    qk_rope_head_dim=64,
-    experts=256,
-    experts_per_token=8,
-    moe_layers=58,
-    hidden_size=7168,
-    expert_ffn_size=2048,
+    671, 37, layers=61, kv_lora_rank=512, qk_rope_head_dim=64, experts=256, experts_per_token=8
 )
 H200 = Hardware(gpus=1, bandwidth_tbps=4.8, dense_tflops=989.5, memory_gb=141)
 
@@ -131,11 +121,13 @@ def test_moe_bytes_per_step_by_hand():
 
 
 def test_deepseek_v3_bytes_per_step_by_hand():
-    # One routed expert over the 58 MoE layers: 58 × 3 × 7168 × 2048 = 2,554,331,136 params.
-    assert routed_expert_b(DEEPSEEK_V3) == pytest.approx(2.554331136, rel=1e-12)
-    # Cross-check against the active count: shared + 8 experts ≈ 37B (the README's figure).
-    shared = 671 - 256 * 2.554331136  # = 17.0912...B
-    assert shared + 8 * 2.554331136 == pytest.approx(37, rel=0.02)
+    # One routed expert over all MoE layers: p = (671 − 37)/(256 − 8) = 2.556452B params.
+    p = (671 - 37) / 248
+    assert routed_expert_b(DEEPSEEK_V3) == pytest.approx(2.556452, rel=1e-6)
+    # Cross-check with the config: 58 MoE layers × 3 matrices × 7168 × 2048 = 2.554331B,
+    # 0.08% apart (the 671B and 37B are rounded).
+    assert p == pytest.approx(58 * 3 * 7168 * 2048 / 1e9, rel=1e-3)
+    shared = 671 - 256 * p  # 16.548B: attention, dense layers, shared experts, embeddings
     # MLA cache: 61 layers × (512 + 64) × 2 bytes = 70,272 bytes per token.
     assert kv_bytes_per_token(DEEPSEEK_V3, 2) == 70_272
     # Batch 64: 256·(1 − (1 − 8/256)^64) = 222.44 experts (87%), weights at fp8:
@@ -150,10 +142,12 @@ def test_deepseek_v3_bytes_per_step_by_hand():
         kv_bytes_per_value=2,
     )
     assert step.experts_read == pytest.approx(n, rel=1e-12)
-    assert step.weight_bytes == pytest.approx((shared + n * 2.554331136) * 1e9, rel=1e-9)
+    assert step.weight_bytes == pytest.approx((shared + n * p) * 1e9, rel=1e-12)
     assert step.kv_bytes == 64 * 4096 * 70_272
-    # "Active parameters" would have counted 37 GB; the batch reads ~586 GB of weights.
-    assert step.weight_bytes / 1e9 == pytest.approx(585.3, abs=0.5)
+    # "Active parameters" would have counted 37 GB; the batch reads ~585 GB of weights.
+    assert step.weight_bytes / 1e9 == pytest.approx(585.2, abs=0.5)
+    # One sequence reads exactly the active parameters.
+    assert weight_bytes_read(DEEPSEEK_V3, 1, 1) == pytest.approx(37e9, rel=1e-12)
 
 
 def test_expected_experts_at_one_and_at_large_batch():
@@ -176,8 +170,8 @@ def test_architecture_checks_name_the_field():
         ModelSpec(10, 4, experts=4, experts_per_token=5)
     with pytest.raises(ScenarioError, match="params_active_b"):
         ModelSpec(10, 10, experts=4, experts_per_token=1)
-    with pytest.raises(ScenarioError, match="moe_layers"):
-        ModelSpec(10, 4, layers=2, moe_layers=3)
+    with pytest.raises(ScenarioError, match="kv_layers"):
+        ModelSpec(10, 4, layers=2, kv_layers=3)
     with pytest.raises(ScenarioError, match="kv_heads"):
         kv_bytes_per_token(ModelSpec(8, layers=32), 2)
 

@@ -101,7 +101,11 @@ def test_cli_runs_the_example_scenario_against_the_warehouse(capsys, tmp_path):
     # Llama 3.3 70B at fp8 with 16 × 8k-token sequences needs ~124 GB: two 80 GB H100s.
     assert hosted["sizing"]["gpus_basis"] == "memory fit"
     assert (hosted["replicas"], hosted["gpus"]) == (1, 2)
-    assert hosted["sizing"]["throughput"]["basis"] == "roofline estimate"
+    throughput = hosted["sizing"]["throughput"]
+    assert throughput["basis"] == "decode estimate"
+    assert throughput["limit"] == "bandwidth"  # the planned 16 sequences fit and meet the target
+    assert throughput["range"]["low"] < throughput["tok_s"] < throughput["range"]["high"]
+    assert throughput["plan"]["batch"] == 16
     offer = one(
         "SELECT usd_per_gpu_hour FROM gpu_cloud_prices WHERE provider = ? AND instance_type = ? "
         "AND region = ? ORDER BY as_of DESC LIMIT 1",

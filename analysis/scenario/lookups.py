@@ -9,6 +9,7 @@ scores: :func:`lookup_score`) and the probe store (measured throughput:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date
 from typing import Any
@@ -87,6 +88,40 @@ def _model_row(model_id: str, parameter: str) -> dict[str, Any]:
     return rows[0]
 
 
+def model_spec_of(row: Mapping[str, Any], shape: Mapping[str, Any] | None) -> ModelSpec:
+    """A model's architecture from its ``models`` row and, when there is one, its
+    ``model_shapes`` row (KV layout, the MLA latent, routed experts).
+
+    The shape's layers, KV heads and head size win over the models row's; its
+    ``full_attention_layers`` (when fewer than ``layers``) become ``kv_layers``.
+    """
+    shape = shape or {}
+
+    def pick(name: str, column: str | None = None) -> Any:
+        value = shape.get(column or name)
+        return row.get(name) if value is None else value
+
+    layers = pick("layers")
+    full = shape.get("full_attention_layers")
+    sources = [row.get("spec_source") or row.get("source")]
+    if shape.get("source"):
+        sources.append(f"model_shapes: {shape['source']}")
+    moe = shape.get("ffn") == "moe"
+    return ModelSpec(
+        params_total_b=row["params_total_b"],
+        params_active_b=row.get("params_active_b"),
+        layers=layers,
+        kv_heads=pick("kv_heads"),
+        head_dim=pick("head_dim"),
+        kv_layers=full if full is not None and layers is not None and full < layers else None,
+        kv_lora_rank=shape.get("kv_lora_rank") if shape.get("attention") == "mla" else None,
+        qk_rope_head_dim=shape.get("qk_rope_head_dim") if shape.get("attention") == "mla" else None,
+        experts=shape.get("routed_experts") if moe else None,
+        experts_per_token=shape.get("experts_per_token") if moe else None,
+        source="; ".join(str(x) for x in sources if x),
+    )
+
+
 def _resolve_model_spec(sh: SelfHostedOption, sources: dict[str, str]) -> SelfHostedOption:
     if sh.model_spec is not None or not sh.model:
         return sh
@@ -97,14 +132,8 @@ def _resolve_model_spec(sh: SelfHostedOption, sources: dict[str, str]) -> SelfHo
         )
     if row.get("params_total_b") is None:
         return sh  # sizing will say what is missing if it needs the figures
-    spec = ModelSpec(
-        params_total_b=row["params_total_b"],
-        params_active_b=row.get("params_active_b"),
-        layers=row.get("layers"),
-        kv_heads=row.get("kv_heads"),
-        head_dim=row.get("head_dim"),
-        source=row.get("spec_source") or row.get("source"),
-    )
+    shape = _rows("SELECT * FROM model_shapes WHERE model_id = ?", [sh.model])
+    spec = model_spec_of(row, shape[0] if shape else None)
     sources.setdefault("self_hosted.model_spec", f"warehouse models: {spec.source}")
     return replace(sh, model_spec=spec)
 
@@ -124,6 +153,8 @@ def _resolve_gpu(sh: SelfHostedOption, sources: dict[str, str]) -> SelfHostedOpt
         changes["gpu_spec"] = GpuSpec(
             memory_gb=row["memory_gb"],
             mem_bandwidth_tbps=row["mem_bandwidth_tbps"],
+            bf16_dense_tflops=row.get("bf16_dense_tflops"),
+            fp8_dense_tflops=row.get("fp8_dense_tflops"),
             tdp_w=row.get("tdp_w"),
             purchase_price_usd=row.get("purchase_price_usd"),
             source=row.get("source"),
@@ -139,6 +170,9 @@ def _resolve_gpu(sh: SelfHostedOption, sources: dict[str, str]) -> SelfHostedOpt
             )
         if sh.power_w is None and row.get("tdp_w") is not None:
             changes["power_w"] = float(row["tdp_w"])
+            changes["power_basis"] = (
+                f"estimate: the board power (TDP) of {sh.gpu}, an upper bound on the average draw"
+            )
             sources.setdefault(
                 "self_hosted.power_w",
                 "estimate: the board power (TDP) from the datasheet, an upper bound on the "

@@ -15,6 +15,7 @@ from .common import DEFAULT_OUT, DEFAULT_REFERENCE, Row, load_schema, read_csv, 
 from .eci import build_eci
 from .gap_claims import build_gap_claims
 from .hardware import build_gpu_cloud_prices, build_gpus
+from .measured import build_decode_measurements
 from .models import build_models
 from .prices import API_DROPPED, API_MODEL_MAP, build_api_prices, provider_id
 from .shapes import build_shapes, check_against_slime, fill_models_from_shapes
@@ -60,6 +61,7 @@ def build_all(ref: Path) -> tuple[dict[str, list[Row]], list[str]]:
         "gpus": gpus,
         "gpu_cloud_prices": cloud,
         "gap_claims": gaps,
+        "decode_measurements": build_decode_measurements(ref),
     }
     return tables, log
 
