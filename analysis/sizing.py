@@ -725,10 +725,27 @@ def _can_estimate(option: SelfHostedOption) -> bool:
 
 
 def _plan(option: SelfHostedOption, gpus: int, traffic: Traffic | None) -> ReplicaPlan:
-    assert option.model_spec is not None
-    context = _context(option, traffic)
-    serving = _serving(option, traffic, context)
-    return plan_replica(option.model_spec, _hardware(option, gpus), serving, option.target)
+    return estimate_at(option, gpus, traffic, option.target)
+
+
+def estimate_at(
+    option: SelfHostedOption, gpus: int, traffic: Traffic | None, target: LatencyTarget
+) -> ReplicaPlan:
+    """The decode model's plan for the option on g GPUs at a given target.
+
+    :func:`analysis.decode.plan_replica` with the option's precision, context, planned
+    batch and utilisation, the traffic's token counts and the GPU's datasheet peaks
+    (used to compare a measurement with the estimate at the measurement's own batch).
+
+    Raises:
+        ScenarioError: a figure is missing or the target cannot be met.
+    """
+    hint = "the model and GPU figures are needed for an estimate"
+    spec = require("self_hosted", "model_spec", option.model_spec, hint)
+    require("self_hosted", "gpu_spec", option.gpu_spec, hint)
+    _need_kv(spec, option)
+    serving = _serving(option, traffic, _context(option, traffic))
+    return plan_replica(spec, _hardware(option, gpus), serving, target)
 
 
 def size_replica(

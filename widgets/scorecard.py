@@ -146,7 +146,9 @@ class ScorecardPanel(Panel):
             resolved = self.lookups.resolve(dataclasses.replace(neutral, routing=None))
             report = evaluate_scenario(resolved, lookup=False)
             facts = _Facts(
-                report, option_profiles(resolved, report.monte_carlo), choices.names_for(resolved)
+                report,
+                option_profiles(resolved, report.monte_carlo, report.tco),
+                choices.names_for(resolved),
             )
             self._facts = {key: facts}  # one scenario at a time
         return facts
