@@ -14,6 +14,7 @@ from datetime import date
 import pytest
 
 from analysis.errors import ScenarioError, ToolkitError
+from analysis.memo import number
 from widgets.base import VEGALITE_MIME, Panel, View, chart_bundle
 from widgets.cards import Card, cards_html, message_html
 
@@ -123,7 +124,9 @@ def tco():
 
 def test_tco_opens_with_kpis_and_three_charts(tco):
     values = kpi_values(tco)
-    assert len(values) == 5
+    assert len(values) == 6  # the two bills, saving, break-even, cheaper option, energy
+    energy = tco.report.tco.self_hosted.energy
+    assert kpi(tco, "Energy, kWh") == f"{energy.kwh_per_mtok:,.2f}"
     assert set(tco.chart_specs) == {"comparison", "break_even", "tornado"}
     report = tco.report
     api_usd = report.tco.api.monthly_usd
@@ -143,13 +146,17 @@ def test_raising_volume_past_break_even_flips_the_cheaper_option(tco):
     assert kpi(tco, "Cheaper option") == "API"
     below = tco.chart_specs["comparison"]
     api_below = tco.report.tco.api.monthly_usd
-    tco.volume.value = be * 1.5
+    # Past the break-even but before the next replica (1.018M requests a month at the
+    # decode model's 554 tok/s per replica), self-hosting is the cheaper option.
+    nxt = tco.report.tco.self_hosted.next_replica_at_requests_per_month
+    assert be * 1.05 < nxt
+    tco.volume.value = be * 1.05
     assert kpi(tco, "Cheaper option") == "Self-hosted"
-    assert tco.report.tco.api.monthly_usd == pytest.approx(api_below * 4.5)
+    assert tco.report.tco.api.monthly_usd == pytest.approx(api_below * 3.15)
     assert tco.chart_specs["comparison"] != below
     # The break-even rule sits at the break-even volume on the curve.
     assert be in layer_values(tco.chart_specs["break_even"], "x")
-    assert tco.state.workload.requests_per_month == pytest.approx(be * 1.5)
+    assert tco.state.workload.requests_per_month == pytest.approx(be * 1.05)
     assert tco.state.sources["workload.requests_per_month"].startswith("assumption: set in")
 
 
@@ -175,7 +182,7 @@ def test_a_model_that_does_not_fit_is_a_message_not_a_traceback(tco):
     assert "Traceback" not in text
     assert tco.kpis.value == "" and tco.chart_specs == {}
     tco.gpu.value = "nvidia-h100-sxm"
-    assert tco.message.value == "" and len(kpi_values(tco)) == 5
+    assert tco.message.value == "" and len(kpi_values(tco)) == 6
 
 
 def test_price_date_before_any_price_names_the_date(tco):
@@ -231,8 +238,15 @@ def test_looked_up_rent_is_shown_in_its_control_with_its_source(tco):
     assert "not used" in tco.input_notes["gpu_hour"].value
     # Every input carries the source of its value on hover.
     assert "Uptime Institute" in tco.pue.tooltip
-    assert tco.throughput.tooltip.startswith("roofline estimate")
+    assert tco.throughput.tooltip.startswith("decode estimate")
     assert "output tok/s per replica" in tco.input_notes["throughput"].value
+    # The estimate is shown as a range with what bound it, and the energy beside the bills.
+    throughput = tco.report.tco.self_hosted.sizing.throughput
+    low, high = number(throughput.range.low), number(throughput.range.high)
+    assert f"({low}–{high}) output tok/s" in tco.input_notes["throughput"].value
+    assert f"bound by {throughput.limit}" in tco.throughput.tooltip
+    assert "kWh per million output tokens" in tco.blocks["notes"].value
+    assert any(c.label.startswith("Energy, kWh per 1M") for c in tco.view.cards)
 
 
 def test_measured_throughput_is_used_and_recorded(tco):
@@ -241,7 +255,11 @@ def test_measured_throughput_is_used_and_recorded(tco):
     sizing = tco.report.tco.self_hosted.sizing
     assert sizing.throughput.tok_s == 123.5
     assert tco.state.sources["self_hosted.throughput_tok_s"].startswith("measured: probe run r1")
-    assert "123.5 output tok/s" in tco.blocks["notes"].value
+    notes = tco.blocks["notes"].value
+    assert "124 tokens a second (probe run r1" in notes
+    # The decode model's estimate stays beside the measurement that replaced it.
+    assert "the decode model estimates" in notes
+    assert sizing.throughput.plan is not None and not sizing.throughput.estimated
     with pytest.raises(ScenarioError):
         tco.use_measured_throughput(float("nan"), "x")
 

@@ -34,7 +34,7 @@ from widgets.lookups import Lookups
 if TYPE_CHECKING:
     from analysis.memo import Names
     from analysis.scenario import Scenario, ScenarioReport
-    from analysis.tco import SelfHostedOption
+    from analysis.tco import SelfHostedOption, SelfHostedResult
 
 #: The scenario the explorer opens with when none is given.
 DEFAULT_SCENARIO = PROJECT_ROOT / "reports" / "params" / "example_scenario.yaml"
@@ -402,7 +402,7 @@ class TCOExplorer(Panel):
             control.disabled = not buy
 
     def _throughput_options(self, sh: SelfHostedOption) -> list[tuple[str, str]]:
-        options = [("roofline estimate (upper bound)", "roofline")]
+        options = [("decode estimate (range, at the latency target)", "estimate")]
         if sh.throughput_tok_s is not None or sh.probe_run is not None:
             basis = sh.throughput_basis or (
                 f"probe run {sh.probe_run}" if sh.probe_run else "the scenario"
@@ -519,7 +519,7 @@ class TCOExplorer(Panel):
             for name in ("gpu_spec", "gpu_hour_usd", "capex_usd_per_gpu", "power_w"):
                 sources.pop(f"self_hosted.{name}", None)
         choice = self.throughput.value
-        if choice == "roofline":
+        if choice == "estimate":
             changes.update(throughput_tok_s=None, throughput_basis=None, probe_run=None)
             sources.pop("self_hosted.throughput_tok_s", None)
         elif choice == "measured" and self.measured is not None:
@@ -673,9 +673,10 @@ def in_use(state: Scenario, report: ScenarioReport) -> dict[str, InUse]:
     basis = sources.get("self_hosted.throughput_tok_s") or (
         f"{throughput.basis}: {throughput.detail}" if throughput.detail else throughput.basis
     )
-    out["throughput"] = InUse(
-        None, basis, f"{number(throughput.tok_s)} output tok/s per replica: {basis}"
-    )
+    shown = number(throughput.tok_s)
+    if throughput.estimated and throughput.range is not None:
+        shown += f" ({number(throughput.range.low)}–{number(throughput.range.high)})"
+    out["throughput"] = InUse(None, basis, f"{shown} output tok/s per replica: {basis}")
     for name in ("amortisation", "pue", "power_price", "hosting"):
         if sh.ownership != "buy":
             out[name] = InUse(None, "not used: the GPUs are rented")
@@ -719,10 +720,35 @@ def _cards(report: ScenarioReport, names: Names) -> list[Card]:
             f"at {number(tco.workload.requests_per_month)} requests a month",
             "accent",
         ),
+        *_energy_cards(sh),
+    ]
+
+
+def _energy_cards(hosted: SelfHostedResult) -> list[Card]:
+    """Energy (and carbon) per 1M output tokens of the self-hosted option, when known."""
+    from analysis.memo import number
+
+    e = hosted.energy
+    if e is None:
+        return []
+    carbon = (
+        f"{number(e.gco2e_per_mtok)} g CO2e at {number(e.grid_gco2e_per_kwh)} g/kWh"
+        if e.gco2e_per_mtok is not None
+        else "no grid intensity given"
+    )
+    return [
+        Card(
+            "Energy, kWh per 1M output tokens",
+            f"{e.kwh_per_mtok:,.2f}",
+            f"at this volume; {e.kwh_per_mtok_at_capacity:,.2f} with replicas busy; {carbon}; "
+            f"power: {e.power_basis}",
+        )
     ]
 
 
 def _notes(report: ScenarioReport) -> list[str]:
+    from analysis.memo import energy_words, throughput_words
+
     s = report.scenario
     sources = s.sources
     sizing = report.tco.self_hosted.sizing
@@ -736,10 +762,12 @@ def _notes(report: ScenarioReport) -> list[str]:
             or "the scenario"
         )
         + ".",
-        f"Replica throughput: {sizing.throughput.tok_s:,.1f} output tok/s "
-        f"({sizing.throughput.basis}); {sizing.gpus_per_replica} GPU(s) per replica "
-        f"({sizing.gpus_basis}).",
+        f"Replica throughput: {throughput_words(report)}; {sizing.gpus_per_replica} GPU(s) "
+        f"per replica ({sizing.gpus_basis}).",
     ]
+    energy = energy_words(report)
+    if energy is not None:
+        lines.append(energy)
     if report.unsourced:
         lines.append(f"Assumptions without a stated source: {', '.join(report.unsourced)}.")
     return lines

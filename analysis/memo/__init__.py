@@ -66,7 +66,7 @@ from analysis.memo.sections.appendix import (
     sources_section,
 )
 from analysis.memo.sections.claims import claim_check, claims_section
-from analysis.memo.sections.cost import cost, cost_section
+from analysis.memo.sections.cost import cost, cost_section, energy_words, throughput_words
 from analysis.memo.sections.gap import gap_section, gap_trend
 from analysis.memo.sections.hybrid import hybrid, hybrid_section
 from analysis.memo.sections.recommendation import recommendation
@@ -106,6 +106,8 @@ __all__ = [
     "claims_section",
     "cost",
     "cost_section",
+    "energy_words",
+    "throughput_words",
     "decide",
     "detailed_charts",
     "detailed_charts_section",

@@ -211,9 +211,10 @@ def prepare(
     data = scenario_mapping(scenario, day, where)
     charts.use_theme()
     ensure_data()
-    run_id = (data.get("self_hosted") or {}).get("probe_run")
-    probe = probe_facts(str(run_id)) if run_id else None
     report = evaluate_scenario(scenario_from_dict(data, where), day)
+    # The run the scenario names, or the stored run of its model and GPU that resolve() found.
+    run_id = report.scenario.self_hosted.probe_run
+    probe = probe_facts(str(run_id)) if run_id else None
     return BriefContext(
         organisation=organisation,
         as_of=day,

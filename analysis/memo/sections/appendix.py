@@ -72,6 +72,115 @@ def basis_kind(text: str | None) -> str:
     return "sourced"
 
 
+def throughput_rows(report: ScenarioReport) -> list[list[str]]:
+    """The assumptions-table rows of the replica: throughput (range, basis, binding limit),
+    GPUs per replica, and what the decode model and the energy figure rest on."""
+    from analysis.decode import BANDWIDTH_FRACTION, COMPUTE_EFFICIENCY
+
+    s = report.scenario
+    hosted = report.tco.self_hosted
+    sizing = hosted.sizing
+    t = sizing.throughput
+    given = s.sources.get("self_hosted.throughput_tok_s")
+    value = f"{number(t.tok_s)} tok/s"
+    if t.estimated and t.range is not None:
+        value = f"{number(t.tok_s)} ({number(t.range.low)}–{number(t.range.high)}) tok/s"
+    rows = [
+        [
+            "Replica throughput",
+            value,
+            basis_kind(given or t.basis),
+            given or t.detail,
+        ]
+    ]
+    if t.estimated and t.plan is not None:
+        rows.append(
+            [
+                "Binding limit",
+                t.limit,
+                "derived",
+                f"batch {t.plan.batch}: {t.plan.limit_detail}",
+            ]
+        )
+    check = report.throughput_check
+    if check is not None:
+        rows.append(
+            [
+                "Estimate against the measurement",
+                f"{'+' if check.error >= 0 else '−'}{pct(abs(check.error))}",
+                "derived",
+                f"the decode model estimated {number(check.estimate.point)} "
+                f"({number(check.estimate.low)}–{number(check.estimate.high)}) tok/s against "
+                f"{number(check.measured_tok_s)} measured in probe run {check.run_id}; "
+                f"{check.note}",
+            ]
+        )
+    plan = t.plan
+    if plan is not None and (t.estimated or check is not None):
+        target = plan.target
+        if "scenario" not in target.source:
+            parts = []
+            if target.tpot_ms is not None:
+                parts.append(f"TPOT ≤ {number(target.tpot_ms)} ms")
+            if target.ttft_ms is not None:
+                parts.append(f"p95 TTFT ≤ {number(target.ttft_ms)} ms")
+            rows.append(["Latency target", ", ".join(parts) or "none", "sourced", target.source])
+        rows.append(
+            [
+                "Decode bandwidth fraction",
+                f"{BANDWIDTH_FRACTION.low:.2f}–{BANDWIDTH_FRACTION.high:.2f} "
+                f"(point {BANDWIDTH_FRACTION.point:.2f})",
+                "measured",
+                BANDWIDTH_FRACTION.source,
+            ]
+        )
+        rows.append(
+            [
+                "Prefill efficiency",
+                f"{COMPUTE_EFFICIENCY.low:.2f}–{COMPUTE_EFFICIENCY.high:.2f} of dense FLOPS",
+                "estimate",
+                COMPUTE_EFFICIENCY.source,
+            ]
+        )
+    if sizing.gpus_basis == "given":
+        kind = basis_kind(s.sources.get("self_hosted.gpus_per_replica"))
+    else:
+        kind = "derived"
+    rows.append(
+        [
+            "GPUs per replica",
+            str(sizing.gpus_per_replica),
+            kind,
+            (
+                f"{sizing.gpus_basis}: {sizing.memory_fit.required_gb:,.0f} GB needed at "
+                f"{sizing.memory_fit.quantisation} for {sizing.memory_fit.sequences} "
+                f"sequence{'s' if sizing.memory_fit.sequences != 1 else ''}, "
+                f"{sizing.memory_fit.gpu_memory_gb:g} GB per GPU"
+            )
+            if sizing.memory_fit is not None
+            else s.sources.get("self_hosted.gpus_per_replica", "given"),
+        ]
+    )
+    e = hosted.energy
+    if e is not None:
+        carbon = (
+            f"; {number(e.gco2e_per_mtok)} g CO2e at {number(e.grid_gco2e_per_kwh)} g CO2e/kWh"
+            if e.gco2e_per_mtok is not None
+            else "; no grid intensity given"
+        )
+        rows.append(
+            [
+                "Energy per 1M output tokens",
+                f"{e.kwh_per_mtok:,.2f} kWh",
+                "estimate" if "estimate" in e.power_basis else "derived",
+                f"GPUs × power × PUE × time per token: {e.gpus} GPUs × {number(e.power_w)} W "
+                f"({e.power_basis}) × {e.pue:g} ({e.pue_basis}) × the fleet's seconds per "
+                f"output token at this volume{carbon}",
+            ]
+        )
+    return rows
+
+
 def assumptions_section(report: ScenarioReport, options: Mapping[str, Any]) -> Section:
     """Every figure the comparison rests on, with its value and where it comes from.
 
@@ -86,7 +195,6 @@ def assumptions_section(report: ScenarioReport, options: Mapping[str, Any]) -> S
 
     s = report.scenario
     case = s.case
-    sizing = report.tco.self_hosted.sizing
     rows = []
     for path in tco.assumptions_in_use(case):
         value = case.value(path)
@@ -95,29 +203,7 @@ def assumptions_section(report: ScenarioReport, options: Mapping[str, Any]) -> S
         rows.append(
             [parameter_label(path), format_value(value, unit), basis_kind(basis), basis or "—"]
         )
-    rows.append(
-        [
-            "Replica throughput",
-            f"{number(sizing.throughput.tok_s)} tok/s",
-            basis_kind(s.sources.get("self_hosted.throughput_tok_s") or sizing.throughput.basis),
-            s.sources.get("self_hosted.throughput_tok_s") or sizing.throughput.detail,
-        ]
-    )
-    rows.append(
-        [
-            "GPUs per replica",
-            str(sizing.gpus_per_replica),
-            "derived"
-            if sizing.gpus_basis == "memory fit"
-            else basis_kind(s.sources.get("self_hosted.gpus_per_replica")),
-            (
-                f"memory fit: {sizing.memory_fit.required_gb:,.0f} GB needed at "
-                f"{sizing.memory_fit.quantisation}, {sizing.memory_fit.gpu_memory_gb:g} GB per GPU"
-            )
-            if sizing.memory_fit is not None
-            else s.sources.get("self_hosted.gpus_per_replica", "given"),
-        ]
-    )
+    rows += throughput_rows(report)
     o = options
     rows.append(
         [

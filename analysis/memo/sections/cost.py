@@ -28,6 +28,62 @@ def short_basis(basis: str, probe_run: str | None = None) -> str:
     return basis if len(basis) <= 48 else "as stated in the scenario, see appendix B"
 
 
+LIMIT_WORDS = {
+    "memory": "GPU memory (the KV cache of one more sequence does not fit)",
+    "latency": "the latency target",
+    "bandwidth": "memory bandwidth (the planned batch fits and meets the target)",
+    "compute": "compute (the planned batch fits and meets the target)",
+}
+
+
+def throughput_words(report: ScenarioReport, probe_run: str | None = None) -> str:
+    """The replica throughput in words: the figure used, its range or measurement, what bound it.
+
+    An estimate reads ``653 tokens a second (541–788; decode model, bound by …)``; a
+    measurement adds how far the decode model's estimate of it was.
+    """
+    t = report.tco.self_hosted.sizing.throughput
+    if t.estimated and t.range is not None:
+        return (
+            f"{number(t.tok_s)} tokens a second ({number(t.range.low)}–{number(t.range.high)}; "
+            f"decode model, bound by {LIMIT_WORDS.get(t.limit, t.limit)})"
+        )
+    text = f"{number(t.tok_s)} tokens a second ({short_basis(t.basis, probe_run)})"
+    check = report.throughput_check
+    if check is not None:
+        side = "above" if check.error >= 0 else "below"
+        text += (
+            f"; the decode model estimated {number(check.estimate.point)} "
+            f"({number(check.estimate.low)}–{number(check.estimate.high)}) for the run's "
+            f"conditions, {pct(abs(check.error))} {side} the measurement"
+        )
+    elif t.plan is not None:
+        text += (
+            f"; the decode model estimates {number(t.plan.tok_s.point)} "
+            f"({number(t.plan.tok_s.low)}–{number(t.plan.tok_s.high)})"
+        )
+    return text
+
+
+def energy_words(report: ScenarioReport) -> str | None:
+    """Energy (and carbon) per million output tokens in one sentence, or None when unknown."""
+    e = report.tco.self_hosted.energy
+    if e is None:
+        return None
+    carbon = (
+        f" and {number(e.gco2e_per_mtok)} g CO2e at {number(e.grid_gco2e_per_kwh)} g/kWh"
+        if e.gco2e_per_mtok is not None and e.grid_gco2e_per_kwh is not None
+        else " (no grid intensity given: no carbon figure)"
+    )
+    pue = f"PUE {e.pue:g}" if "no PUE" not in e.pue_basis else "no PUE given"
+    return (
+        f"Energy: {e.kwh_per_mtok:,.2f} kWh per million output tokens at this volume "
+        f"({e.kwh_per_mtok_at_capacity:,.2f} with every replica busy){carbon}; "
+        f"{e.gpus} GPUs at {number(e.power_w)} W ({e.power_basis}), {pue}, "
+        f"{number(e.kwh_per_month)} kWh a month."
+    )
+
+
 def cost_components(report: ScenarioReport, names: Names) -> list[dict[str, Any]]:
     """Each option's monthly bill by component, one row each (components of zero left out).
 
@@ -134,8 +190,7 @@ def cost_section(report: ScenarioReport, names: Names, *, probe_run: str | None 
         f"on {as_of}. Self-hosting costs {usd(sh.per_mtok_usd, 2)} per million: {sh.replicas} "
         f"replica{'s' if sh.replicas != 1 else ''} of {per_replica} "
         f"GPU{'s' if per_replica != 1 else ''} ({sizing.gpus_basis}), each delivering "
-        f"{number(sizing.throughput.tok_s)} tokens a second "
-        f"({short_basis(sizing.throughput.basis, probe_run)}) at "
+        f"{throughput_words(r, probe_run)} at "
         f"{pct(option.utilisation)} planned utilisation, at {usd(gh.usd, 2)} a GPU-hour "
         f"({ownership_word(option)}) plus {usd(sh.staff_usd)} a month of staff.",
     ]
@@ -151,6 +206,9 @@ def cost_section(report: ScenarioReport, names: Names, *, probe_run: str | None 
         f"of the API bill; self-hosting is sized for a peak of {number(sh.peak_output_tok_s)} "
         "output tokens a second."
     ]
+    energy = energy_words(r)
+    if energy is not None:
+        notes.append(energy)
     q = r.quality
     if q is not None:
         benches = ", ".join(b.benchmark for b in q.benchmarks)
@@ -223,6 +281,8 @@ def cost_section(report: ScenarioReport, names: Names, *, probe_run: str | None 
             "self_hosted_monthly_usd": sh.monthly_usd,
             "replicas": float(sh.replicas),
             "gpus": float(sh.gpus),
+            "throughput_tok_s": sizing.throughput.tok_s,
+            **({"kwh_per_mtok": sh.energy.kwh_per_mtok} if sh.energy is not None else {}),
         },
     )
 

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from analysis.memo.context import BriefContext, ProbeFacts, kept
-from analysis.memo.formatting import number
+from analysis.memo.formatting import number, pct
 from analysis.memo.layout import DETAIL_HEIGHT, FULL_WIDTH, Figure, Kpi, Section, compact, size
 
+if TYPE_CHECKING:
+    from analysis.scenario.report import ThroughputCheck
 
-def throughput_section(probe: ProbeFacts) -> Section:
+
+def throughput_section(probe: ProbeFacts, check: ThroughputCheck | None = None) -> Section:
     """What a probe run measured: throughput per replica within its SLO, and per load level.
 
     Args:
         probe: the stored run, summarised (:func:`analysis.memo.context.probe_facts`).
+        check: the decode model's estimate of the same run, to say how far it was.
 
     Returns:
         A section with the throughput against concurrency (``placement="appendix"``).
@@ -36,6 +42,21 @@ def throughput_section(probe: ProbeFacts) -> Section:
         f"Load test of {p.started}: {p.model} on {p.hardware}, best at {conc} concurrent "
         f"request{'' if conc == 1 else 's'}; service level {p.slo}{ttft}."
     ]
+    if check is not None:
+        side = "above" if check.error >= 0 else "below"
+        inside = "inside" if check.within_range else "outside"
+        notes.append(
+            f"The cost model uses the measurement, not the estimate: the decode model estimated "
+            f"{number(check.estimate.point)} output tokens a second "
+            f"({number(check.estimate.low)}–{number(check.estimate.high)}), "
+            f"{pct(abs(check.error))} {side} the measurement, which lies {inside} that range "
+            f"({check.note})."
+            + (
+                ""
+                if check.matches
+                else " The run's labels do not name the scenario's model and GPU."
+            )
+        )
     figures = []
     if "concurrency" in levels.columns and "output_tokens_per_s" in levels.columns:
         df = levels[["concurrency", "output_tokens_per_s"]].dropna()
@@ -68,7 +89,10 @@ def throughput_section(probe: ProbeFacts) -> Section:
         kpis=kpis,
         brief_kpis=False,
         figures=figures,
-        numbers={"best_tok_s": float(p.best_tok_s or 0)},
+        numbers={
+            "best_tok_s": float(p.best_tok_s or 0),
+            **({"estimate_error": check.error} if check is not None else {}),
+        },
     )
 
 
@@ -82,4 +106,6 @@ def throughput(ctx: BriefContext) -> Section | None:
     Returns:
         A section with the throughput against concurrency, or None without a probe run.
     """
-    return throughput_section(ctx.probe) if ctx.probe is not None else None
+    if ctx.probe is None:
+        return None
+    return throughput_section(ctx.probe, ctx.report.throughput_check)
