@@ -162,6 +162,9 @@ class SelfHostedOption(Record):
             None too, the default target :data:`analysis.decode.DEFAULT_TARGET` applies.
         target_ttft_ms: the longest p95 time to first token [ms].
         probe_run: the id of the stored probe run T comes from, if any.
+        match_probe_runs: when T and probe_run are not given, use the newest stored
+            probe run of this model on this GPU (:func:`analysis.scenario.resolve`);
+            False keeps the decode model's estimate.
         utilisation: u, the share of T planned to be used at peak (0–1].
         ownership: ``rent`` or ``buy``.
         gpu_hour_usd: rent price [USD per GPU-hour].
@@ -218,6 +221,7 @@ class SelfHostedOption(Record):
     throughput_tok_s: float | None = None
     throughput_basis: str | None = None
     probe_run: str | None = None
+    match_probe_runs: bool = True
     target_tpot_ms: float | None = None
     target_ttft_ms: float | None = None
     utilisation: float = 0.7
@@ -240,6 +244,10 @@ class SelfHostedOption(Record):
             check_text(f"self_hosted.{name}", getattr(self, name))
         check_choice("self_hosted.quantisation", self.quantisation, tuple(QUANTISATION_BYTES))
         check_choice("self_hosted.ownership", self.ownership, ("rent", "buy"))
+        if not isinstance(self.match_probe_runs, bool):
+            raise ScenarioError(
+                "self_hosted.match_probe_runs", self.match_probe_runs, "must be true or false"
+            )
         if self.model_spec is not None and not isinstance(self.model_spec, ModelSpec):
             raise ScenarioError("self_hosted.model_spec", self.model_spec, "must be a ModelSpec")
         if self.gpu_spec is not None and not isinstance(self.gpu_spec, GpuSpec):

@@ -509,7 +509,10 @@ def _stored_probe_run() -> str:
 
 
 @pytest.mark.slow
-def test_a_probe_run_adds_measured_throughput(tmp_path):
+def test_a_probe_run_adds_measured_throughput(tmp_path, monkeypatch):
+    # Its own probe store: a stored run of a model on a GPU replaces the estimate of any
+    # scenario of that model and GPU, which other tests' scenarios must not meet.
+    monkeypatch.setenv("AISTRAT_PROBES", str(tmp_path / "probes"))
     run_id = _stored_probe_run()
     params = brief.load_params(
         PARAMS_DIR / "startup.yaml", [("scenario.self_hosted.probe_run", run_id)]
@@ -520,8 +523,11 @@ def test_a_probe_run_adds_measured_throughput(tmp_path):
     assert 'id="section-throughput"' in page
     assert f"probe run {run_id}" in page
     assert "Measured throughput" in page and "measured" in page
-    # The measured figure replaces the roofline estimate in the cost model.
-    assert "roofline estimate" not in _visible_text(page).split("Assumptions")[0]
+    # The measured figure replaces the decode estimate in the cost model, and the brief
+    # says how far the estimate of the run was.
+    text = _visible_text(page)
+    assert "The cost model uses the measurement, not the estimate" in text
+    assert "Estimate against the measurement" in text
 
 
 def test_unknown_scenario_key_names_file_key_and_line(tmp_path):

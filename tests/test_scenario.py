@@ -398,7 +398,7 @@ def test_benchmark_scores_need_filters_that_pick_one_row():
     assert "OpenAI (self-reported)" in s.sources["quality.api_scores.MMLU"]
 
 
-def save_probe_run(run_id: str) -> probes.ProbeRun:
+def save_probe_run(run_id: str, model: str = "llama", hardware: str = "2x H100") -> probes.ProbeRun:
     """A stored run with two concurrency levels; the SLO (TTFT p95 <= 500 ms) holds at both."""
     t0 = datetime(2026, 11, 1, 12, tzinfo=UTC)
     requests = []
@@ -424,15 +424,15 @@ def save_probe_run(run_id: str) -> probes.ProbeRun:
             index += 1
     cfg = probes.ProbeConfig(
         url="http://127.0.0.1:8080",
-        model="llama",
+        model=model,
         load=probes.ConcurrencySweep(levels=(1, 4), requests=4, warmup=0),
         slo=probes.SLO(ttft_ms=500, percentile=95),
-        hardware="2x H100",
+        hardware=hardware,
     )
     run = probes.ProbeRun(
         run_id=run_id,
         config=cfg,
-        model="llama",
+        model=model,
         started_at=t0,
         finished_at=t0 + timedelta(seconds=10),
         client_host="test",
@@ -486,3 +486,69 @@ def test_full_report_is_json_safe_and_complete():
     assert data["quality"]["ratio"] > 0
     assert data["horizon_api_usd"] == pytest.approx(12 * data["tco"]["api"]["monthly_usd"])
     assert data["scenario"]["name"] == "GPT-4o API vs Llama 3.3 70B on rented H100s"
+
+
+def test_probe_run_names_are_matched_to_the_model_and_gpu():
+    from analysis.scenario.lookups import probe_matches
+
+    hf = "meta-llama/Llama-3.3-70B-Instruct-FP8"
+    assert probe_matches("llama-3.3-70b-instruct", "nvidia-h100-sxm", hf, "2x H100 SXM, vLLM")
+    assert probe_matches("llama-3.3-70b-instruct", "nvidia-h100-sxm", "llama3.3:70b", "1x h100")
+    assert not probe_matches("llama-3.3-70b-instruct", "nvidia-h200-sxm", hf, "2x H100 SXM")
+    assert not probe_matches("llama-3.1-8b-instruct", "nvidia-h100-sxm", hf, "2x H100")
+    assert not probe_matches("llama-3.3-70b-instruct", "nvidia-h100-sxm", "llama", "H100")
+
+
+def test_a_stored_run_of_the_model_on_the_gpu_replaces_the_estimate(tmp_path, monkeypatch):
+    monkeypatch.setenv("AISTRAT_PROBES", str(tmp_path / "probes"))
+    run = save_probe_run(
+        "20261201T120000Z-a1b2c3", "meta-llama/Llama-3.3-70B-Instruct-FP8", "2x H100 SXM"
+    )
+    tok_s, _ = probes.to_tco_throughput(run)
+    hosted = {
+        "model": "llama-3.3-70b-instruct",
+        "gpu": "nvidia-h100-sxm",
+        "quantisation": "fp8",
+        "context_tokens": 8192,
+        "concurrent_sequences": 16,
+        "gpu_hour_usd": 2.0,
+        "staff_fte": 0,
+    }
+    report = evaluate_scenario(scenario(self_hosted=hosted))
+    throughput = report.tco.self_hosted.sizing.throughput
+    assert report.scenario.self_hosted.probe_run == run.run_id
+    assert throughput.tok_s == tok_s and not throughput.estimated
+    assert "a stored run matching" in report.scenario.sources["self_hosted.throughput_tok_s"]
+    # The brief's comparison: the decode model's estimate for the run's own conditions
+    # (its best level's 4 sequences, 256 input / 128 output tokens, on 2 H100s).
+    check = report.throughput_check
+    assert check is not None and check.run_id == run.run_id and check.matches
+    assert check.batch == 4 and check.gpus == 2
+    assert check.error == pytest.approx(check.estimate.point / tok_s - 1)
+    # Opting out keeps the estimate.
+    kept = evaluate_scenario(scenario(self_hosted={**hosted, "match_probe_runs": False}))
+    assert kept.tco.self_hosted.sizing.throughput.estimated
+    assert kept.scenario.self_hosted.probe_run is None and kept.throughput_check is None
+
+
+def test_the_scorecard_uses_the_estimated_latency_without_a_probe_run():
+    s = scenario(
+        self_hosted={
+            "model": "llama-3.3-70b-instruct",
+            "gpu": "nvidia-h100-sxm",
+            "quantisation": "fp8",
+            "context_tokens": 8192,
+            "concurrent_sequences": 16,
+            "match_probe_runs": False,
+            "gpu_hour_usd": 2.0,
+            "staff_fte": 0,
+        },
+        scorecard={"requirements": {"latency_target_ms": 800}},
+    )
+    report = evaluate_scenario(s)
+    estimate = report.tco.self_hosted.ttft_p95_ms
+    assert estimate is not None and estimate.point < 800
+    hosted = next(o for o in report.scorecard.options if o.kind == "self_hosted")
+    assert hosted.score("latency_control") == 3  # rented 2 + an estimate within target 1
+    factor = next(f for f in hosted.scores if f.factor == "latency_control")
+    assert f"estimate p95 {estimate.point:g} ms meets" in factor.fact

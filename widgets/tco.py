@@ -520,7 +520,9 @@ class TCOExplorer(Panel):
                 sources.pop(f"self_hosted.{name}", None)
         choice = self.throughput.value
         if choice == "estimate":
-            changes.update(throughput_tok_s=None, throughput_basis=None, probe_run=None)
+            changes.update(
+                throughput_tok_s=None, throughput_basis=None, probe_run=None, match_probe_runs=False
+            )
             sources.pop("self_hosted.throughput_tok_s", None)
         elif choice == "measured" and self.measured is not None:
             tok_s, basis = self.measured

@@ -342,7 +342,7 @@ def _resolve_probe(sh: SelfHostedOption, sources: dict[str, str]) -> SelfHostedO
         return sh
     how = ""
     if sh.probe_run is None:
-        if not (sh.model and sh.gpu):
+        if not (sh.model and sh.gpu and sh.match_probe_runs):
             return sh
         found = matching_probe_run(sh.model, sh.gpu)
         if found is None:
