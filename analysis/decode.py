@@ -39,6 +39,7 @@ compute-bound decode) efficiency is :data:`COMPUTE_EFFICIENCY`. Each estimate is
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -713,6 +714,24 @@ def _point_step_s(
     return max(memory, flops / (hw.gpus * hw.dense_tflops * _TFLOPS * COMPUTE_EFFICIENCY.point))
 
 
+def _linear_batch(
+    spec: ModelSpec, hw: Hardware, serving: Serving, limit_s: float, kv_per_token: float
+) -> int:
+    """For a dense model, the largest B with both step-time terms within ``limit_s``.
+
+    ``(W + B·C·kv)/(g·bw·f) <= t`` gives ``B <= (t·g·bw·f − W)/(C·kv)``;
+    ``2·A·B/(g·F·e) <= t`` gives ``B <= t·g·F·e/(2·A)``.
+    """
+    weights = spec.params_total_b * _GB * serving.bytes_per_param
+    bandwidth = hw.gpus * hw.bandwidth_tbps * _TB * BANDWIDTH_FRACTION.point
+    by_bytes = (limit_s * bandwidth - weights) / (serving.context_tokens * kv_per_token)
+    best = by_bytes
+    if hw.dense_tflops is not None:
+        flops = hw.gpus * hw.dense_tflops * _TFLOPS * COMPUTE_EFFICIENCY.point
+        best = min(best, limit_s * flops / (2.0 * spec.active_b * _GB))
+    return math.floor(best) if best < 1e12 else 0
+
+
 def latency_batch(
     spec: ModelSpec, hw: Hardware, serving: Serving, tpot_ms: float, most: int
 ) -> int:
@@ -731,6 +750,10 @@ def latency_batch(
     if meets(most):
         return most
     lo, hi = 1, most  # meets(lo), not meets(hi)
+    if not spec.is_moe:  # both step-time terms are linear in B: solve, then confirm
+        guess = _linear_batch(spec, hw, serving, limit_s, kv)
+        if 1 <= guess < most and meets(guess) and not meets(guess + 1):
+            return guess
     while hi - lo > 1:
         mid = (lo + hi) // 2
         if meets(mid):
@@ -788,6 +811,7 @@ def _with_prefill(
     return tok, Span(ttft[2], ttft[1], ttft[0]), waits[1].load, detail
 
 
+@functools.lru_cache(maxsize=512)
 def plan_replica(
     spec: ModelSpec, hw: Hardware, serving: Serving, target: LatencyTarget
 ) -> ReplicaPlan:
@@ -816,6 +840,9 @@ def plan_replica(
         ModelDoesNotFitError: not even one sequence fits beside the weights.
         ScenarioError: the TPOT target cannot be met with one sequence, or the TTFT
             target not even without queueing.
+
+    Pure, so its results are remembered (inputs are frozen): a tornado or a slider
+    that moves prices or volumes does not plan the replica again.
     """
     fits = memory_batch(spec, hw, serving)
     if fits < 1:
@@ -841,11 +868,12 @@ def plan_replica(
             )
     batch = cap if by_latency is None else min(cap, by_latency)
     step = _step(spec, hw, serving, batch)
+    kv = kv_bytes_per_token(spec, serving.kv_bytes_per_value)
     if by_latency is not None and by_latency < cap:
         limit: str = "latency"
         detail = (
             f"TPOT target {target.tpot_ms:g} ms: {batch + 1} sequences would take "
-            f"{_step(spec, hw, serving, batch + 1).step_s.point * 1000:,.1f} ms per token"
+            f"{_point_step_s(spec, hw, serving, batch + 1, kv) * 1000:,.1f} ms per token"
         )
     elif serving.planned_batch is None or fits < serving.planned_batch:
         limit = "memory"

@@ -27,6 +27,7 @@ Formulas (units in brackets):
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 from typing import Any, ClassVar, Literal
@@ -656,6 +657,7 @@ def _serving(option: SelfHostedOption, traffic: Traffic | None, context: int) ->
     )
 
 
+@functools.lru_cache(maxsize=512)
 def _estimated(plan: ReplicaPlan, gpu_name: str) -> Throughput:
     prefill = (
         f"; with each request's prefill {plan.tok_s.text()} tok/s, p95 TTFT "
