@@ -372,12 +372,14 @@ def kv_known(spec: ModelSpec) -> bool:
 
 def kv_basis(spec: ModelSpec) -> str:
     """How the KV cache per token was counted, in words."""
+    layers = spec.kv_layers or spec.layers
+    of = f" (of {spec.layers})" if spec.kv_layers and spec.kv_layers != spec.layers else ""
     if spec.is_mla:
         return (
-            f"MLA latent: {spec.layers} layers × ({spec.kv_lora_rank} kv_lora_rank + "
+            f"MLA latent: {layers} layers{of} × ({spec.kv_lora_rank} kv_lora_rank + "
             f"{spec.qk_rope_head_dim} rotary) values per token"
         )
-    return f"{spec.layers} layers × 2 × {spec.kv_heads} KV heads × {spec.head_dim} values per token"
+    return f"{layers} layers{of} × 2 × {spec.kv_heads} KV heads × {spec.head_dim} values per token"
 
 
 # --------------------------------------------------------------------------- #
@@ -912,10 +914,20 @@ def plan_replica(
             if step.experts_read is not None
             else ""
         )
+        + (
+            " (experts per layer unknown: every expert counted, an upper bound on the bytes)"
+            if spec.active_b < spec.params_total_b and not spec.is_moe
+            else ""
+        )
         + f" + {step.kv_bytes / _GB:,.1f} GB of KV cache ({kv_basis(spec)}) read at "
         f"{BANDWIDTH_FRACTION.low:.2f}–{BANDWIDTH_FRACTION.high:.2f} of {hw.gpus} × "
-        f"{hw.bandwidth_tbps:g} TB/s (measured fraction); prefill at "
-        f"{COMPUTE_EFFICIENCY.low:.2f}–{COMPUTE_EFFICIENCY.high:.2f} of dense FLOPS (estimate)"
+        f"{hw.bandwidth_tbps:g} TB/s (measured fraction)"
+        + (
+            f"; prefill at {COMPUTE_EFFICIENCY.low:.2f}–{COMPUTE_EFFICIENCY.high:.2f} of dense "
+            "FLOPS (estimate)"
+            if prefill is not None
+            else "; prefill not counted"
+        )
     )
     return ReplicaPlan(
         gpus=hw.gpus,

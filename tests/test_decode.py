@@ -357,3 +357,25 @@ def test_cheapest_replica_size():
         spec, Hardware(1, 3.35, 1979, 80), serving, DEFAULT_TARGET, 8, lambda t: 1
     )
     assert small.gpus == 1
+
+
+def test_hybrid_attention_caches_only_its_full_attention_layers():
+    # gpt-oss-120b: 36 layers, half of them sliding-window (128 tokens), 8 KV heads of 64
+    # (warehouse model_shapes): the full-context cache is 18 × 2 × 8 × 64 × 2 = 36,864
+    # bytes per token; the windowed layers' bounded cache is not counted.
+    spec = ModelSpec(117, 5.1, layers=36, kv_layers=18, kv_heads=8, head_dim=64)
+    assert kv_bytes_per_token(spec, 2) == 36_864
+    assert (
+        "18 layers (of 36)"
+        in plan_replica(
+            spec, Hardware(1, 4.8, 989.5, 141), _serving(8192, 8, 0.5), DEFAULT_TARGET
+        ).basis
+    )
+
+
+def test_experts_unknown_counts_every_expert():
+    # A model marked MoE by its parameter counts, with no expert figures: all weights read.
+    spec = ModelSpec(47, 12, layers=32, kv_heads=8, head_dim=128)
+    assert weight_bytes_read(spec, 1, 2.0) == pytest.approx(94e9)
+    plan = plan_replica(spec, Hardware(2, 3.35, 989.4, 80), _serving(4096, 4), DEFAULT_TARGET)
+    assert "every expert counted" in plan.basis

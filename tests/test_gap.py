@@ -190,6 +190,7 @@ def _tables() -> dict[str, list[dict]]:
         "gpu_cloud_prices": [],
         "eci_scores": [],
         "model_shapes": [],
+        "decode_measurements": [],
     }
 
 
