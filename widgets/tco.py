@@ -735,7 +735,7 @@ def _energy_cards(hosted: SelfHostedResult) -> list[Card]:
         return []
     carbon = (
         f"{number(e.gco2e_per_mtok)} g CO2e at {number(e.grid_gco2e_per_kwh)} g/kWh"
-        if e.gco2e_per_mtok is not None
+        if e.gco2e_per_mtok is not None and e.grid_gco2e_per_kwh is not None
         else "no grid intensity given"
     )
     return [

@@ -165,7 +165,7 @@ def throughput_rows(report: ScenarioReport) -> list[list[str]]:
     if e is not None:
         carbon = (
             f"; {number(e.gco2e_per_mtok)} g CO2e at {number(e.grid_gco2e_per_kwh)} g CO2e/kWh"
-            if e.gco2e_per_mtok is not None
+            if e.gco2e_per_mtok is not None and e.grid_gco2e_per_kwh is not None
             else "; no grid intensity given"
         )
         rows.append(
