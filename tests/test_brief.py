@@ -136,6 +136,32 @@ def _visible_text(page: str) -> str:
 
 
 @pytest.mark.slow
+def test_the_default_brief_shows_the_throughput_range_basis_and_limit(examples):
+    """The decode model's estimate in the cost section and appendix B, with energy."""
+    import html as html_text
+
+    page = examples["default"].html.read_text(encoding="utf-8")
+    text = re.sub(r"\s+", " ", html_text.unescape(_visible_text(page)))
+    cost, appendix = text.split("Appendix B", 1)
+    # The cost section: T as a range, the basis and the binding limit, and the energy.
+    assert re.search(
+        r"delivering [\d,]+ tokens a second \([\d,]+–[\d,]+; decode model, bound by", cost
+    )
+    assert "kWh per million output tokens" in cost
+    # The appendix: the range, the basis with the bytes per step, the binding limit and what
+    # the decode model rests on (the measured bandwidth fraction, the prefill estimate).
+    assert re.search(
+        r"Replica throughput [\d,]+ \([\d,]+–[\d,]+\) tok/s estimate decode estimate", appendix
+    )
+    assert "GB of KV cache" in appendix
+    assert re.search(r"Binding limit (memory|latency|bandwidth|compute) derived", appendix)
+    assert "Decode bandwidth fraction 0.57–0.83" in appendix
+    assert "measured on one H200, 2026-12-04" in appendix
+    assert "Latency target TPOT ≤ 200 ms, p95 TTFT ≤ 2,000 ms sourced" in appendix
+    assert "Energy per 1M output tokens" in appendix
+
+
+@pytest.mark.slow
 def test_all_renders_every_brief_and_skips_scenario_files(tmp_path, notebooks):
     folder = tmp_path / "params"
     folder.mkdir()

@@ -118,7 +118,7 @@ def throughput_rows(report: ScenarioReport) -> list[list[str]]:
     plan = t.plan
     if plan is not None and (t.estimated or check is not None):
         target = plan.target
-        if "scenario" not in target.source:
+        if not target.source.startswith("scenario:"):
             parts = []
             if target.tpot_ms is not None:
                 parts.append(f"TPOT ≤ {number(target.tpot_ms)} ms")

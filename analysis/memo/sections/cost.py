@@ -29,10 +29,10 @@ def short_basis(basis: str, probe_run: str | None = None) -> str:
 
 
 LIMIT_WORDS = {
-    "memory": "GPU memory (the KV cache of one more sequence does not fit)",
+    "memory": "GPU memory: one more sequence's KV cache does not fit",
     "latency": "the latency target",
-    "bandwidth": "memory bandwidth (the planned batch fits and meets the target)",
-    "compute": "compute (the planned batch fits and meets the target)",
+    "bandwidth": "memory bandwidth at the planned batch",
+    "compute": "compute at the planned batch",
 }
 
 
