@@ -552,3 +552,49 @@ def test_the_scorecard_uses_the_estimated_latency_without_a_probe_run():
     assert hosted.score("latency_control") == 3  # rented 2 + an estimate within target 1
     factor = next(f for f in hosted.scores if f.factor == "latency_control")
     assert f"estimate p95 {estimate.point:g} ms meets" in factor.fact
+
+
+def test_moe_and_mla_figures_come_from_the_model_shapes_table():
+    s = resolve(
+        scenario(
+            self_hosted={
+                "model": "deepseek-v3",
+                "gpu": "nvidia-h200-sxm",
+                "quantisation": "fp8",
+                "gpus_per_replica": 8,
+                "context_tokens": 8192,
+                "concurrent_sequences": 64,
+                "match_probe_runs": False,
+                "gpu_hour_usd": 3.5,
+                "staff_fte": 0,
+            }
+        )
+    )
+    spec = s.self_hosted.model_spec
+    shape = warehouse.query(
+        "SELECT * FROM model_shapes WHERE model_id = 'deepseek-v3'", []
+    ).to_dicts()[0]
+    assert (spec.experts, spec.experts_per_token) == (
+        shape["routed_experts"],
+        shape["experts_per_token"],
+    )
+    assert (spec.kv_lora_rank, spec.qk_rope_head_dim) == (512, 64) and spec.is_mla
+    assert "model_shapes" in s.sources["self_hosted.model_spec"]
+    assert s.self_hosted.gpu_spec.fp8_dense_tflops is not None
+    plan = evaluate_scenario(s, lookup=False).tco.self_hosted.sizing.throughput.plan
+    # 64 sequences route to 256·(1 − (1 − 8/256)^64) = 222.4 experts per layer.
+    assert plan.step.experts_read == pytest.approx(256 * (1 - (248 / 256) ** 64))
+    gpt_oss = resolve(
+        scenario(
+            self_hosted={
+                "model": "gpt-oss-120b",
+                "gpu": "nvidia-h100-sxm",
+                "throughput_tok_s": 1_000,
+                "gpus_per_replica": 2,
+                "match_probe_runs": False,
+                "gpu_hour_usd": 2.0,
+                "staff_fte": 0,
+            }
+        )
+    ).self_hosted.model_spec
+    assert (gpt_oss.layers, gpt_oss.kv_layers) == (36, 18)  # half the layers slide a window
