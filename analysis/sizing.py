@@ -837,6 +837,13 @@ def size_replica(
     return Sizing(gpus, basis, fit, tput, gpu_hour(option, hours_per_month))
 
 
+def forget_plans() -> None:
+    """Forget the remembered decode plans (they are pure, so only timing sees a difference:
+    ``bench/bench_sizing.py`` times first evaluations with it)."""
+    plan_replica.cache_clear()
+    _estimated.cache_clear()
+
+
 def gpus_for(traffic: Traffic, throughput_tok_s: float, utilisation: float) -> int:
     """Replicas the traffic's peak needs at T (:func:`replicas_needed`) [count]."""
     return traffic.replicas(throughput_tok_s, utilisation)
