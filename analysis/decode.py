@@ -52,8 +52,6 @@ from analysis.records import Record
 _GB = 1e9  # datasheet gigabytes [bytes]
 _TB = 1e12  # datasheet terabytes [bytes]
 _TFLOPS = 1e12  # [FLOP/s]
-#: The percentile TTFT targets and estimates are stated at.
-TTFT_PERCENTILE = 95
 
 
 @dataclass(frozen=True, slots=True)
@@ -631,7 +629,7 @@ class ReplicaPlan(Record):
 
     gpus: int
     batch: int
-    limit: str
+    limit: Limit
     limit_detail: str
     memory_batch: int
     latency_batch: int | None
@@ -872,7 +870,7 @@ def plan_replica(
     step = _step(spec, hw, serving, batch)
     kv = kv_bytes_per_token(spec, serving.kv_bytes_per_value)
     if by_latency is not None and by_latency < cap:
-        limit: str = "latency"
+        limit: Limit = "latency"
         detail = (
             f"TPOT target {target.tpot_ms:g} ms: {batch + 1} sequences would take "
             f"{_point_step_s(spec, hw, serving, batch + 1, kv) * 1000:,.1f} ms per token"
@@ -884,7 +882,7 @@ def plan_replica(
             f"{hw.gpus} × {hw.memory_gb:g} GB beside the weights"
         )
     else:
-        limit = step.bound
+        limit = "bandwidth" if step.bound == "bandwidth" else "compute"
         detail = (
             f"the planned batch of {batch} fits and meets the target; each step is "
             f"{'memory-bandwidth' if step.bound == 'bandwidth' else 'compute'}-bound"
