@@ -31,6 +31,7 @@ from analysis.probes import (
     PoissonLoad,
     ProbeConfig,
     ProbeRun,
+    Summary,
     backend_names,
     get_backend,
     parse_levels,
@@ -39,6 +40,8 @@ from analysis.probes import (
     to_tco_throughput,
 )
 from analysis.probes import store as probe_store
+from analysis.probes.config import CONNECTION_MODES
+from analysis.probes.results import min_samples
 
 #: The ``--concurrency`` levels when none are given.
 DEFAULT_LEVELS = "1,2,4,8,16"
@@ -97,6 +100,9 @@ def config_from_args(args: argparse.Namespace) -> ProbeConfig:
         request_timeout_s=args.timeout,
         api_key_env=args.api_key_env or DEFAULT_API_KEY_ENV,
         seed=args.seed,
+        connection=args.connection,
+        gpu=args.gpu,
+        gpus=args.gpus,
     )
     cfg.validate()
     return cfg
@@ -130,25 +136,43 @@ def _fmt(value: float | None, digits: int = 0) -> str:
     return "" if value is None else f"{value:,.{digits}f}"
 
 
+#: Marks a percentile reported from fewer samples than support it.
+SMALL_SAMPLE_MARK = "*"
+
+
+def _stat(summary: Summary, stat: str, digits: int, completed: int) -> str:
+    value = getattr(summary, stat)
+    if value is None:
+        return "undefined" if completed else ""  # never a silent blank: see the warnings
+    mark = SMALL_SAMPLE_MARK if stat in summary.small_sample else ""
+    return _fmt(value, digits) + mark
+
+
 def level_rows(levels: Sequence[LevelStats]) -> list[dict[str, Any]]:
-    """One printable row per load level: throughput, latency percentiles, goodput, SLO."""
+    """One printable row per load level: throughput, latency percentiles, goodput, SLO.
+
+    A percentile marked ``*`` comes from fewer samples than support it
+    (:func:`analysis.probes.results.min_samples`); a TPOT that no request
+    defines reads ``undefined`` (the run's warnings say why).
+    """
     rows = []
     for lv in levels:
         m = lv.metrics
+        done = lv.completed
         rows.append(
             {
                 "level": lv.label,
-                "done": lv.completed,
+                "done": done,
                 "errors": lv.errors,
                 "out tok/s": _fmt(lv.output_tokens_per_s, 1),
                 "req/s": _fmt(lv.request_throughput, 2),
-                "TTFT p50": _fmt(m["ttft_ms"].p50),
-                "TTFT p90": _fmt(m["ttft_ms"].p90),
-                "TTFT p99": _fmt(m["ttft_ms"].p99),
-                "TPOT p50": _fmt(m["tpot_ms"].p50, 1),
-                "TPOT p90": _fmt(m["tpot_ms"].p90, 1),
-                "TPOT p99": _fmt(m["tpot_ms"].p99, 1),
-                "e2e p50": _fmt(m["e2e_ms"].p50),
+                "TTFT p50": _stat(m["ttft_ms"], "p50", 0, done),
+                "TTFT p90": _stat(m["ttft_ms"], "p90", 0, done),
+                "TTFT p99": _stat(m["ttft_ms"], "p99", 0, done),
+                "TPOT p50": _stat(m["tpot_ms"], "p50", 1, done),
+                "TPOT p90": _stat(m["tpot_ms"], "p90", 1, done),
+                "TPOT p99": _stat(m["tpot_ms"], "p99", 1, done),
+                "e2e p50": _stat(m["e2e_ms"], "p50", 0, done),
                 "goodput req/s": _fmt(lv.goodput_rps, 2),
                 "SLO": "met" if lv.meets_slo else "missed",
             }
@@ -156,19 +180,46 @@ def level_rows(levels: Sequence[LevelStats]) -> list[dict[str, Any]]:
     return rows
 
 
+def small_sample_note(levels: Sequence[LevelStats]) -> str | None:
+    """The footnote of the ``*`` marks, or None when no percentile carries one."""
+    marked = sorted(
+        {p for lv in levels for name in ("ttft_ms", "tpot_ms", "e2e_ms")
+         for p in lv.metrics[name].small_sample},
+        key=lambda p: int(p[1:]),
+    )  # fmt: skip
+    if not marked:
+        return None
+    needs = ", ".join(f"{p} needs {min_samples(int(p[1:]))}" for p in marked)
+    return (
+        f"{SMALL_SAMPLE_MARK} from fewer samples than bound it at 95% confidence ({needs}): "
+        "indicative only; run more requests per level"
+    )
+
+
 def format_run(run: ProbeRun) -> str:
     """A run's results as text, with the definitions of its numbers."""
     cfg = run.config
     hardware = f" · hardware: {cfg.hardware}" if cfg.hardware else ""
     endpoint = get_backend(cfg.api).endpoint_name(cfg.endpoint)
+    served = run.server_input_tokens
+    served_text = f", the server counted {served:g} (p50)" if served is not None else ""
+    origin = f" · imported from {run.origin}" if run.origin != "probe" else ""
     lines = [
         f"probe run {run.run_id} · {run.model} at {cfg.url} "
-        f"({run.server_kind}, {endpoint}){hardware}",
-        f"input: {cfg.input_tokens} tokens ({run.input_tokens_basis}) · output: up to "
-        f"{cfg.max_tokens} tokens · SLO: {cfg.slo.describe()}",
+        f"({run.server_kind}, {endpoint}){hardware}{origin}",
+        f"input: {cfg.input_tokens} tokens{served_text} ({run.input_tokens_basis}) · output: "
+        f"up to {cfg.max_tokens} tokens · connection: {cfg.connection} · "
+        f"SLO: {cfg.slo.describe()}",
     ]
     levels = run.levels()
     lines += ["", format_table(level_rows(levels))]
+    note = small_sample_note(levels)
+    if note:
+        lines.append(note)
+    for warning in run.warnings():
+        lines.append(f"warning: {warning}")
+    for difference in run.notes:
+        lines.append(f"definition: {difference}")
     sources: Counter[str] = Counter()
     errors: Counter[str] = Counter()
     for lv in levels:
@@ -189,6 +240,7 @@ def format_run(run: ProbeRun) -> str:
     for name in (
         "ttft_ms",
         "tpot_ms",
+        "itl_ms",
         "e2e_ms",
         "output_tokens",
         "output_tokens_per_s",
@@ -208,7 +260,7 @@ def _cmd_probe(args: argparse.Namespace) -> int:
     finally:
         bar.close()
     if not args.no_store:
-        probe_store.save_run(run)
+        probe_store.save_run(run, root=args.store)
     if args.json:
         print_json(run.to_dict())
     else:
@@ -225,7 +277,7 @@ def _cmd_probe(args: argparse.Namespace) -> int:
 
 
 def _cmd_probe_runs(args: argparse.Namespace) -> int:
-    rows = probe_store.list_runs().to_dicts()
+    rows = probe_store.list_runs(root=args.store).to_dicts()
     if args.json:
         print_json(rows)
         return 0
@@ -245,6 +297,15 @@ def _cmd_probe_runs(args: argparse.Namespace) -> int:
     ]
     print_table(rows, columns)
     return 0
+
+
+def _store_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--store",
+        type=Path,
+        help="the probe store's folder, e.g. a directory shared by every probing host "
+        "(default: $AISTRAT_PROBES or build/probes)",
+    )
 
 
 def _register_probe(subparsers: argparse._SubParsersAction) -> None:
@@ -297,6 +358,17 @@ def _register_probe(subparsers: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--hardware", help="label of the serving hardware, e.g. '1x L4, vLLM 0.6'")
     p.add_argument(
+        "--gpu", help="warehouse GPU id of the server, e.g. nvidia-l4 (prices the run later)"
+    )
+    p.add_argument("--gpus", type=int, default=1, help="GPUs serving one replica")
+    p.add_argument(
+        "--connection",
+        choices=tuple(CONNECTION_MODES),
+        default="reuse",
+        help="reuse: kept-alive connections, as SDK clients do (default); "
+        "fresh: a new connection per request",
+    )
+    p.add_argument(
         "--api-key-env",
         help=f"environment variable holding the API key (default {DEFAULT_API_KEY_ENV})",
     )
@@ -305,6 +377,7 @@ def _register_probe(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--connect-timeout", type=float, default=5.0, help="bound on connecting, s")
     p.add_argument("--seed", type=int, default=0, help="seed of the prompts and arrivals")
     p.add_argument("--no-store", action="store_true", help="do not store the run")
+    _store_option(p)
     p.add_argument(
         "--json", action="store_true", help="print JSON: one entry per level under 'levels'"
     )
@@ -312,6 +385,7 @@ def _register_probe(subparsers: argparse._SubParsersAction) -> None:
 
     r = subparsers.add_parser("probe-runs", help="list stored probe runs")
     r.add_argument("--json", action="store_true", help="print JSON")
+    _store_option(r)
     r.set_defaults(func=_cmd_probe_runs)
 
 
