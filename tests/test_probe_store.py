@@ -256,6 +256,7 @@ WRITER = textwrap.dedent(
 )
 
 
+@pytest.mark.slow
 def test_concurrent_writer_process_and_readers_never_clash(tmp_path):
     errors: list[str] = []
     seen: dict[int, list[int]] = {0: [], 1: []}

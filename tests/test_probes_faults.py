@@ -24,6 +24,7 @@ from analysis import probes
 from analysis.errors import ProbeConfigError, ProbeError
 from analysis.probes import store as probe_store
 
+pytestmark = pytest.mark.slow
 REPO = Path(__file__).resolve().parent.parent
 STOP = threading.Event()
 

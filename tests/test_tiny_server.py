@@ -26,6 +26,7 @@ from analysis.probes.tiny_server import (
     write_tiny_gguf,
 )
 
+pytestmark = pytest.mark.slow
 REPO = Path(__file__).resolve().parent.parent
 HAVE_LLAMA = importlib.util.find_spec("llama_cpp") is not None
 needs_llama = pytest.mark.skipif(
