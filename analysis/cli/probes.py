@@ -205,7 +205,7 @@ def format_run(run: ProbeRun) -> str:
     served_text = f", the server counted {served:g} (p50)" if served is not None else ""
     origin = f" · imported from {run.origin}" if run.origin != "probe" else ""
     lines = [
-        f"probe run {run.run_id} · {run.model} at {cfg.url} "
+        f"probe run {run.run_id} · {run.model} at {cfg.url or 'an unrecorded URL'} "
         f"({run.server_kind}, {endpoint}){hardware}{origin}",
         f"input: {cfg.input_tokens} tokens{served_text} ({run.input_tokens_basis}) · output: "
         f"up to {cfg.max_tokens} tokens · connection: {cfg.connection} · "

@@ -113,6 +113,7 @@ ERROR_CLASSES: dict[str, str] = {
     "too_large": "the reply exceeded the size bound (max_response_bytes or a 1 MiB line)",
     "no_output": "the stream ended without any output",
     "client_error": "an unexpected failure inside the probe client",
+    "imported_error": "a request the imported tool recorded as failed (its message in the detail)",
 }
 
 
