@@ -1,4 +1,4 @@
-"""Probe commands: probe, probe-runs, tiny-server.
+"""Probe commands: probe, probe-runs, probe-import, probe-compare, tiny-server.
 
 The commands parse their options into the probe package's values
 (:class:`~analysis.probes.config.ProbeConfig`, a tiny model's spec), call it,
@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from analysis.cli import date_arg
 from analysis.console import format_table, print_json, print_table
 from analysis.errors import ProbeConfigError, ProbeError
 from analysis.probes import (
@@ -389,6 +390,141 @@ def _register_probe(subparsers: argparse._SubParsersAction) -> None:
     r.set_defaults(func=_cmd_probe_runs)
 
 
+# --------------------------------------------------------------------------- import, compare
+
+
+def _cmd_probe_import(args: argparse.Namespace) -> int:
+    from analysis.probes.importers import import_files
+
+    run = import_files(
+        args.files, fmt=args.format, hardware=args.hardware or "", gpu=args.gpu, gpus=args.gpus
+    )
+    probe_store.save_run(run, root=args.store)
+    if args.json:
+        print_json(run.to_dict())
+    else:
+        print(format_run(run))
+        print(f"\nstored as {run.run_id} (compare with: python -m analysis probe-compare ...)")
+    return 0
+
+
+def _price_arg(value: str) -> tuple[str, float]:
+    run_id, _, price = value.rpartition("=")
+    try:
+        usd = float(price)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{value!r}: give USD per GPU-hour, e.g. 2.5, or RUN_ID=2.5"
+        ) from None
+    return run_id or "*", usd
+
+
+def comparison_rows(comparison: Any) -> list[dict[str, Any]]:
+    """One printable row per compared run."""
+    rows = []
+    for run in comparison.runs:
+        rows.append(
+            {
+                "run": run.label,
+                "best c": run.best_concurrency if run.best_concurrency is not None else "none",
+                "out tok/s": _fmt(run.output_tokens_per_s, 1),
+                "TTFT p90": _fmt(run.ttft_p90_ms, 1),
+                "TPOT p90": _fmt(run.tpot_p90_ms, 2),
+                "goodput req/s": _fmt(run.goodput_rps, 2) or "n/a",
+                "USD/GPU-h": _fmt(run.gpu_hour_usd, 3),
+                "USD / 1M out tok": _fmt(run.cost_per_mtok_usd, 4),
+            }
+        )
+    return rows
+
+
+def _cmd_probe_compare(args: argparse.Namespace) -> int:
+    from analysis.probes.compare import compare_runs, comparison_charts
+
+    runs = [probe_store.load_run(run_id, root=args.store) for run_id in args.run_ids]
+    slo = SLO(
+        ttft_ms=args.slo_ttft_ms,
+        tpot_ms=args.slo_tpot_ms,
+        e2e_ms=args.slo_e2e_ms,
+        percentile=args.slo_percentile,
+    )
+    slo.validate()
+    comparison = compare_runs(runs, slo, prices=dict(args.price or []), price_at=args.at)
+    if args.json:
+        print_json(comparison.to_dict())
+    else:
+        print(f"{len(runs)} runs under one objective: {slo.describe()}")
+        print(format_table(comparison_rows(comparison)))
+        for run in comparison.runs:
+            if run.price_source:
+                print(f"price of {run.run_id}: {run.price_source}")
+            if run.note:
+                print(f"note on {run.run_id}: {run.note}")
+        print(
+            "cost per 1M output tokens = USD per GPU-hour x GPUs / (output tok/s x 3600) x 1e6,"
+            " at each run's best level meeting the objective"
+        )
+    if args.charts:
+        from analysis import charts
+
+        charts.use_theme()
+        args.charts.mkdir(parents=True, exist_ok=True)
+        for name, chart in comparison_charts(comparison).items():
+            if chart is not None:
+                path = args.charts / f"probe-compare-{name}.html"
+                chart.save(str(path))
+                if not args.json:
+                    print(f"chart: {path}")
+    return 0
+
+
+def _register_import_compare(subparsers: argparse._SubParsersAction) -> None:
+    i = subparsers.add_parser(
+        "probe-import",
+        help="import GuideLLM, vLLM bench serve or llmperf results into the probe store",
+        description=(
+            "Read a GuideLLM benchmarks.json, or vLLM bench serve result files / llmperf "
+            "summary files of one server (one per concurrency level), map their metrics onto "
+            "the probe's, record where a definition differs, and store them as one run."
+        ),
+    )
+    i.add_argument("files", nargs="+", type=Path, help="result files (.json or .json.gz)")
+    i.add_argument("--format", choices=("guidellm", "vllm", "llmperf"), help="default: detect")
+    i.add_argument("--hardware", help="label of the serving hardware")
+    i.add_argument("--gpu", help="warehouse GPU id of the server, e.g. nvidia-l4")
+    i.add_argument("--gpus", type=int, default=1, help="GPUs serving one replica")
+    i.add_argument("--json", action="store_true", help="print JSON")
+    _store_option(i)
+    i.set_defaults(func=_cmd_probe_import)
+
+    c = subparsers.add_parser(
+        "probe-compare",
+        help="compare stored probe runs: throughput, latency, goodput and cost per 1M tokens",
+        description=(
+            "Compare stored runs (servers, GPUs, quantisations) under one SLO: throughput "
+            "against concurrency, TTFT and TPOT p90 against throughput, goodput, and the cost "
+            "per 1M output tokens at each run's best level meeting the SLO, priced from the "
+            "warehouse's GPU-hour offers for the run's GPU (--gpu when probing) or --price."
+        ),
+    )
+    c.add_argument("run_ids", nargs="+", metavar="RUN_ID", help="stored run ids")
+    c.add_argument("--slo-ttft-ms", type=float, help="SLO bound on TTFT, ms")
+    c.add_argument("--slo-tpot-ms", type=float, help="SLO bound on TPOT, ms")
+    c.add_argument("--slo-e2e-ms", type=float, help="SLO bound on end-to-end latency, ms")
+    c.add_argument("--slo-percentile", type=float, default=95.0, help="share meeting them, %%")
+    c.add_argument(
+        "--price",
+        type=_price_arg,
+        action="append",
+        help="USD per GPU-hour for every run (2.5) or one run (RUN_ID=2.5); repeatable",
+    )
+    c.add_argument("--at", type=date_arg, help="date of the warehouse prices (default: run date)")
+    c.add_argument("--charts", type=Path, help="write the charts as HTML files into this folder")
+    c.add_argument("--json", action="store_true", help="print JSON")
+    _store_option(c)
+    c.set_defaults(func=_cmd_probe_compare)
+
+
 # --------------------------------------------------------------------------- tiny-server
 
 
@@ -476,4 +612,5 @@ def _register_tiny_server(subparsers: argparse._SubParsersAction) -> None:
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add this group's commands to ``python -m analysis``."""
     _register_probe(subparsers)
+    _register_import_compare(subparsers)
     _register_tiny_server(subparsers)
