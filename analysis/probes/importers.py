@@ -60,6 +60,9 @@ GUIDELLM_NOTES = (
     "keeps no per-read gaps, so itl_ms is empty for this run.",
     "e2e: request_end - request_start (GuideLLM's request_latency).",
     "Output and prompt tokens: GuideLLM's counts, the server's usage when it reports one.",
+    "Percentiles: recomputed by the toolkit (linear interpolation) from the per-request "
+    "values; GuideLLM's own summaries use another method (e.g. its median of an even count "
+    "is one of the middle values), so they can differ slightly.",
 )
 VLLM_NOTES = (
     "TTFT: vLLM bench serve times from sending to the first chunk carrying output (content, "
