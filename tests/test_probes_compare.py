@@ -242,3 +242,22 @@ def test_probe_compare_three_runs_table_charts_and_costs(tmp_path):
     specs = {k: v.to_dict() for k, v in comparison_charts(comparison).items() if v is not None}
     assert set(specs) == {"throughput", "latency", "goodput", "cost"}
     assert specs["cost"]["mark"]["type"] == "bar"
+
+
+def test_the_probe_panel_compares_stored_runs():
+    pytest.importorskip("ipywidgets")
+    from widgets.probe import ProbeRunner
+
+    ids = [probe_store.save_run(import_files(files)) for files in (VLLM, LLMPERF)]
+    panel = ProbeRunner(url="http://127.0.0.1:1")
+    assert "Compare stored runs" in panel.blocks["comparison"].value
+    assert set(ids) <= set(panel.stored_runs())
+    comparison = panel.compare(ids, price=2.0)
+    assert comparison is not None and [r.run_id for r in comparison.runs] == ids
+    html = panel.blocks["comparison"].value
+    assert "USD / 1M output tokens" in html and "vllm-bench-serve" in html
+    best = comparison.runs[0]
+    hand = 2.0 / (best.output_tokens_per_s * 3600) * 1e6
+    assert best.cost_per_mtok_usd == pytest.approx(hand)
+    assert {"compare_throughput", "compare_cost"} <= set(panel.chart_specs)
+    assert panel.compare([]) is None and "select one or more" in panel.status.value
