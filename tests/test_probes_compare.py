@@ -261,3 +261,29 @@ def test_the_probe_panel_compares_stored_runs():
     assert best.cost_per_mtok_usd == pytest.approx(hand)
     assert {"compare_throughput", "compare_cost"} <= set(panel.chart_specs)
     assert panel.compare([]) is None and "select one or more" in panel.status.value
+
+
+def test_the_brief_compares_runs_when_given_their_ids():
+    from types import SimpleNamespace
+
+    from analysis import memo
+
+    ids = [
+        probe_store.save_run(import_files(VLLM, gpu="nvidia-t4")),
+        probe_store.save_run(import_files(LLMPERF, gpu="nvidia-t4")),
+    ]
+    at = date(2026, 11, 30)
+    ctx = SimpleNamespace(options={"compare_runs": ids}, probe=None, as_of=at, sections={})
+    section = memo.probe_comparison(ctx)
+    assert section is not None and section.key == "probe_comparison"
+    (table,) = section.tables
+    assert [row[0][-7:-1] for row in table.rows] == [i[-6:] for i in ids]  # "(abc123)"
+    usd = _cheapest_offer("nvidia-t4", at)
+    run = probe_store.load_run(ids[0])
+    point = probes.best_throughput(run)
+    hand = usd / (point.output_tokens_per_s * 3600) * 1e6
+    assert table.rows[0][-1] == memo.number(hand)
+    assert "Cheapest per output token" in section.finding
+    assert memo.check_options({"compare_runs": ids}, "test")["compare_runs"] == ids
+    empty = SimpleNamespace(options={"compare_runs": []}, probe=None, as_of=at, sections={})
+    assert memo.probe_comparison(empty) is None
