@@ -15,15 +15,22 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from analysis.errors import ProbeConfigError
 from analysis.probes.backends import get_backend
 from analysis.records import to_plain
 
-if TYPE_CHECKING:
-    from analysis.probes.results import RequestResult
+
+class Timed(Protocol):
+    """What an SLO judges of a request (:class:`~analysis.probes.results.RequestResult`)."""
+
+    ok: bool
+    ttft_ms: float | None
+    tpot_ms: float | None
+    e2e_ms: float | None
+
 
 #: Environment variable holding the API key, unless ``api_key_env`` names another.
 DEFAULT_API_KEY_ENV = "AISTRAT_PROBE_API_KEY"
@@ -133,7 +140,7 @@ class SLO:
         if self.percentile > 100:
             raise ProbeConfigError(f"slo percentile = {self.percentile!r}: must be at most 100")
 
-    def met_by(self, result: RequestResult) -> bool:
+    def met_by(self, result: Timed) -> bool:
         """Whether a request completed within every bound.
 
         A failed request misses. An undefined TPOT (fewer than two output
