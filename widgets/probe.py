@@ -540,12 +540,12 @@ def _with_comparison(view: View, comparison: Comparison | None) -> View:
 
     names = ("throughput", "latency", "goodput", "cost")
     if comparison is None:
-        view.blocks["comparison"] = note_html(
-            ["Compare stored runs: List stored runs, select several, then Compare."]
+        hint = note_html(["Compare stored runs: List stored runs, select several, then Compare."])
+        return dataclasses.replace(
+            view,
+            blocks={**view.blocks, "comparison": hint},
+            charts={**view.charts, **{f"compare_{name}": None for name in names}},
         )
-        for name in names:
-            view.charts[f"compare_{name}"] = None
-        return view
 
     def fmt(value: float | None, spec: str) -> str:
         return "" if value is None else format(value, spec)
@@ -579,8 +579,9 @@ def _with_comparison(view: View, comparison: Comparison | None) -> View:
         note="Cost = USD per GPU-hour x GPUs / (output tok/s x 3600) x 1e6 at each run's best "
         "level meeting the objective. " + " ".join(notes),
     )
-    view.blocks["comparison"] = table.to_html()
     built = comparison_charts(comparison)
-    for name in names:
-        view.charts[f"compare_{name}"] = built.get(name)
-    return view
+    return dataclasses.replace(
+        view,
+        blocks={**view.blocks, "comparison": table.to_html()},
+        charts={**view.charts, **{f"compare_{name}": built.get(name) for name in names}},
+    )

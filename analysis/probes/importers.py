@@ -181,7 +181,7 @@ def _guidellm_run(data: Mapping[str, Any], name: str, digest: str, **labels: Any
     backend = spec.get("backend") or {}
     requests: list[RequestResult] = []
     levels: list[int] = []
-    starts = []
+    starts: list[float] = []
     for b_index, bench in enumerate(benchmarks):
         where = f"{name}: benchmarks[{b_index}]"
         strategy = (_get(bench, "config", where)).get("strategy") or {}
@@ -195,7 +195,7 @@ def _guidellm_run(data: Mapping[str, Any], name: str, digest: str, **labels: Any
             for item in groups.get(status) or []:
                 timings = ((item.get("info") or {}).get("timings")) or {}
                 start = _number(timings.get("request_start"), f"{where} request_start")
-                starts.append(start)
+                starts.append(float(start or 0.0))
                 requests.append(_guidellm_request(item, status, concurrency, timings))
     if not requests:
         raise ProbeError(f"{name}: no request in any benchmark")
@@ -390,17 +390,19 @@ def _summary_run(
             for lv, d, n in parts
         ]
         outputs = [lv.output_tokens / max(1, lv.completed) for lv, _, _ in parts]
-        origin, notes = "vllm-bench-serve", VLLM_NOTES
+        origin = "vllm-bench-serve"
+        notes: tuple[str, ...] = VLLM_NOTES
         connection = "reuse"  # an aiohttp session keeps connections alive
     else:
         model = str(first.get("model") or "unknown model")
-        stamp = _number(first.get("timestamp"), f"{parts[0][2]}: timestamp")
-        started = datetime.fromtimestamp(stamp or 0, UTC)
+        epoch = _number(first.get("timestamp"), f"{parts[0][2]}: timestamp")
+        started = datetime.fromtimestamp(epoch or 0.0, UTC)
         inputs = [_number(d.get("mean_input_tokens"), n, required=False) or 0 for _, d, n in parts]
         outputs = [
             _number(d.get("mean_output_tokens"), n, required=False) or 0 for _, d, n in parts
         ]
-        origin, notes = f"llmperf ({first.get('version', '?')})", LLMPERF_NOTES
+        origin = f"llmperf ({first.get('version', '?')})"
+        notes = LLMPERF_NOTES
         connection = "fresh"  # requests.post without a session: a connection per request
     for _, data, name in parts:
         other = str(data.get("model_id") or data.get("model") or "")
