@@ -27,8 +27,8 @@ from analysis import probes
 
 MAX_TOKENS = 32
 WORDS = 30  # about 32 prompt tokens with the chat template
-ROUNDS = 4
-BLOCK = 10  # measured requests per round and side
+ROUNDS = 6
+BLOCK = 12  # measured requests per round and side
 
 
 def _reference_block(url: str, model: str, concurrency: int, seed: int) -> list[dict[str, float]]:
