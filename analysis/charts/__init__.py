@@ -41,7 +41,13 @@ from analysis.charts.gap_figures import (
     price_trend,
     quality_price,
 )
-from analysis.charts.probe_figures import probe_latency, probe_throughput
+from analysis.charts.probe_figures import (
+    probe_compare_latency,
+    probe_cost,
+    probe_goodput,
+    probe_latency,
+    probe_throughput,
+)
 from analysis.charts.theme import THEME_NAME, theme, use_theme
 
 BUILDERS = (
@@ -77,6 +83,9 @@ __all__ = [
     "lag_bars",
     "monte_carlo",
     "price_trend",
+    "probe_compare_latency",
+    "probe_cost",
+    "probe_goodput",
     "probe_latency",
     "probe_throughput",
     "quality_price",

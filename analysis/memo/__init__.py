@@ -72,7 +72,7 @@ from analysis.memo.sections.hybrid import hybrid, hybrid_section
 from analysis.memo.sections.recommendation import recommendation
 from analysis.memo.sections.risk import risk, risk_section
 from analysis.memo.sections.scorecard import scorecard, scorecard_section
-from analysis.memo.sections.throughput import throughput, throughput_section
+from analysis.memo.sections.throughput import probe_comparison, throughput, throughput_section
 
 __all__ = [
     "CHART_HEIGHT",
@@ -134,6 +134,7 @@ __all__ = [
     "size",
     "sources",
     "sources_section",
+    "probe_comparison",
     "throughput",
     "throughput_section",
     "usd",

@@ -36,6 +36,8 @@ OPTIONS: dict[str, Any] = {
     "cheaper_factor": 3.0,
     # Charts shown at most this many tornado bars.
     "tornado_bars": 6,
+    # Stored probe runs to compare side by side (run ids); none: no comparison section.
+    "compare_runs": [],
 }
 
 _OPTION_TYPES: dict[str, tuple[type, ...]] = {
@@ -46,6 +48,7 @@ _OPTION_TYPES: dict[str, tuple[type, ...]] = {
     "hybrid_min_saving": (int, float),
     "cheaper_factor": (int, float),
     "tornado_bars": (int,),
+    "compare_runs": (list,),
 }
 
 

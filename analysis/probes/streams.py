@@ -34,7 +34,13 @@ def snippet(value: Any, limit: int = 120) -> str:
 
 
 class Observation:
-    """What one streamed reply showed, as it arrives (times from ``time.perf_counter``)."""
+    """What one streamed reply showed, as it arrives (times from ``time.perf_counter``).
+
+    Every line of one socket read carries that read's arrival time, so chunks
+    that share a read share a time: they count as one output read, and the
+    gaps (``gaps``) are between reads, never the 0.0 ms between chunks that
+    arrived together.
+    """
 
     __slots__ = (
         "chars",
@@ -48,6 +54,7 @@ class Observation:
         "gaps",
         "last_output",
         "prefill_tps",
+        "reads",
         "server_decode_tps",
         "timing_input",
         "timing_output",
@@ -60,6 +67,7 @@ class Observation:
         self.first_answer: float | None = None
         self.last_output: float | None = None
         self.gaps: list[float] = []
+        self.reads = 0
         self.chunks = 0
         self.chars = 0
         self.usage_output: int | None = None
@@ -74,11 +82,17 @@ class Observation:
         self.error: tuple[str, str] | None = None
 
     def output(self, at: float, chars: int, answer: bool) -> None:
-        """Record a chunk carrying ``chars`` characters of output (``answer``: answer text)."""
+        """Record a chunk carrying ``chars`` characters of output (``answer``: answer text).
+
+        ``at`` is the arrival time of the read that brought the chunk: a chunk
+        arriving in the same read as the previous output adds no gap.
+        """
         if self.last_output is None:
             self.first_output = at
-        else:
+            self.reads = 1
+        elif at != self.last_output:
             self.gaps.append(at - self.last_output)
+            self.reads += 1
         if answer and self.first_answer is None:
             self.first_answer = at
         self.last_output = at
