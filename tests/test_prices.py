@@ -44,19 +44,18 @@ def test_deepseek_chat_across_its_february_2025_change() -> None:
     before = price_for("deepseek-chat", at=date(2025, 2, 7))
     after = price_for("deepseek-chat", at=date(2025, 2, 8))
 
+    # The launch price of DeepSeek-V3, promotional until 2025-02-08 16:00 UTC.
     assert (before.input_usd_per_mtok, before.output_usd_per_mtok) == (0.14, 0.28)
-    # The source gives only the end of the older price.
-    assert before.effective_from is None and before.date_basis == "unknown_start"
-    assert before.effective_to == date(2025, 2, 8)
+    assert before.effective_from == date(2024, 12, 26) and before.effective_to == date(2025, 2, 8)
     assert (after.input_usd_per_mtok, after.output_usd_per_mtok) == (0.27, 1.1)
     assert after.effective_from == date(2025, 2, 8)
-    # Named by its exact API name, the time-of-day variants are not mixed in.
+    # Named by its exact API name, the time-of-day variant is not mixed in.
     assert after.api_model == "deepseek-chat"
 
 
 def test_first_party_price_is_preferred_over_a_cheaper_host() -> None:
     price = price_for("mixtral-8x7b-instruct", at=TODAY)
-    groq = price_for("mixtral-8x7b-instruct", at=TODAY, provider="groq")
+    deepinfra = price_for("mixtral-8x7b-instruct", at=TODAY, provider="deepinfra")
 
     assert (price.provider, price.provider_kind, price.api_model) == (
         "mistral",
@@ -64,7 +63,8 @@ def test_first_party_price_is_preferred_over_a_cheaper_host() -> None:
         "mixtral-8x7b",
     )
     assert (price.input_usd_per_mtok, price.output_usd_per_mtok) == (0.7, 0.7)
-    assert groq.provider_kind == "host" and groq.blended_usd_per_mtok < price.blended_usd_per_mtok
+    assert deepinfra.provider_kind == "host"
+    assert deepinfra.blended_usd_per_mtok < price.blended_usd_per_mtok
 
 
 def test_without_a_first_party_price_the_cheapest_host_wins() -> None:
@@ -82,13 +82,17 @@ def test_without_a_first_party_price_the_cheapest_host_wins() -> None:
 
 def test_an_api_model_name_narrows_the_lookup_to_that_name() -> None:
     cheapest = price_for("meta-llama/Llama-3.3-70B-Instruct-Turbo", at=TODAY)
-    together = price_for("meta-llama/Llama-3.3-70B-Instruct-Turbo", at=TODAY, provider="together")
-    off_peak = price_for("deepseek-chat [off-peak]", at=TODAY)
+    together = price_for(
+        "meta-llama/Llama-3.3-70B-Instruct-Turbo", at=date(2026, 6, 1), provider="together"
+    )
+    off_peak = price_for("deepseek-chat [off-peak]", at=date(2025, 6, 1))
+    list_price = price_for("deepseek-chat", at=date(2025, 6, 1))
 
     assert cheapest.provider == "deepinfra"
-    assert (together.input_usd_per_mtok, together.output_usd_per_mtok) == (1.04, 1.04)
+    assert (together.input_usd_per_mtok, together.output_usd_per_mtok) == (0.88, 0.88)
     assert off_peak.api_model == "deepseek-chat [off-peak]"
-    assert off_peak.input_usd_per_mtok == 0.135
+    assert (off_peak.input_usd_per_mtok, off_peak.output_usd_per_mtok) == (0.135, 0.55)
+    assert (list_price.api_model, list_price.input_usd_per_mtok) == ("deepseek-chat", 0.27)
 
 
 def test_blended_price_is_three_to_one() -> None:
@@ -144,10 +148,21 @@ def test_price_history_lists_every_period_oldest_first() -> None:
     history = price_history("deepseek-chat", provider="deepseek")
     plain = history.filter(history["api_model"] == "deepseek-chat")
 
-    assert plain["input_usd_per_mtok"].to_list() == [0.14, 0.27, 0.28]
-    assert plain["effective_from"].to_list() == [None, date(2025, 2, 8), date(2026, 11, 20)]
-    assert plain["effective_to"].to_list() == [date(2025, 2, 8), date(2026, 11, 20), None]
-    assert set(history["api_model"]) >= {"deepseek-chat [off-peak]", "deepseek-chat [peak window]"}
+    # One row per price and model served: the September 2025 prices span two snapshots.
+    assert plain["input_usd_per_mtok"].to_list()[:6] == [0.14, 0.27, 0.27, 0.27, 0.56, 0.56]
+    assert plain["model_id"].to_list()[:6] == [
+        "deepseek-v3",
+        "deepseek-v3",
+        "deepseek-v3-0324",
+        "deepseek-v3.1",
+        "deepseek-v3.1",
+        "deepseek-v3.1-terminus",
+    ]
+    assert plain["effective_from"][0] == date(2024, 12, 26)
+    assert plain["effective_to"].to_list()[-1] == date(2026, 7, 24)  # retired
+    assert set(plain["alias_of"]) == {"deepseek-chat"}
+    assert "deepseek-chat [off-peak]" in set(history["api_model"])
+    assert "deepseek-chat [peak window]" not in set(history["api_model"])
     assert all(math.isfinite(v) for v in history["blended_usd_per_mtok"])
     with pytest.raises(PriceNotFoundError, match="no price recorded"):
         price_history("no-such-model")

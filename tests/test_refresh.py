@@ -32,6 +32,8 @@ REPO = Path(__file__).resolve().parent.parent
 TODAY = "2026-11-29"
 GENAI = "genai-prices/new_data_v2_data.json"
 LITELLM = "litellm/model_prices_and_context_window_backup.json"
+# A tracked offer still sold on TODAY (DeepInfra's Llama 3.3 70B Turbo, $0.10 / $0.32).
+TURBO = "meta-llama/Llama-3.3-70B-Instruct-Turbo"
 
 
 # ---------------------------------------------------------------- a real feed server
@@ -203,8 +205,6 @@ def new_lines(before: bytes, after: bytes) -> list[str]:
 # What the real feeds hold against the curated table (prices in USD per 1M tokens).
 EXPECTED_NEW = {
     "genai-prices": {
-        # genai-prices still lists Together's older $0.88; the table's latest is $1.04.
-        ("together", "meta-llama/Llama-3.3-70B-Instruct-Turbo"): ("0.88", "0.88"),
         # Matched through the model's exact API name in the feed's match clause.
         ("fireworks", "accounts/fireworks/models/llama-v3p1-8b-instruct"): ("0.2", "0.2"),
     },
@@ -216,14 +216,24 @@ EXPECTED_NEW = {
 EXPECTED_UNCHANGED = {
     "genai-prices": [
         ("anthropic", "claude-sonnet-5"),  # both periods, the 2026-09-01 change included
-        ("deepseek", "deepseek-chat [peak window]"),  # time-of-day prices
-        ("deepseek", "deepseek-chat [off-peak]"),
         ("openai", "o3"),  # the 2025-06-10 cut, dated in the feed
     ],
     "litellm": [
-        ("deepseek", "deepseek-chat"),
-        ("together", "meta-llama/Llama-3.3-70B-Instruct-Turbo"),
+        ("deepinfra", "meta-llama/Llama-3.3-70B-Instruct-Turbo"),
+        ("together", "meta-llama/Meta-Llama-3.3-70B-Instruct-Turbo"),
     ],
+}
+# Offers that ended: the feeds still list them, a refresh never reopens them.
+EXPECTED_ENDED = {
+    "genai-prices": {
+        ("together", "meta-llama/Llama-3.3-70B-Instruct-Turbo"): "2026-10-22 (deprecation_date)",
+        ("deepseek", "deepseek-chat [off-peak]"): "2025-09-05 (notice)",
+        ("groq", "llama-3.3-70b-versatile"): "2026-08-16 (notice)",
+    },
+    "litellm": {
+        ("deepseek", "deepseek-chat"): "2026-07-24 (notice)",
+        ("deepseek", "deepseek-reasoner"): "2026-07-24 (notice)",
+    },
 }
 
 
@@ -261,6 +271,9 @@ def test_real_feed_applies_once_then_changes_nothing(
         )
     for pair in EXPECTED_UNCHANGED[feed]:
         assert pair in tracked and pair not in got, f"{pair} should be unchanged"
+    for (provider, api_model), end in EXPECTED_ENDED[feed].items():
+        assert (provider, api_model) not in got
+        assert f"  {provider} {api_model}: the offer ended on {end}; a feed that still " in out
 
     status, out, err = refresh(feed, url)
     assert status == 0, err
@@ -271,10 +284,12 @@ def test_real_feed_applies_once_then_changes_nothing(
 def test_changed_price_becomes_a_new_dated_row(
     feed_server: FeedServer, datasets: Path, litellm_doc: dict
 ) -> None:
-    history = rows_for(datasets, "deepseek", "deepseek-chat")
-    assert history, "datasets/api_prices.csv should track deepseek deepseek-chat"
+    history = rows_for(datasets, "deepinfra", TURBO)
+    assert history, "datasets/api_prices.csv should track deepinfra's Llama 3.3 70B Turbo"
     body = with_litellm_change(
-        litellm_doc, "deepseek/deepseek-chat", lambda e: e.update(input_cost_per_token=3.1e-07)
+        litellm_doc,
+        "deepinfra/meta-llama/Llama-3.3-70B-Instruct-Turbo",
+        lambda e: e.update(input_cost_per_token=3.1e-07),
     )
     url = feed_server.add("/changed-litellm.json", _Route(body))
     before = (datasets / "api_prices.csv").read_bytes()
@@ -282,11 +297,11 @@ def test_changed_price_becomes_a_new_dated_row(
     status, out, err = refresh("litellm", url)
 
     assert status == 0, err
-    after = rows_for(datasets, "deepseek", "deepseek-chat")
+    after = rows_for(datasets, "deepinfra", TURBO)
     assert after[: len(history)] == history or all(r in after for r in history)
     (added,) = [r for r in after if r not in history]
     assert added["input_usd_per_mtok"] == "0.31"
-    assert added["output_usd_per_mtok"] == "0.42"
+    assert added["output_usd_per_mtok"] == "0.32"
     assert (added["effective_from"], added["date_basis"], added["scheduled"]) == (
         TODAY,
         "snapshot",
@@ -294,7 +309,7 @@ def test_changed_price_becomes_a_new_dated_row(
     )
     assert added["model_id"] == history[-1]["model_id"]
     assert added["source"] == f"litellm feed {url} fetched {TODAY}"
-    assert "deepseek deepseek-chat: in $" in out and "-> $0.31, out" in out
+    assert f"deepinfra {TURBO}: in $" in out and "-> $0.31, out" in out
     assert f"(from {TODAY}" in out
     assert len(new_lines(before, (datasets / "api_prices.csv").read_bytes())) >= 1
 
@@ -333,7 +348,9 @@ def test_dry_run_prints_the_diff_and_writes_nothing(
     feed_server: FeedServer, datasets: Path, litellm_doc: dict
 ) -> None:
     body = with_litellm_change(
-        litellm_doc, "deepseek/deepseek-chat", lambda e: e.update(output_cost_per_token=5e-07)
+        litellm_doc,
+        "deepinfra/meta-llama/Llama-3.3-70B-Instruct-Turbo",
+        lambda e: e.update(output_cost_per_token=5e-07),
     )
     url = feed_server.add("/dry-run.json", _Route(body))
     before = (datasets / "api_prices.csv").read_bytes()
@@ -341,7 +358,7 @@ def test_dry_run_prints_the_diff_and_writes_nothing(
     status, out, err = refresh("litellm", url, "--dry-run")
 
     assert status == 0, err
-    assert "deepseek deepseek-chat: in $" in out and "out $0.42 -> $0.5" in out
+    assert f"deepinfra {TURBO}: in $" in out and "out $0.32 -> $0.5" in out
     assert "dry run" in out
     assert (datasets / "api_prices.csv").read_bytes() == before
 
@@ -560,16 +577,18 @@ def test_cached_price_above_input_is_rejected_for_that_pair(
     # A cached price above the input price would break the cached_le_input rule:
     # that pair is rejected and listed, the rest of the feed still applies.
     body = with_litellm_change(
-        litellm_doc, "deepseek/deepseek-chat", lambda e: e.update(cache_read_input_token_cost=9e-06)
+        litellm_doc,
+        "deepinfra/meta-llama/Llama-3.3-70B-Instruct-Turbo",
+        lambda e: e.update(cache_read_input_token_cost=9e-06),
     )
     url = feed_server.add("/cached-above-input.json", _Route(body))
-    before = rows_for(datasets, "deepseek", "deepseek-chat")
+    before = rows_for(datasets, "deepinfra", TURBO)
 
     status, out, err = refresh("litellm", url, "--dry-run")
 
     assert status == 0, err
-    assert "deepseek deepseek-chat: the feed's cached-input price is above its input price" in out
-    assert rows_for(datasets, "deepseek", "deepseek-chat") == before
+    assert f"deepinfra {TURBO}: the feed's cached-input price is above its input price" in out
+    assert rows_for(datasets, "deepinfra", TURBO) == before
 
 
 def test_nothing_is_written_when_the_merged_table_fails_validation(
@@ -580,7 +599,9 @@ def test_nothing_is_written_when_the_merged_table_fails_validation(
     broken = csv_path.read_bytes().replace(b"\nanthropic,first-party,", b"\nanthropic,partner,", 1)
     csv_path.write_bytes(broken)
     body = with_litellm_change(
-        litellm_doc, "deepseek/deepseek-chat", lambda e: e.update(input_cost_per_token=3.1e-07)
+        litellm_doc,
+        "deepinfra/meta-llama/Llama-3.3-70B-Instruct-Turbo",
+        lambda e: e.update(input_cost_per_token=3.1e-07),
     )
     url = feed_server.add("/valid-feed-broken-table.json", _Route(body))
 
@@ -596,15 +617,17 @@ def test_lookups_see_a_refreshed_price(
     feed_server: FeedServer, datasets: Path, litellm_doc: dict
 ) -> None:
     body = with_litellm_change(
-        litellm_doc, "deepseek/deepseek-chat", lambda e: e.update(output_cost_per_token=4.6e-07)
+        litellm_doc,
+        "deepinfra/meta-llama/Llama-3.3-70B-Instruct-Turbo",
+        lambda e: e.update(output_cost_per_token=4.6e-07),
     )
     url = feed_server.add("/lookup-after-refresh.json", _Route(body))
     assert refresh("litellm", url)[0] == 0
 
     # The warehouse rebuilds from the changed CSV on next use.
-    before = prices.price_for("deepseek-chat", at=date(2026, 11, 28))
-    after = prices.price_for("deepseek-chat", at=date(2026, 11, 29))
-    assert before.output_usd_per_mtok == 0.42
+    before = prices.price_for(TURBO, at=date(2026, 11, 28), provider="deepinfra")
+    after = prices.price_for(TURBO, at=date(2026, 11, 29), provider="deepinfra")
+    assert before.output_usd_per_mtok == 0.32
     assert after.output_usd_per_mtok == 0.46
     assert (after.effective_from, after.date_basis) == (date(2026, 11, 29), "snapshot")
 
@@ -616,8 +639,11 @@ def test_json_report_and_untracked_listing(feed_server: FeedServer, datasets: Pa
     report = json.loads(out)
     assert report["dry_run"] is True and report["written"] is False
     assert ["openrouter", "openai/gpt-4o"] in report["not_tracked"]
-    change = next(c for c in report["changes"] if c["api_model"].startswith("meta-llama/Llama-3.3"))
-    assert (change["old_input_usd_per_mtok"], change["new_input_usd_per_mtok"]) == ("1.04", "0.88")
+    change = next(c for c in report["changes"] if c["api_model"].endswith("llama-v3p1-8b-instruct"))
+    assert (change["old_input_usd_per_mtok"], change["new_input_usd_per_mtok"]) == ("0.1", "0.2")
+    assert change["effective_from"] == TODAY and change["date_basis"] == "snapshot"
+    ended = [r for r in report["rejected"] if r[:2] == ["together", TURBO]]
+    assert ended and ended[0][2].startswith("the offer ended on 2026-10-22")
 
     status, out, _ = refresh("genai-prices", url, "--dry-run", "--show-untracked")
     assert status == 0
@@ -649,10 +675,10 @@ def test_two_refreshes_at_once_from_two_processes_lose_nothing(
     # Two feeds, each changing a different tracked price (litellm: USD per token).
     feeds = {
         "litellm": {
-            "deepseek/deepseek-chat": {
-                "litellm_provider": "deepseek",
+            f"deepinfra/{TURBO}": {
+                "litellm_provider": "deepinfra",
                 "input_cost_per_token": 3.1e-07,
-                "output_cost_per_token": 4.2e-07,
+                "output_cost_per_token": 3.2e-07,
             }
         },
         "genai-prices": [
@@ -699,10 +725,10 @@ def test_two_refreshes_at_once_from_two_processes_lose_nothing(
     assert len(added) == 2
     (chat,) = [
         r
-        for r in rows_for(datasets, "deepseek", "deepseek-chat")
+        for r in rows_for(datasets, "deepinfra", TURBO)
         if r["source"].startswith("litellm") and r["effective_from"] == TODAY
     ]
-    assert (chat["input_usd_per_mtok"], chat["output_usd_per_mtok"]) == ("0.31", "0.42")
+    assert (chat["input_usd_per_mtok"], chat["output_usd_per_mtok"]) == ("0.31", "0.32")
     (sonnet,) = [
         r
         for r in rows_for(datasets, "anthropic", "claude-sonnet-5")
@@ -716,10 +742,10 @@ def test_a_refresh_waits_for_the_lock_and_gives_up_cleanly(datasets: Path, tmp_p
     feed_file.write_text(
         json.dumps(
             {
-                "deepseek/deepseek-chat": {
-                    "litellm_provider": "deepseek",
+                f"deepinfra/{TURBO}": {
+                    "litellm_provider": "deepinfra",
                     "input_cost_per_token": 3.1e-07,
-                    "output_cost_per_token": 4.2e-07,
+                    "output_cost_per_token": 3.2e-07,
                 }
             }
         )

@@ -38,6 +38,7 @@ FIXTURE_ROWS = {
     "eci_scores": 4,
     "model_shapes": 2,
     "api_prices": 10,
+    "api_aliases": 0,
     "gpus": 2,
     "gpu_cloud_prices": 2,
     "gap_claims": 1,
@@ -116,7 +117,14 @@ def test_build_loads_every_table_and_records_metadata(ro: Path) -> None:
         assert row["toolkit_version"] == "0.1.0"
     assert by_file["schema.yaml"]["rows"] is None
     assert warehouse.table_names() == sorted(
-        [*FIXTURE_ROWS, "api_prices_history", "metadata", "models_priced", "schema_columns"]
+        [
+            *FIXTURE_ROWS,
+            "api_prices_history",
+            "api_prices_resolved",
+            "metadata",
+            "models_priced",
+            "schema_columns",
+        ]
     )
 
 
@@ -244,7 +252,7 @@ def test_concurrent_builds_do_not_corrupt(wh: Path) -> None:
     assert [p.returncode for p in procs] == [0, 0, 0], outs
     assert [o[0].decode().strip() for o in outs] == ["True"] * 3
     with duckdb.connect(str(db), read_only=True) as con:
-        assert con.execute("SELECT count(*) FROM metadata").fetchone() == (10,)
+        assert con.execute("SELECT count(*) FROM metadata").fetchone() == (11,)
         assert con.execute("SELECT count(*) FROM models_priced").fetchone() == (4,)
     assert _leftovers(db.parent) == []
 

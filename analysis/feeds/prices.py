@@ -13,6 +13,9 @@ under one cross-process lock, so two refreshes at once never lose a row.
 
 Date rules of a refresh (``effective_from`` is inclusive, as everywhere):
 
+- an offer that ended (an ``effective_to`` on one of its rows) is never reopened:
+  a feed price dated on or after the end is reported, not written;
+
 - a price the feed dates itself (a genai-prices ``constraint.start_date``)
   becomes a row from that date, ``date_basis = explicit``; it is ``scheduled``
   when the date is after ``today``;
@@ -704,10 +707,14 @@ def _plan(
 ]:
     histories: dict[tuple[str, str], list[_Recorded]] = {}
     latest: dict[tuple[str, str], dict[str, str]] = {}
+    ends: dict[tuple[str, str], tuple[date, str]] = {}  # the offer's end and how it is known
     for row, _text in table.records:
         if not row:
             continue
         key = (row["provider"], row["api_model"])
+        end = cell_date(row.get("effective_to", ""))
+        if end is not None and (key not in ends or end < ends[key][0]):
+            ends[key] = (end, row.get("end_basis", "") or "end recorded")
         histories.setdefault(key, []).append(
             _Recorded(
                 cell_date(row.get("effective_from", "")),
@@ -765,6 +772,17 @@ def _plan(
             continue
         else:
             day, basis = today, "snapshot"
+        if key in ends and day >= ends[key][0]:
+            end, how = ends[key]
+            rejected.append(
+                (
+                    provider,
+                    api_model,
+                    f"the offer ended on {end.isoformat()} ({how}); a feed that still lists it "
+                    f"does not reopen it (its price from {day.isoformat()} is not added)",
+                )
+            )
+            continue
         current = _in_force(history, day)
         if current is not None and _same(point, current):
             unchanged += 1

@@ -16,7 +16,7 @@ from .eci import build_eci
 from .gap_claims import build_gap_claims
 from .hardware import build_gpu_cloud_prices, build_gpus
 from .models import build_models
-from .prices import API_DROPPED, API_MODEL_MAP, build_api_prices, provider_id
+from .prices import API_DROPPED, API_MODEL_MAP, build_api_aliases, build_api_prices, provider_id
 from .shapes import build_shapes, check_against_slime, fill_models_from_shapes
 
 DESCRIPTION = "Build the curated tables in datasets/ from the shared reference snapshot."
@@ -45,7 +45,8 @@ def build_all(ref: Path) -> tuple[dict[str, list[Row]], list[str]]:
     extra, l6 = build_2026_scores(ref, versions, bench, model_ids)
     scores, l1 = build_benchmark_scores(bench, name_to_id, extra)
     arena, l2 = build_arena(ref, model_ids)
-    api, l3 = build_api_prices(prices, {m["model_id"]: m["organisation"] for m in models})
+    api, l3 = build_api_prices(prices, {m["model_id"]: m["organisation"] for m in models}, ref)
+    aliases = build_api_aliases(model_ids)
     gpus = build_gpus(ref)
     cloud, l4 = build_gpu_cloud_prices(ref, {g["gpu_id"] for g in gpus})
     gaps = build_gap_claims(ref)
@@ -57,6 +58,7 @@ def build_all(ref: Path) -> tuple[dict[str, list[Row]], list[str]]:
         "benchmark_scores": scores,
         "arena_ratings": arena,
         "api_prices": api,
+        "api_aliases": aliases,
         "gpus": gpus,
         "gpu_cloud_prices": cloud,
         "gap_claims": gaps,
