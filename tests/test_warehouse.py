@@ -41,6 +41,7 @@ FIXTURE_ROWS = {
     "api_aliases": 0,
     "gpus": 2,
     "gpu_cloud_prices": 2,
+    "gpu_price_index": 0,
     "gap_claims": 1,
 }
 
@@ -252,7 +253,7 @@ def test_concurrent_builds_do_not_corrupt(wh: Path) -> None:
     assert [p.returncode for p in procs] == [0, 0, 0], outs
     assert [o[0].decode().strip() for o in outs] == ["True"] * 3
     with duckdb.connect(str(db), read_only=True) as con:
-        assert con.execute("SELECT count(*) FROM metadata").fetchone() == (11,)
+        assert con.execute("SELECT count(*) FROM metadata").fetchone() == (12,)
         assert con.execute("SELECT count(*) FROM models_priced").fetchone() == (4,)
     assert _leftovers(db.parent) == []
 

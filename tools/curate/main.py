@@ -14,7 +14,7 @@ from .checks import check_tables
 from .common import DEFAULT_OUT, DEFAULT_REFERENCE, Row, load_schema, read_csv, to_csv
 from .eci import build_eci
 from .gap_claims import build_gap_claims
-from .hardware import build_gpu_cloud_prices, build_gpus
+from .hardware import build_gpu_cloud_prices, build_gpu_price_index, build_gpus
 from .models import build_models
 from .prices import API_DROPPED, API_MODEL_MAP, build_api_aliases, build_api_prices, provider_id
 from .shapes import build_shapes, check_against_slime, fill_models_from_shapes
@@ -49,6 +49,7 @@ def build_all(ref: Path) -> tuple[dict[str, list[Row]], list[str]]:
     aliases = build_api_aliases(model_ids)
     gpus = build_gpus(ref)
     cloud, l4 = build_gpu_cloud_prices(ref, {g["gpu_id"] for g in gpus})
+    gpu_index = build_gpu_price_index(ref, {g["gpu_id"] for g in gpus})
     gaps = build_gap_claims(ref)
     log += l0 + l1 + l2 + l3 + l4 + l5 + l6
     tables = {
@@ -61,6 +62,7 @@ def build_all(ref: Path) -> tuple[dict[str, list[Row]], list[str]]:
         "api_aliases": aliases,
         "gpus": gpus,
         "gpu_cloud_prices": cloud,
+        "gpu_price_index": gpu_index,
         "gap_claims": gaps,
     }
     return tables, log
