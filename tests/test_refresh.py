@@ -14,15 +14,14 @@ import os
 import shutil
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import redirect_stderr, redirect_stdout
 from datetime import date
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from feed_server import FeedServer, Route
 
 from analysis import cli, prices
 from analysis.errors import RefreshError
@@ -36,85 +35,11 @@ LITELLM = "litellm/model_prices_and_context_window_backup.json"
 TURBO = "meta-llama/Llama-3.3-70B-Instruct-Turbo"
 
 
-# ---------------------------------------------------------------- a real feed server
-
-
-class _Route:
-    def __init__(
-        self,
-        body: bytes | Callable[[], Iterator[bytes]] = b"",
-        status: int = 200,
-        content_type: str = "application/json",
-        stall: float = 0.0,
-    ):
-        self.body, self.status, self.content_type, self.stall = body, status, content_type, stall
-
-
-class FeedServer:
-    """An http.server on 127.0.0.1 (free port, own thread) serving registered routes."""
-
-    def __init__(self, reference: Path):
-        self.reference = reference
-        self.routes: dict[str, _Route] = {}
-        self.release = threading.Event()
-        server = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.0"  # one request per connection, body ends at close
-
-            def log_message(self, *args: object) -> None:  # keep test output clean
-                pass
-
-            def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
-                route = server.routes.get(self.path)
-                if route is None and self.path.startswith("/ref/"):
-                    file = server.reference / self.path.removeprefix("/ref/")
-                    if file.is_file():
-                        route = _Route(file.read_bytes())
-                if route is None:
-                    route = _Route(b"not found", status=404, content_type="text/plain")
-                if route.stall:
-                    server.release.wait(route.stall)  # say nothing until released
-                    return
-                try:
-                    self.send_response(route.status)
-                    self.send_header("Content-Type", route.content_type)
-                    if isinstance(route.body, bytes):
-                        self.send_header("Content-Length", str(len(route.body)))
-                        self.end_headers()
-                        self.wfile.write(route.body)
-                    else:  # streamed without a length, generated on the fly
-                        self.end_headers()
-                        for chunk in route.body():
-                            self.wfile.write(chunk)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass  # the client gave up, as it should on a huge body
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-
-    @property
-    def base(self) -> str:
-        host, port = self.httpd.server_address[:2]
-        return f"http://{host}:{port}"
-
-    def url(self, path: str) -> str:
-        return self.base + path
-
-    def add(self, path: str, route: _Route) -> str:
-        self.routes[path] = route
-        return self.url(path)
-
-
 @pytest.fixture(scope="module")
 def feed_server(reference_dir: Path) -> Iterator[FeedServer]:
-    server = FeedServer(reference_dir / "prices")
-    server.thread.start()
+    server = FeedServer(reference_dir / "prices").start()
     yield server
-    server.release.set()
-    server.httpd.shutdown()
-    server.httpd.server_close()
+    server.stop()
 
 
 @pytest.fixture
@@ -291,7 +216,7 @@ def test_changed_price_becomes_a_new_dated_row(
         "deepinfra/meta-llama/Llama-3.3-70B-Instruct-Turbo",
         lambda e: e.update(input_cost_per_token=3.1e-07),
     )
-    url = feed_server.add("/changed-litellm.json", _Route(body))
+    url = feed_server.add("/changed-litellm.json", Route(body))
     before = (datasets / "api_prices.csv").read_bytes()
 
     status, out, err = refresh("litellm", url)
@@ -326,7 +251,7 @@ def test_dated_change_in_the_feed_keeps_its_date_and_is_scheduled(
         )
 
     body = with_genai_change(genai_doc, "anthropic", "claude-sonnet-5", add_change)
-    url = feed_server.add("/dated-genai.json", _Route(body))
+    url = feed_server.add("/dated-genai.json", Route(body))
     before = rows_for(datasets, "anthropic", "claude-sonnet-5")
 
     status, out, err = refresh("genai-prices", url)
@@ -352,7 +277,7 @@ def test_dry_run_prints_the_diff_and_writes_nothing(
         "deepinfra/meta-llama/Llama-3.3-70B-Instruct-Turbo",
         lambda e: e.update(output_cost_per_token=5e-07),
     )
-    url = feed_server.add("/dry-run.json", _Route(body))
+    url = feed_server.add("/dry-run.json", Route(body))
     before = (datasets / "api_prices.csv").read_bytes()
 
     status, out, err = refresh("litellm", url, "--dry-run")
@@ -379,18 +304,18 @@ def test_refresh_from_a_saved_file(datasets: Path, reference_dir: Path) -> None:
 
 
 def _genai(change: Callable[[dict], None], model: str = "claude-sonnet-5") -> Callable:
-    return lambda g, _l: ("genai-prices", _Route(with_genai_change(g, "anthropic", model, change)))
+    return lambda g, _l: ("genai-prices", Route(with_genai_change(g, "anthropic", model, change)))
 
 
 def _litellm(change: Callable[[dict], None], key: str = "deepseek/deepseek-chat") -> Callable:
-    return lambda _g, lit: ("litellm", _Route(with_litellm_change(lit, key, change)))
+    return lambda _g, lit: ("litellm", Route(with_litellm_change(lit, key, change)))
 
 
 def _rename_litellm(new_key: str) -> Callable:
-    def build(_g: list, lit: dict) -> tuple[str, _Route]:
+    def build(_g: list, lit: dict) -> tuple[str, Route]:
         copy = dict(lit)
         copy[new_key] = copy.pop("deepseek/deepseek-chat")
-        return "litellm", _Route(json.dumps(copy).encode())
+        return "litellm", Route(json.dumps(copy).encode())
 
     return build
 
@@ -414,14 +339,14 @@ HOSTILE = {
     "models-not-a-list": (
         lambda g, _l: (
             "genai-prices",
-            _Route(json.dumps([{"id": "anthropic", "models": {"a": 1}}, *g[1:]]).encode()),
+            Route(json.dumps([{"id": "anthropic", "models": {"a": 1}}, *g[1:]]).encode()),
         ),
         "'models' should be a list, got an object",
     ),
     "entry-not-an-object": (
         lambda _g, lit: (
             "litellm",
-            _Route(json.dumps(lit | {"deepseek/deepseek-chat": [1]}).encode()),
+            Route(json.dumps(lit | {"deepseek/deepseek-chat": [1]}).encode()),
         ),
         "should be an object, got a list",
     ),
@@ -437,7 +362,7 @@ HOSTILE = {
     "nan-price": (
         lambda _g, _l: (
             "litellm",
-            _Route(_NAN_FEED),
+            Route(_NAN_FEED),
         ),
         "NaN is not a number JSON allows",
     ),
@@ -466,43 +391,43 @@ HOSTILE = {
         "is not a date",
     ),
     "truncated-json": (
-        lambda g, _l: ("genai-prices", _Route(json.dumps(g).encode()[:150_000])),
+        lambda g, _l: ("genai-prices", Route(json.dumps(g).encode()[:150_000])),
         "not valid JSON at line",
     ),
     "wrong-top-level-shape": (
-        lambda _g, lit: ("genai-prices", _Route(json.dumps(lit).encode())),
+        lambda _g, lit: ("genai-prices", Route(json.dumps(lit).encode())),
         "top level should be a list of providers, got an object",
     ),
     "scalar-top-level": (
-        lambda _g, _l: ("litellm", _Route(b"42")),
+        lambda _g, _l: ("litellm", Route(b"42")),
         "top level should be an object keyed by model, got int",
     ),
     "html-page-200": (
-        lambda _g, _l: ("litellm", _Route(_HTML, content_type="text/html; charset=utf-8")),
+        lambda _g, _l: ("litellm", Route(_HTML, content_type="text/html; charset=utf-8")),
         "sent an HTML page (HTTP 200), not a JSON feed",
     ),
     "html-page-200-labelled-json": (
-        lambda _g, _l: ("genai-prices", _Route(_HTML)),
+        lambda _g, _l: ("genai-prices", Route(_HTML)),
         "this is an HTML/XML page, not a JSON feed",
     ),
     "html-page-500": (
-        lambda _g, _l: ("litellm", _Route(_HTML, status=500, content_type="text/html")),
+        lambda _g, _l: ("litellm", Route(_HTML, status=500, content_type="text/html")),
         "HTTP 500 Internal Server Error (an HTML error page)",
     ),
     "not-found-404": (
-        lambda _g, _l: ("litellm", _Route(b"{}", status=404)),
+        lambda _g, _l: ("litellm", Route(b"{}", status=404)),
         "HTTP 404 Not Found",
     ),
     "image-content-type": (
-        lambda _g, _l: ("litellm", _Route(b"\x89PNG", content_type="image/png")),
+        lambda _g, _l: ("litellm", Route(b"\x89PNG", content_type="image/png")),
         "content type 'image/png' is not JSON",
     ),
-    "empty-body": (lambda _g, _l: ("litellm", _Route(b"")), "the feed is empty"),
+    "empty-body": (lambda _g, _l: ("litellm", Route(b"")), "the feed is empty"),
     "huge-body": (
         lambda _g, _l: (
             "litellm",
             # 100 MB, generated chunk by chunk: the test never holds it in memory.
-            _Route(lambda: iter([b'{"pad": "', *([b"a" * (1 << 20)] * 100), b'"}'])),
+            Route(lambda: iter([b'{"pad": "', *([b"a" * (1 << 20)] * 100), b'"}'])),
         ),
         "over the 20.0 MB limit",
     ),
@@ -531,7 +456,7 @@ def test_malformed_feed_changes_nothing(
 
 
 def test_stalled_server_hits_the_timeout(feed_server: FeedServer, datasets: Path) -> None:
-    url = feed_server.add("/stalled.json", _Route(stall=30))
+    url = feed_server.add("/stalled.json", Route(stall=30))
     before = (datasets / "api_prices.csv").read_bytes()
     started = time.monotonic()
 
@@ -549,7 +474,7 @@ def test_server_stalling_mid_body_hits_the_timeout(feed_server: FeedServer, data
         feed_server.release.wait(30)  # then nothing more until the test module ends
         yield b"}}"
 
-    url = feed_server.add("/stalled-mid-body.json", _Route(body))
+    url = feed_server.add("/stalled-mid-body.json", Route(body))
     before = (datasets / "api_prices.csv").read_bytes()
     started = time.monotonic()
 
@@ -581,7 +506,7 @@ def test_cached_price_above_input_is_rejected_for_that_pair(
         "deepinfra/meta-llama/Llama-3.3-70B-Instruct-Turbo",
         lambda e: e.update(cache_read_input_token_cost=9e-06),
     )
-    url = feed_server.add("/cached-above-input.json", _Route(body))
+    url = feed_server.add("/cached-above-input.json", Route(body))
     before = rows_for(datasets, "deepinfra", TURBO)
 
     status, out, err = refresh("litellm", url, "--dry-run")
@@ -603,7 +528,7 @@ def test_nothing_is_written_when_the_merged_table_fails_validation(
         "deepinfra/meta-llama/Llama-3.3-70B-Instruct-Turbo",
         lambda e: e.update(input_cost_per_token=3.1e-07),
     )
-    url = feed_server.add("/valid-feed-broken-table.json", _Route(body))
+    url = feed_server.add("/valid-feed-broken-table.json", Route(body))
 
     status, out, err = refresh("litellm", url)
 
@@ -621,7 +546,7 @@ def test_lookups_see_a_refreshed_price(
         "deepinfra/meta-llama/Llama-3.3-70B-Instruct-Turbo",
         lambda e: e.update(output_cost_per_token=4.6e-07),
     )
-    url = feed_server.add("/lookup-after-refresh.json", _Route(body))
+    url = feed_server.add("/lookup-after-refresh.json", Route(body))
     assert refresh("litellm", url)[0] == 0
 
     # The warehouse rebuilds from the changed CSV on next use.

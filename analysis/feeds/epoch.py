@@ -72,14 +72,17 @@ EPOCH_RUN_BENCHMARKS: dict[str, tuple[str, str]] = {
         "FrontierMath-Tier-4-2025-07-01-Private",
     ),
     "simpleqa_verified": ("SimpleQA-Verified", "SimpleQA Verified"),
-    "chess_puzzles": ("Chess-Puzzles", "Chess puzzles"),
+    "chess_puzzles": ("Chess-Puzzles", "Chess Puzzles"),
 }
-# The same benchmarks by the task name the runs table prints (lower case).
+# The same benchmarks by the task name the runs table prints (lower case), and the
+# tasks found only there.
 _TASKS = {task.lower(): label for label, task in EPOCH_RUN_BENCHMARKS.values()}
 _TASKS.update(
     {
         "frontiermath-2025-02-28-public": "FrontierMath-Tier1-3 (public)",
         "frontiermath-tier-4-2025-07-01-public": "FrontierMath-Tier4 (public)",
+        "swe-bench verified (claude code)": "SWE-bench-Verified (Claude Code scaffold)",
+        "swe-bench verified (codex)": "SWE-bench-Verified (Codex scaffold)",
     }
 )
 
@@ -155,6 +158,9 @@ class EpochRun:
         run_date: the day the run started, when given.
         task_version: the task's version, when given (runs table only).
         origin: ``file:line`` of the record.
+        printed: the score cell as printed (``0,961``).
+        started: the start cell as printed, when it is not an ISO timestamp.
+        scorers: the runs table's per-scorer summary (``choice:0.91±0.02``), when given.
     """
 
     benchmark: str
@@ -168,6 +174,9 @@ class EpochRun:
     run_date: date | None
     task_version: str
     origin: str
+    printed: str = ""
+    started: str = ""
+    scorers: str = ""
 
 
 @dataclass(frozen=True)
@@ -452,16 +461,23 @@ def _hub_eci_rows(
             problems.append(str(exc))
             continue
         groups.setdefault((model, score), []).append((line, row))
+    per_name: dict[str, int] = {}
+    for model, _score in groups:
+        per_name[model] = per_name.get(model, 0) + 1
     out = []
     for (model, score), members in groups.items():
         first_line, first = members[0]
+        versions = tuple(sorted(r["Model version"].strip() for _l, r in members))
+        label = model
+        if per_name[model] > 1:  # one name, several indexes: name the shortest version too
+            label = f"{model} ({min(versions, key=lambda v: (len(v), v))})"
         dates = sorted(
             parse_when(r["Release date"], name) for _l, r in members if r["Release date"].strip()
         )
         labels = sorted({r.get("Model accessibility", "").strip() for _l, r in members} - {""})
         out.append(
             EciScore(
-                model=model,
+                model=label,
                 display_name=first.get("Display name", "").strip(),
                 eci=score,
                 ci_low=None,
@@ -469,7 +485,7 @@ def _hub_eci_rows(
                 model_date=dates[0] if dates else None,
                 organisation=first.get("Organization", "").strip(),
                 accessibility="; ".join(labels),
-                versions=tuple(sorted(r["Model version"].strip() for _l, r in members)),
+                versions=versions,
                 origin=f"{name}:{first_line}",
             )
         )
@@ -500,6 +516,7 @@ def _benchmark_rows(
                     run_date=_optional_day(row["Started at"], f"{where}: Started at"),
                     task_version="",
                     origin=where,
+                    printed=row["mean_score"].strip(),
                 )
             )
         except FeedProblem as exc:
@@ -537,6 +554,9 @@ def _run_rows(
                     run_date=_optional_day(row["started_at"], f"{where}: started_at"),
                     task_version=row.get("task version", "").strip(),
                     origin=where,
+                    printed=row["Best score (across scorers)"].strip(),
+                    started=row["started_at"].strip(),
+                    scorers=row.get("Scores", "").strip(),
                 )
             )
         except FeedProblem as exc:

@@ -33,8 +33,6 @@ from __future__ import annotations
 import dataclasses
 import math
 import os
-import shutil
-import tempfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
@@ -46,7 +44,7 @@ from typing import Any
 from analysis import config
 from analysis.dates import parse_date
 from analysis.errors import DateError, RefreshError
-from analysis.feeds.csv_text import CsvText, cell_date, read_csv_text
+from analysis.feeds.csv_text import CsvText, cell_date, check_merged, read_csv_text
 from analysis.feeds.fetch import (
     DEFAULT_DEADLINE_S,
     DEFAULT_MAX_BYTES,
@@ -833,18 +831,6 @@ def _plan(
     return changes, new_rows, unchanged, not_tracked, rejected
 
 
-def _validate_merged(datasets: Path, merged_text: str, today: date) -> list[str]:
-    """Problems the dataset validation finds in api_prices.csv once merged (a temp copy)."""
-    from analysis import warehouse
-
-    with tempfile.TemporaryDirectory(prefix="aistrat-refresh-") as tmp:
-        copy = Path(tmp) / "datasets"
-        shutil.copytree(datasets, copy, ignore=shutil.ignore_patterns(".*", "__pycache__"))
-        (copy / "api_prices.csv").write_text(merged_text, encoding="utf-8", newline="")
-        problems = warehouse.validate(directory=copy, today=today)
-    return [p for p in problems if "api_prices" in p]
-
-
 def refresh_prices(
     feed: str,
     *,
@@ -924,7 +910,7 @@ def refresh_prices(
             key=lambda row: (row["provider"], row["api_model"]),
             day=lambda row: cell_date(row.get("effective_from", "")),
         )
-        problems = _validate_merged(folder, merged, today)
+        problems = check_merged(folder, {"api_prices.csv": merged}, today, tables=("api_prices",))
         if problems:
             raise RefreshError(
                 f"the merged price table would not validate, nothing was changed "
