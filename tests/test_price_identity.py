@@ -160,3 +160,17 @@ def test_every_alias_period_names_a_model_and_a_source() -> None:
         record = dict(zip(columns, row, strict=True))
         assert record["source"] and record["valid_from"]
         assert record["valid_to"] is None or record["valid_to"] > record["valid_from"]
+
+
+def test_mistral_small_latest_moves_from_small_3_2_to_small_4() -> None:
+    # Small 3.2's price under the alias ends when the alias moves to Small 4.
+    old = price_for("mistral-small-3.2", at=date(2026, 1, 1), provider="mistral")
+    assert (old.api_model, old.alias_of) == ("mistral-small-latest", "mistral-small-latest")
+    assert (old.input_usd_per_mtok, old.output_usd_per_mtok) == (0.1, 0.3)
+    assert old.effective_to == date(2026, 3, 16)
+    new = price_for("mistral-small-4", at=date(2026, 5, 1), provider="mistral")
+    assert (new.model_id, new.alias_of) == ("mistral-small-4", "mistral-small-latest")
+    assert (new.input_usd_per_mtok, new.output_usd_per_mtok) == (0.15, 0.6)
+    # After the move the alias's price is never Small 3.2's.
+    with pytest.raises(PriceNotFoundError):
+        price_for("mistral-small-3.2", at=date(2026, 5, 1), provider="mistral")

@@ -28,16 +28,30 @@ from analysis.prices import (
 TODAY = date(2026, 11, 29)
 
 
-def test_claude_sonnet_5_on_the_day_before_and_the_day_of_its_price_change() -> None:
+def test_gpt_5_6_sol_on_the_day_before_and_the_day_of_its_price_cut() -> None:
+    before = price_for("gpt-5.6-sol", at=date(2026, 8, 20))
+    after = price_for("gpt-5.6-sol", at=date(2026, 8, 21))
+
+    assert (before.input_usd_per_mtok, before.output_usd_per_mtok) == (5.0, 30.0)
+    assert before.cached_input_usd_per_mtok == 0.5
+    assert before.effective_to == date(2026, 8, 21)  # exclusive
+    assert (after.input_usd_per_mtok, after.output_usd_per_mtok) == (4.0, 20.0)
+    assert (after.effective_from, after.date_basis) == (date(2026, 8, 21), "explicit")
+    assert after.provider == "openai" and after.provider_kind == "first-party"
+    assert "community.openai.com" in after.source
+
+
+def test_claude_sonnet_5_keeps_its_price_when_the_announced_increase_is_cancelled() -> None:
+    # Anthropic announced 3 / 15 from 2026-09-01, then made the introductory
+    # 2 / 10 the standard price; the price databases still carry the increase.
     before = price_for("claude-sonnet-5", at=date(2026, 8, 31))
     after = price_for("claude-sonnet-5", at=date(2026, 9, 1))
 
     assert (before.input_usd_per_mtok, before.output_usd_per_mtok) == (2.0, 10.0)
     assert before.cached_input_usd_per_mtok == 0.2
-    assert before.effective_to == date(2026, 9, 1)  # exclusive
-    assert (after.input_usd_per_mtok, after.output_usd_per_mtok) == (3.0, 15.0)
+    assert (after.input_usd_per_mtok, after.output_usd_per_mtok) == (2.0, 10.0)
     assert (after.effective_from, after.date_basis) == (date(2026, 9, 1), "explicit")
-    assert after.provider == "anthropic" and after.provider_kind == "first-party"
+    assert "platform.claude.com" in after.source and "will not occur" in after.source
 
 
 def test_deepseek_chat_across_its_february_2025_change() -> None:
@@ -97,11 +111,11 @@ def test_an_api_model_name_narrows_the_lookup_to_that_name() -> None:
 
 def test_blended_price_is_three_to_one() -> None:
     assert blended_usd_per_mtok(2.0, 10.0) == 4.0
-    price = price_for("claude-sonnet-5", at=date(2026, 9, 1))
+    price = price_for("gpt-5.6-sol", at=date(2026, 9, 1))
     assert isinstance(price, Price)
-    assert price.blended_usd_per_mtok == 6.0
-    assert price.to_dict()["blended_usd_per_mtok"] == 6.0
-    assert price.to_dict()["effective_from"] == "2026-09-01"
+    assert price.blended_usd_per_mtok == 8.0
+    assert price.to_dict()["blended_usd_per_mtok"] == 8.0
+    assert price.to_dict()["effective_from"] == "2026-08-21"
 
 
 # (input, output) USD per 1M tokens: zero, each side alone, real list prices, extremes.
@@ -178,7 +192,7 @@ def _run(*argv: str) -> tuple[int, str, str]:
 def test_price_commands() -> None:
     status, out, _ = _run("price", "claude-sonnet-5", "--at", "2026-09-01", "--json")
     assert status == 0
-    assert json.loads(out)["input_usd_per_mtok"] == 3.0
+    assert json.loads(out)["input_usd_per_mtok"] == 2.0
 
     status, out, _ = _run("price-history", "claude-sonnet-5")
     assert status == 0 and "2026-09-01" in out and "2026-06-30" in out

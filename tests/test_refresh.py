@@ -133,20 +133,28 @@ EXPECTED_NEW = {
         # Matched through the model's exact API name in the feed's match clause.
         ("fireworks", "accounts/fireworks/models/llama-v3p1-8b-instruct"): ("0.2", "0.2"),
     },
-    "litellm": {
-        # litellm 1.110.2 still lists the introductory price after the 2026-09-01 change.
-        ("anthropic", "claude-sonnet-5"): ("2", "10"),
-    },
+    "litellm": {},
 }
 EXPECTED_UNCHANGED = {
     "genai-prices": [
-        ("anthropic", "claude-sonnet-5"),  # both periods, the 2026-09-01 change included
         ("openai", "o3"),  # the 2025-06-10 cut, dated in the feed
     ],
     "litellm": [
         ("deepinfra", "meta-llama/Llama-3.3-70B-Instruct-Turbo"),
         ("together", "meta-llama/Meta-Llama-3.3-70B-Instruct-Turbo"),
+        # Prices the databases of mid-2026 missed, which litellm 1.110.2 has.
+        ("anthropic", "claude-sonnet-5"),  # the cancelled 2026-09-01 increase
+        ("openai", "gpt-5.6-sol"),  # the 2026-08-21 cut
+        ("mistral", "mistral-small-latest"),  # serving Mistral Small 4
     ],
+}
+# A feed price for a day the table already prices differently is reported, never written.
+EXPECTED_REFUSED = {
+    "genai-prices": {
+        # genai-prices still carries the increase Anthropic cancelled.
+        ("anthropic", "claude-sonnet-5"): "a different price is already recorded from 2026-09-01",
+    },
+    "litellm": {},
 }
 # Offers that ended: the feeds still list them, a refresh never reopens them.
 EXPECTED_ENDED = {
@@ -196,6 +204,9 @@ def test_real_feed_applies_once_then_changes_nothing(
         )
     for pair in EXPECTED_UNCHANGED[feed]:
         assert pair in tracked and pair not in got, f"{pair} should be unchanged"
+    for (provider, api_model), why in EXPECTED_REFUSED[feed].items():
+        assert (provider, api_model) not in got
+        assert f"  {provider} {api_model}: {why}" in out
     for (provider, api_model), end in EXPECTED_ENDED[feed].items():
         assert (provider, api_model) not in got
         assert f"  {provider} {api_model}: the offer ended on {end}; a feed that still " in out
@@ -265,7 +276,7 @@ def test_dated_change_in_the_feed_keeps_its_date_and_is_scheduled(
         "explicit",
         "true",
     )
-    assert "anthropic claude-sonnet-5: in $3 -> $4, out $15 -> $20" in out
+    assert "anthropic claude-sonnet-5: in $2 -> $4, out $10 -> $20" in out
     assert "(from 2027-03-01, scheduled, explicit)" in out
 
 

@@ -43,6 +43,7 @@ FIXTURE_ROWS = {
     "gpu_cloud_prices": 2,
     "gpu_price_index": 0,
     "gap_claims": 1,
+    "cross_check_resolutions": 0,
 }
 
 
@@ -253,7 +254,7 @@ def test_concurrent_builds_do_not_corrupt(wh: Path) -> None:
     assert [p.returncode for p in procs] == [0, 0, 0], outs
     assert [o[0].decode().strip() for o in outs] == ["True"] * 3
     with duckdb.connect(str(db), read_only=True) as con:
-        assert con.execute("SELECT count(*) FROM metadata").fetchone() == (12,)
+        assert con.execute("SELECT count(*) FROM metadata").fetchone() == (13,)
         assert con.execute("SELECT count(*) FROM models_priced").fetchone() == (4,)
     assert _leftovers(db.parent) == []
 
@@ -566,9 +567,9 @@ def test_real_declared_column_checks(real, table: str, kind: str, column: str) -
         assert set(df["v"]) <= set(allowed)
 
 
-def test_real_sonnet_5_price_change(real) -> None:
-    assert _price("2026-08-31", "anthropic", "claude-sonnet-5")[:2] == (2.0, 10.0)
-    assert _price("2026-09-01", "anthropic", "claude-sonnet-5")[:2] == (3.0, 15.0)
+def test_real_gpt_5_6_sol_price_change(real) -> None:
+    assert _price("2026-08-20", "openai", "gpt-5.6-sol")[:2] == (5.0, 30.0)
+    assert _price("2026-08-21", "openai", "gpt-5.6-sol")[:2] == (4.0, 20.0)
 
 
 def test_real_deepseek_chat_price_change(real) -> None:

@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import argparse
 import csv
+import re
 import sys
 from datetime import date
+from pathlib import Path
 
-from analysis import warehouse
+from analysis import crosscheck, warehouse
 from analysis.cli import date_arg
 from analysis.cli.prices import positive_number
 from analysis.console import print_json, print_table
+from analysis.crosscheck import CrossCheck
 from analysis.feeds import fetch
 from analysis.feeds import scores as score_feeds
 from analysis.feeds.scores import ScoreRefreshResult
@@ -37,7 +40,52 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         print(f"{len(found.problems)} problem(s)", file=sys.stderr)
         return 1
     print(f"ok: {len(found.rows)} tables, {sum(found.rows.values())} rows")
-    return 0
+    if not args.cross_check:
+        return 0
+    reference = args.reference
+    if reference is None and crosscheck.DEFAULT_REFERENCE.is_dir():
+        reference = crosscheck.DEFAULT_REFERENCE
+    checked = crosscheck.cross_check(
+        Path(args.directory) if args.directory else None, Path(reference) if reference else None
+    )
+    print()
+    print(format_cross_check(checked))
+    return 0 if checked.ok else 1
+
+
+def _short(source: str) -> str:
+    return re.sub(r"@([0-9a-f]{8})[0-9a-f]{32}", r"@\1", source)
+
+
+def format_cross_check(checked: CrossCheck) -> str:
+    """Every disagreement with its resolution, then what is unresolved or stale."""
+    lines = [f"cross-check ({', '.join(checked.compared)}):"]
+    lines += [f"  skipped: {reason}" for reason in checked.skipped]
+    for d, r in checked.resolved:
+        lines.append(
+            f"  {d.fact} {d.subject}: datasets {d.value}; {_short(d.other_source)} {d.other_value}"
+            f" -> kept {r.kept_value} ({r.resolution})"
+        )
+    for d in checked.unresolved:
+        lines.append(
+            f"  UNRESOLVED {d.fact} {d.subject}: datasets {d.value} ({d.source}); "
+            f"{d.other_source} {d.other_value}"
+        )
+    for r in checked.stale:
+        lines.append(
+            f"  STALE resolution (line {r.line}): {r.fact} {r.subject} against {r.other_source} "
+            f"{r.other_value} matches no disagreement now"
+        )
+    total = len(checked.resolved) + len(checked.unresolved)
+    if checked.ok:
+        lines.append(f"{total} disagreement(s), all resolved in {crosscheck.RESOLUTIONS_FILE}")
+    else:
+        lines.append(
+            f"{len(checked.unresolved)} of {total} disagreement(s) unresolved, "
+            f"{len(checked.stale)} stale resolution(s): add or update rows of "
+            f"{crosscheck.RESOLUTIONS_FILE} (tools/curate/resolutions.py)"
+        )
+    return "\n".join(lines)
 
 
 def _cmd_sql(args: argparse.Namespace) -> int:
@@ -167,6 +215,17 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p.add_argument("directory", nargs="?", help="folder of CSVs (default: datasets/)")
     p.add_argument(
         "--today", type=date_arg, help="YYYY-MM-DD for the future-price rule (default: today)"
+    )
+    p.add_argument(
+        "--cross-check",
+        action="store_true",
+        help="also list every fact a second source gives differently, with its resolution; "
+        "fails on an unresolved disagreement",
+    )
+    p.add_argument(
+        "--reference",
+        help="the reference folder for the parameter, context and price comparisons "
+        "(default: ../shared/reference when present)",
     )
     p.set_defaults(func=_cmd_validate)
 

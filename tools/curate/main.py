@@ -17,6 +17,7 @@ from .gap_claims import build_gap_claims
 from .hardware import build_gpu_cloud_prices, build_gpu_price_index, build_gpus
 from .models import build_models
 from .prices import API_DROPPED, API_MODEL_MAP, build_api_aliases, build_api_prices, provider_id
+from .resolutions import build_cross_check_resolutions
 from .shapes import build_shapes, check_against_slime, fill_models_from_shapes
 
 DESCRIPTION = "Build the curated tables in datasets/ from the shared reference snapshot."
@@ -64,6 +65,7 @@ def build_all(ref: Path) -> tuple[dict[str, list[Row]], list[str]]:
         "gpu_cloud_prices": cloud,
         "gpu_price_index": gpu_index,
         "gap_claims": gaps,
+        "cross_check_resolutions": build_cross_check_resolutions(),
     }
     return tables, log
 
@@ -108,7 +110,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         text = to_csv(tables[name], columns)
         if not args.check_only:
             (args.out / spec["file"]).write_text(text, encoding="utf-8")
-        print(f"{spec['file']:<22} {len(tables[name]):>6} rows")
+        print(f"{spec['file']:<28} {len(tables[name]):>6} rows")
     print("self-check passed" + (" (check only; nothing written)" if args.check_only else ""))
     return 0
 

@@ -4,7 +4,11 @@
   own notices (its pricing page, news posts and change log). It replaces every DeepSeek
   row of the price databases, which miss the September 2025 changes, keep the off-peak
   discount after it ended and price ids DeepSeek's API never had.
-- :data:`OPENAI_PRICES`: the ``gpt-4o`` alias before the databases' first record.
+- :data:`OPENAI_PRICES`: the ``gpt-4o`` alias before the databases' first record, and
+  GPT-5.6 Sol's cut of 2026-08-21 that the databases missed.
+- :data:`CANCELLED_PRICES`: a database price that never took effect, and the
+  provider's price for that day (Claude Sonnet 5's cancelled increase).
+- :data:`MISTRAL_PRICES`: ``mistral-small-latest`` once it served Mistral Small 4.
 - :data:`ALIASES`: what an API name served over time (the ``api_aliases`` table).
 - :data:`OFFER_ENDS`: the day an offer stopped being sold, from the provider's notice
   or a dated public report that it was shut down.
@@ -291,6 +295,68 @@ OPENAI_PRICES: tuple[Notice, ...] = (
         "(promptfoo/promptfoo#1728)",
         "the price of gpt-4o-2024-08-06, which the alias serves from this day",
     ),
+    Notice(
+        "gpt-5.6-sol",
+        "gpt-5.6-sol",
+        ("4", "20", "0.4"),
+        "2026-08-21",
+        "OpenAI's price cut of 2026-08-21 ('starting today'; "
+        "https://community.openai.com/t/20-price-reduction-for-gpt-5-6-sol-api-codex-credits-"
+        "and-chatgpt-work/1391726) and the model page "
+        "https://developers.openai.com/api/docs/models/gpt-5.6-sol, as quoted in "
+        "pwrdrvr/PwrAgent#1868 (2026-08-31), danny-avila/LibreChat#15114 (2026-08-22) and "
+        "traceroot-ai/traceroot#2051 (2026-09-09); litellm==1.110.2 (2026-11-20) lists "
+        "gpt-5.6-sol at 4 / 20, cache read 0.40, citing https://developers.openai.com/api/docs/pricing",
+        "promotional price, 'available at least through November 21, 2026' per OpenAI's pricing "
+        "page (CultivateLabs/raif#545); prompts over 272K tokens 8 / 30; "
+        "pydantic/genai-prices@47df840a and simonw/llm-prices@723ef0bd still list the launch "
+        "price 5 / 30",
+    ),
+)
+
+# A price a database records that never took effect, replaced by what the
+# provider's own page says was in force from that day:
+# (provider, api_model, effective_from) -> the replacing notice.
+ANTHROPIC_PRICES: tuple[Notice, ...] = (
+    Notice(
+        "claude-sonnet-5",
+        "claude-sonnet-5",
+        ("2", "10", "0.2"),
+        "2026-09-01",
+        "Anthropic pricing page https://platform.claude.com/docs/en/about-claude/pricing: 'The "
+        "$2/$10 per million input/output token pricing for Claude Sonnet 5, announced at "
+        "launch as introductory pricing through August 31, 2026, is now the standard price. The "
+        "previously scheduled increase to $3/$15 per million input/output tokens on September 1, "
+        "2026 will not occur.' (quoted in yiliangs/agent-usage-stat#81, page fetched 2026-08-23; "
+        "also theopenco/llmgateway#3612, 2026-08-14, and farion1231/cc-switch#7051); "
+        "litellm==1.110.2 (2026-11-20) lists claude-sonnet-5 at 2 / 10",
+        "the introductory price became the standard price on this day; the increase to 3 / 15 "
+        "announced for it was cancelled, though pydantic/genai-prices@47df840a and "
+        "simonw/llm-prices@723ef0bd still list it",
+    ),
+)
+CANCELLED_PRICES: dict[tuple[str, str, str], Notice] = {
+    ("anthropic", "claude-sonnet-5", "2026-09-01"): ANTHROPIC_PRICES[0],
+}
+
+_MISTRAL_SMALL_4 = (
+    "Mistral Small 4 (mistral-small-2603), released 2026-03-16 (models.release_date; "
+    "anomalyco/models.dev#1274); mistral-small-latest carries Small 4's values by 2026-03-29 "
+    "(anomalyco/models.dev#1289 'Updating mistral-small-latest values'); litellm==1.110.2 "
+    "prices mistral/mistral-small-latest at 0.15 / 0.60 citing Mistral's model card "
+    "https://docs.mistral.ai/models/model-cards/mistral-small-4-0-26-03"
+)
+MISTRAL_PRICES: tuple[Notice, ...] = (
+    Notice(
+        "mistral-small-latest",
+        "mistral-small-4",
+        ("0.15", "0.6", "0.015"),
+        "2026-03-16",
+        _MISTRAL_SMALL_4 + "; Small 4's price 0.15 / 0.60, cache read 0.015, per "
+        "pydantic/genai-prices:prices/new_data/v2/data.json@47df840a (mistral-small-2603)",
+        "the alias's price once it served Small 4; dated at Small 4's release, the day the "
+        "alias is taken to have moved (no source gives the exact day; it had by 2026-03-29)",
+    ),
 )
 
 # --------------------------------------------------------------------------- aliases
@@ -405,6 +471,22 @@ ALIASES: tuple[Alias, ...] = (
                 "deepseek-v4-pro (quoted in 2389-research/dippin-lang#316, 2026-09-18); from the "
                 "0813 release date (models.release_date)",
             ),
+        ],
+        "",
+        "",
+    ),
+    *_chain(
+        "mistral",
+        "mistral-small-latest",
+        [
+            (
+                "mistral-small-3.2",
+                "2025-07-04",
+                "pydantic/genai-prices:prices/providers/mistral.yml@47df840a names "
+                "mistral-small-latest 'Mistral Small 3.2' from its first record (commit "
+                "eba343d0, 2025-07-04)",
+            ),
+            ("mistral-small-4", "2026-03-16", _MISTRAL_SMALL_4),
         ],
         "",
         "",

@@ -20,10 +20,12 @@ from pathlib import Path
 from .common import BUILD_DATE, Row, join_notes, num
 from .price_facts import (
     ALIASES,
+    CANCELLED_PRICES,
     DEEPSEEK_PRICES,
     LITELLM_CITE,
     LITELLM_FILE,
     LITELLM_PREFIX,
+    MISTRAL_PRICES,
     OFFER_ENDS,
     OPENAI_PRICES,
     Notice,
@@ -393,10 +395,40 @@ def build_api_prices(
         r.pop("_rank", None)
     final += [_notice_row("deepseek", n) for n in DEEPSEEK_PRICES]
     final += [_notice_row("openai", n) for n in OPENAI_PRICES]
+    final += [_notice_row("mistral", n) for n in MISTRAL_PRICES]
+    final = _replace_cancelled(final, log)
     final, ended = _apply_ends(final, _litellm_ends(ref))
     log += ended
     final.sort(key=lambda r: (r["provider"], r["api_model"], r["effective_from"]))
     return final, log
+
+
+def _replace_cancelled(rows: list[Row], log: list[str]) -> list[Row]:
+    """Rows of prices that never took effect, replaced by the provider's price that day.
+
+    Raises:
+        ValueError: a listed cancelled price is not among the rows (the sources changed).
+    """
+    out: list[Row] = []
+    found = set()
+    for r in rows:
+        key = (r["provider"], r["api_model"], r["effective_from"])
+        notice = CANCELLED_PRICES.get(key)
+        if notice is None:
+            out.append(r)
+            continue
+        found.add(key)
+        replacement = _notice_row(r["provider"], notice)
+        replacement["notes"] = join_notes(
+            notice.notes,
+            f"replaces {r['input_usd_per_mtok']} / {r['output_usd_per_mtok']} from {r['source']}",
+        )
+        out.append(replacement)
+        log.append(f"api_prices: {key} never took effect; the provider's price replaces it")
+    missing = sorted(set(CANCELLED_PRICES) - found)
+    if missing:
+        raise ValueError(f"api_prices: cancelled prices not found in the sources: {missing}")
+    return out
 
 
 def _notice_row(provider: str, n: Notice) -> Row:
