@@ -24,6 +24,9 @@ TABLES = [
     "gpu_cloud_prices.csv",
     "gap_claims.csv",
     "decode_measurements.csv",
+    "api_aliases.csv",
+    "gpu_price_index.csv",
+    "cross_check_resolutions.csv",
 ]
 
 

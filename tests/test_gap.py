@@ -191,6 +191,9 @@ def _tables() -> dict[str, list[dict]]:
         "eci_scores": [],
         "model_shapes": [],
         "decode_measurements": [],
+        "api_aliases": [],
+        "gpu_price_index": [],
+        "cross_check_resolutions": [],
     }
 
 
