@@ -6,18 +6,25 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from analysis.errors import DateError, GapError
 from analysis.gap import frontiers
 from analysis.gap.arena import ARENA, arena_selection
 from analysis.gap.cheapest import cheapest_over_time
 from analysis.gap.claims import DEFAULT_CHEAPER_FACTOR, claim_check
+from analysis.gap.eci import EciWindowGap, eci_selection, eci_window_gap, is_eci
+from analysis.gap.equal_capability import DEFAULT_SHARE, CapabilityCost, cost_at_capability
 from analysis.gap.frames import (
+    iso,
     pandas_copy,
     timestamp,
 )
 from analysis.gap.frontiers import DEFAULT_LEVELS, GapResult
+from analysis.gap.intervals import Bootstrap, default_window
+from analysis.gap.over_time import GapSeries, gap_series
 from analysis.gap.quality import quality_price_table
 from analysis.gap.selection import (
     INDEPENDENT,
@@ -34,6 +41,8 @@ if TYPE_CHECKING:
 
     from analysis.gap.frames import DateLike
 
+
+T = TypeVar("T")
 
 KEEP_GAPS = 64
 """Gaps as of fixed dates (the claims' publication dates) kept per warehouse version;
@@ -60,8 +69,8 @@ class _Remembered:
         self.version: tuple[Any, ...] | None = None
         self.tables: dict[str, pd.DataFrame] = {}
         self.candidates: dict[tuple[Any, ...], Candidates] = {}
-        self.fixed: dict[tuple[Any, ...], GapResult | str] = {}
-        self.latest: tuple[tuple[Any, ...], GapResult | str] | None = None
+        self.fixed: dict[tuple[Any, ...], Any] = {}
+        self.latest: tuple[tuple[Any, ...], Any] | None = None
 
     def check(self) -> tuple[Any, ...]:
         """The current warehouse version (building it if needed); forget an older one."""
@@ -116,15 +125,16 @@ class _Remembered:
                     self.candidates[key] = cands
         return choose(cands, setting, cut)
 
-    def gap(
+    def remember(
         self,
         key: tuple[Any, ...],
-        compute: Callable[[tuple[Any, ...]], GapResult],
+        compute: Callable[[tuple[Any, ...]], T],
         fixed: bool,
         version: tuple[Any, ...] | None = None,
-    ) -> GapResult:
-        """The gap for ``key``: kept, else ``compute(version)`` and kept (``fixed``: among
-        the fixed dates' gaps, else as the latest); ``version`` if just checked."""
+    ) -> T:
+        """The result for ``key``: kept, else ``compute(version)`` and kept (``fixed``: among
+        the fixed dates' results, up to :data:`KEEP_GAPS`, else as the latest); ``version``
+        if just checked. A :class:`GapError` is kept as its message and raised again."""
         version = version or self.check()
         key = (version, *key)
         with self.lock:
@@ -136,16 +146,23 @@ class _Remembered:
             try:
                 found = compute(version)
             except GapError as exc:
-                found = str(exc)
+                found = _Failed(str(exc))
             with self.lock:
                 if self.version == version:
                     if not fixed:
                         self.latest = (key, found)
                     elif len(self.fixed) < KEEP_GAPS:
                         self.fixed[key] = found
-        if isinstance(found, str):
-            raise GapError(found)
+        if isinstance(found, _Failed):
+            raise GapError(found.message)
         return found
+
+
+@dataclass(frozen=True)
+class _Failed:
+    """A kept error: the message of the :class:`GapError` a computation raised."""
+
+    message: str
 
 
 _REMEMBERED = _Remembered()
@@ -193,6 +210,29 @@ def model_prices(as_of: DateLike) -> pd.DataFrame:
     )
 
 
+def optional_table(name: str, version: tuple[Any, ...] | None = None) -> pd.DataFrame | None:
+    """A warehouse table that older warehouses may lack (``eci_scores``): None if absent.
+
+    Raises:
+        WarehouseError: the warehouse cannot be opened.
+    """
+    from analysis.errors import WarehouseError
+
+    version = version or _REMEMBERED.check()
+    try:
+        return _REMEMBERED.table(name, version)
+    except WarehouseError as exc:
+        if str(exc).startswith("no table or view named"):
+            return None
+        raise
+
+
+def _boot(intervals: bool | Bootstrap) -> Bootstrap | None:
+    if isinstance(intervals, Bootstrap):
+        return intervals
+    return Bootstrap() if intervals else None
+
+
 def benchmark_gap(
     benchmark: str,
     *,
@@ -202,28 +242,42 @@ def benchmark_gap(
     as_of: DateLike | None = None,
     include_base: bool = False,
     levels: int = DEFAULT_LEVELS,
+    intervals: bool | Bootstrap = True,
+    method: str | None = None,
+    window: tuple[DateLike, DateLike] | None = None,
+    snapshot: DateLike | None = None,
 ) -> GapResult:
-    """The open-vs-closed gap on a benchmark, read from the warehouse.
+    """The open-vs-closed gap on a benchmark, read from the warehouse, with intervals.
 
-    ``benchmark`` "arena" (any case) or "Arena rating" analyses the Arena snapshot on or
-    before ``as_of`` (see :func:`arena_selection`). The latest result is kept for the same
-    arguments and warehouse version (a panel and its claim check share it); it is shared,
-    so treat it as read-only.
+    ``benchmark`` "eci" (any case) analyses one snapshot of Epoch's Capabilities Index
+    (the newest on or before ``as_of``, or ``snapshot``; see :mod:`analysis.gap.eci`):
+    the lag and points gap averaged over ``window`` (default: the 12 months to
+    ``as_of``) by ``method`` (default ``days``). "arena" or "Arena rating" analyses the
+    Arena snapshot on or before ``as_of`` (see :func:`arena_selection`). Any other label
+    is a single benchmark (lag by ``levels`` unless ``method`` says otherwise).
+
+    The latest result is kept for the same arguments and warehouse version (a panel and
+    its claim check share it); it is shared, so treat it as read-only.
 
     Args:
-        benchmark: benchmark label.
-        source: ``independent``, ``vendor`` or ``all``.
+        benchmark: benchmark label, ``eci`` or ``arena``.
+        source: ``independent``, ``vendor`` or ``all`` (single benchmarks).
         setting: None, ``"best"`` or a setting text.
         variant: a ``benchmark_variant`` to keep.
         as_of: only models released on or before it.
         include_base: count base models too.
         levels: score levels for the lag.
+        intervals: bootstrap intervals (True: :class:`Bootstrap` defaults; or a
+            :class:`Bootstrap`; False: none).
+        method: the lag method of the figures (``levels``, ``days``, ``records``).
+        window: (start, end) for ``days``/``records``.
+        snapshot: the ECI snapshot to use.
 
     Returns:
-        The :class:`GapResult`.
+        The :class:`GapResult` (``estimate`` holds the figures with their intervals).
 
     Raises:
-        GapError: see :func:`measure_gap`.
+        GapError: see :func:`measure_gap` and :func:`analysis.gap.eci.eci_selection`.
         WarehouseError: the warehouse cannot be opened.
     """
     return _warehouse_gap(
@@ -234,6 +288,10 @@ def benchmark_gap(
         as_of=as_of,
         include_base=include_base,
         levels=levels,
+        bootstrap=_boot(intervals),
+        method=method,
+        window=window,
+        snapshot=snapshot,
         fixed=False,
     )
 
@@ -257,6 +315,10 @@ def _warehouse_gap(
     include_base: bool,
     levels: int,
     fixed: bool,
+    bootstrap: Bootstrap | None = None,
+    method: str | None = None,
+    window: tuple[DateLike, DateLike] | None = None,
+    snapshot: DateLike | None = None,
     version: tuple[Any, ...] | None = None,
 ) -> GapResult:
     """:func:`benchmark_gap`, kept as the latest result or (``fixed``) among fixed dates';
@@ -264,6 +326,20 @@ def _warehouse_gap(
 
     def compute(version: tuple[Any, ...]) -> GapResult:
         table = _REMEMBERED.table
+        if is_eci(benchmark):
+            eci = optional_table("eci_scores", version)
+            if eci is None:
+                raise GapError("the warehouse has no eci_scores table: rebuild it from datasets/")
+            sel = eci_selection(eci, table("models", version), snapshot=snapshot, as_of=as_of)
+            assert sel.as_of is not None
+            return frontiers.gap_from_selection(
+                sel,
+                levels=levels,
+                ratio=False,
+                bootstrap=bootstrap or Bootstrap(),
+                method=method or "days",
+                window=window or default_window(sel.as_of.date()),
+            )
         if benchmark.strip().lower() in ("arena", ARENA.lower()):
             sel = arena_selection(
                 table("arena_ratings", version),
@@ -271,14 +347,167 @@ def _warehouse_gap(
                 as_of=as_of,
                 include_base=include_base,
             )
-            return frontiers.gap_from_selection(sel, levels=levels, ratio=False)
+            return frontiers.gap_from_selection(
+                sel, levels=levels, ratio=False, bootstrap=bootstrap, method=method or "levels",
+                window=window,
+            )  # fmt: skip
         sel = _REMEMBERED.selection(
             benchmark, source, setting, variant, as_of, include_base, version
         )
-        return frontiers.gap_from_selection(sel, levels=levels)
+        return frontiers.gap_from_selection(
+            sel, levels=levels, bootstrap=bootstrap, method=method or "levels", window=window
+        )
 
-    key = (benchmark, source, setting, variant, _date_key(as_of), include_base, int(levels))
-    return _REMEMBERED.gap(key, compute, fixed, version)
+    win = None if window is None else (_date_key(window[0]), _date_key(window[1]))
+    key = (
+        benchmark,
+        source,
+        setting,
+        variant,
+        _date_key(as_of),
+        include_base,
+        int(levels),
+        bootstrap,
+        method,
+        win,
+        _date_key(snapshot),
+    )
+    return _REMEMBERED.remember(key, compute, fixed, version)
+
+
+def eci_gap_over_window(
+    as_of: DateLike,
+    window: tuple[DateLike, DateLike],
+    *,
+    method: str = "days",
+    bootstrap: Bootstrap | None = None,
+    snapshot: DateLike | None = None,
+) -> EciWindowGap:
+    """The ECI gap over a window as of a date (see :func:`analysis.gap.eci.eci_window_gap`),
+    kept per warehouse version (up to :data:`KEEP_GAPS`).
+
+    Raises:
+        GapError: no ECI data, no snapshot by ``as_of`` or no model left.
+        WarehouseError: the warehouse cannot be opened.
+    """
+    return _eci_window(as_of, window, method, bootstrap or Bootstrap(), snapshot, None)
+
+
+def _eci_window(
+    as_of: DateLike,
+    window: tuple[DateLike, DateLike],
+    method: str,
+    bootstrap: Bootstrap,
+    snapshot: DateLike | None,
+    version: tuple[Any, ...] | None,
+) -> EciWindowGap:
+    def compute(version: tuple[Any, ...]) -> EciWindowGap:
+        eci = optional_table("eci_scores", version)
+        if eci is None:
+            raise GapError("the warehouse has no eci_scores table: rebuild it from datasets/")
+        return eci_window_gap(
+            eci,
+            _REMEMBERED.table("models", version),
+            as_of=as_of,
+            window=window,
+            method=method,
+            bootstrap=bootstrap,
+            snapshot=snapshot,
+        )
+
+    key = (
+        "eci window",
+        _date_key(as_of),
+        _date_key(window[0]),
+        _date_key(window[1]),
+        method,
+        bootstrap,
+        _date_key(snapshot),
+    )
+    return _REMEMBERED.remember(key, compute, True, version)
+
+
+def capability_cost(
+    benchmark: str,
+    as_of: DateLike,
+    *,
+    share: float = DEFAULT_SHARE,
+    source: str = "independent",
+    setting: str | None = None,
+) -> CapabilityCost:
+    """Cost at equal capability on a benchmark, on a date, from the warehouse.
+
+    Args:
+        benchmark: a benchmark on a percent scale.
+        as_of: the date of the models' cut and of the prices.
+        share: the capability level as a share of the closed frontier's score.
+        source: source selection.
+        setting: setting rule.
+
+    Returns:
+        See :func:`analysis.gap.equal_capability.cost_at_capability`.
+
+    Raises:
+        GapError: see :func:`select_scores` and ``cost_at_capability``.
+        WarehouseError: the warehouse cannot be opened.
+    """
+    version = _REMEMBERED.check()
+    sel = _REMEMBERED.selection(benchmark, source, setting, None, as_of, False, version)
+    return cost_at_capability(
+        sel.rows,
+        model_prices(as_of),
+        benchmark=sel.benchmark,
+        unit=sel.unit,
+        as_of=iso(timestamp(as_of)) or "",
+        share=share,
+    )
+
+
+def gap_over_time(
+    benchmark: str = "eci",
+    *,
+    as_of: DateLike,
+    months: int = 24,
+    bootstrap: Bootstrap | None = None,
+    snapshot: DateLike | None = None,
+    source: str = "independent",
+    setting: str | None = None,
+) -> GapSeries:
+    """The gap month by month to ``as_of``, with bands (see :mod:`analysis.gap.over_time`).
+
+    ECI uses one snapshot (the newest by ``as_of``, or ``snapshot``) for every month; a
+    single benchmark uses its selection as of ``as_of``. Kept per warehouse version and
+    arguments (up to :data:`KEEP_GAPS`).
+
+    Raises:
+        GapError: no data, or fewer than 3 months.
+        WarehouseError: the warehouse cannot be opened.
+    """
+    boot = bootstrap or Bootstrap()
+
+    def compute(version: tuple[Any, ...]) -> GapSeries:
+        if is_eci(benchmark):
+            eci = optional_table("eci_scores", version)
+            if eci is None:
+                raise GapError("the warehouse has no eci_scores table: rebuild it from datasets/")
+            sel = eci_selection(
+                eci, _REMEMBERED.table("models", version), snapshot=snapshot, as_of=as_of
+            )
+        else:
+            sel = _REMEMBERED.selection(benchmark, source, setting, None, as_of, False, version)
+        return gap_series(sel, end=as_of, months=months, bootstrap=boot)
+
+    key = (
+        "series",
+        benchmark.strip().lower(),
+        _date_key(as_of),
+        int(months),
+        boot,
+        _date_key(snapshot),
+        source,
+        setting,
+    )
+    return _REMEMBERED.remember(key, compute, True)
 
 
 def quality_vs_price(
@@ -356,19 +585,26 @@ def claims_table(
     source: str = "independent",
     setting: str | None = None,
     cheaper_factor: float = DEFAULT_CHEAPER_FACTOR,
+    share: float = DEFAULT_SHARE,
+    lag_method: str = "days",
+    bootstrap: Bootstrap | None = None,
 ) -> pd.DataFrame:
     """The claim-check table from the warehouse (see :func:`claim_check`).
 
-    The gap as of ``as_of`` is shared with :func:`benchmark_gap` (the latest one kept);
-    gaps as of the claims' publication dates, which do not depend on ``as_of``, are kept
-    per warehouse version, so moving ``as_of`` measures one gap per benchmark.
+    The single-benchmark gap as of ``as_of`` is shared with :func:`benchmark_gap` (the
+    latest one kept); the ECI measurements, as of the claims' publication dates and as of
+    ``as_of``, are kept per warehouse version (:func:`eci_gap_over_window`), so moving
+    ``as_of`` re-measures only what depends on it.
 
     Args:
-        benchmarks: benchmark labels to measure on.
-        as_of: measurement and price date.
+        benchmarks: single benchmarks for the performance and cost claims.
+        as_of: the date of "now" (measurements and prices).
         source: source selection.
         setting: setting rule.
-        cheaper_factor: price factor read as "dramatically lower cost".
+        cheaper_factor: the declared reading of "dramatically lower cost".
+        share: the capability level of the cost claim.
+        lag_method: ``days`` or ``records``: the lag variant the verdicts follow.
+        bootstrap: how intervals are drawn (default :class:`Bootstrap`).
 
     Returns:
         See :func:`claim_check`.
@@ -378,6 +614,7 @@ def claims_table(
     """
     cut = timestamp(as_of)
     version = _REMEMBERED.check()
+    boot = bootstrap or Bootstrap()
 
     def measure(benchmark: str, when: pd.Timestamp | None) -> GapResult:
         return _warehouse_gap(
@@ -388,21 +625,31 @@ def claims_table(
             as_of=when,
             include_base=False,
             levels=DEFAULT_LEVELS,
+            bootstrap=boot,
             fixed=when != cut,
             version=version,
         )
 
+    def eci_measure(when: date, window: tuple[date, date]) -> EciWindowGap:
+        return _eci_window(when, window, lag_method, boot, None, version)
+
+    eci = optional_table("eci_scores", version)
     return claim_check(
         _REMEMBERED.table("benchmark_scores", version),
         _REMEMBERED.table("models", version),
         _REMEMBERED.table("gap_claims", version),
         benchmarks,
         prices=model_prices(as_of),
+        eci=eci,
         as_of=as_of,
         source=source,
         setting=setting,
         cheaper_factor=cheaper_factor,
+        share=share,
+        lag_method=lag_method,
+        bootstrap=boot,
         measure=measure,
+        eci_measure=eci_measure if eci is not None else None,
     )
 
 

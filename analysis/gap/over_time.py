@@ -1,0 +1,240 @@
+"""Is the gap closing? The gap month by month, with bands, and its trend with an interval.
+
+For each calendar month up to a date, the points gap and the lag are averaged
+over the month's days (:mod:`analysis.gap.timeline`, ``days``), computed *as of
+the month's last day*: a closed model released later cannot date a level. The
+bootstrap resamples (:mod:`analysis.gap.intervals`) give every month its band and
+every resample its own series.
+
+Trend
+    The least-squares slope of the monthly series over its last 12 (or 24)
+    months, per year (figure units per 12 months): negative means the gap is
+    narrowing. Its interval is the percentile interval of the slopes of the
+    resampled series. The reading: *closing* when the whole interval is below
+    zero, *widening* when it is above, otherwise *no clear trend*.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
+
+from analysis.errors import GapError
+from analysis.gap.frames import timestamp
+from analysis.gap.intervals import (
+    Bootstrap,
+    Estimate,
+    percentile_interval,
+    points_unit,
+    side_draws,
+)
+from analysis.gap.timeline import means, run_arrays, score_matrix, segments, sides
+from analysis.records import Record
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+
+    from analysis.gap.frames import DateLike
+    from analysis.gap.selection import Selection
+
+FIGURES = {"points": "points gap", "lag_months": "lag, months"}
+"""The series' figures and their labels."""
+
+
+@dataclass(frozen=True)
+class Trend(Record):
+    """The slope of a monthly gap series.
+
+    Attributes:
+        figure: ``points`` or ``lag_months``.
+        months: months the slope is fitted over.
+        first_month: the first of them (ISO).
+        per_year: the slope, figure units per year, with its interval.
+        reading: ``closing``, ``widening`` or ``no clear trend``.
+    """
+
+    figure: str
+    months: int
+    first_month: str
+    per_year: Estimate
+    reading: str
+
+
+@dataclass(frozen=True)
+class GapSeries:
+    """The monthly series, its resamples and how it was drawn.
+
+    Attributes:
+        table: one row per month and figure: month (the month's last day, or the end
+            date), figure, label, value, ci_low, ci_high, unit, defined.
+        draws: per figure, the resamples × months matrix (NaN where undefined).
+        observed: per figure, the observed series.
+        months: the month-end dates.
+        bootstrap: how the resamples were drawn.
+    """
+
+    table: pd.DataFrame
+    draws: dict[str, np.ndarray]
+    observed: dict[str, np.ndarray]
+    months: list[date]
+    bootstrap: Bootstrap
+
+
+def month_ends(end: date, months: int) -> list[tuple[date, date]]:
+    """The last ``months`` calendar months up to ``end``: (first day, last day) each; the
+    last month stops at ``end``."""
+    out = []
+    year, month = end.year, end.month
+    for _ in range(months):
+        first = date(year, month, 1)
+        nxt = date(year + (month == 12), month % 12 + 1, 1)
+        last = min(date.fromordinal(nxt.toordinal() - 1), end)
+        out.append((first, last))
+        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+    return out[::-1]
+
+
+def gap_series(
+    selection: Selection,
+    *,
+    end: DateLike | None = None,
+    months: int = 24,
+    bootstrap: Bootstrap | None = None,
+) -> GapSeries:
+    """The points gap and the lag for each of the last ``months`` months, with bands.
+
+    Args:
+        selection: the per-model scores (one ECI snapshot, or one benchmark).
+        end: the last day (default: the selection's date).
+        months: number of months (>= 3).
+        bootstrap: how to draw the bands (default :class:`Bootstrap`).
+
+    Returns:
+        The :class:`GapSeries`.
+
+    Raises:
+        GapError: fewer than 3 months.
+    """
+    import numpy as np
+    import pandas as pd
+
+    if int(months) < 3:
+        raise GapError(f"months = {months!r}: a trend needs at least 3")
+    boot = bootstrap or Bootstrap()
+    stop = timestamp(end) if end is not None else selection.as_of
+    if stop is None:
+        stop = pd.Timestamp(pd.to_datetime(selection.rows["release_date"]).max())
+    spans = month_ends(stop.date(), int(months))
+    open_side, closed_side = sides(selection.rows, interval_level=boot.interval_level)
+    o_in, o_noise = side_draws(open_side, boot)
+    c_in, c_noise = side_draws(closed_side, boot)
+    first = np.datetime64(spans[0][0], "D").astype(np.int64)
+    last = np.datetime64(spans[-1][1], "D").astype(np.int64)
+    month_starts = np.array([np.datetime64(a, "D").astype(np.int64) for a, _ in spans])
+    ends = np.array([np.datetime64(b, "D").astype(np.int64) for _, b in spans])
+    runs, _ = segments(int(first), int(last), open_side, closed_side, month_starts)
+    month_of_run = np.searchsorted(month_starts, runs, side="right") - 1
+    groups = np.searchsorted(month_of_run, np.arange(len(spans)), side="left")
+    observed, drawn = {}, {}
+    for name, scores in (
+        ("observed", (score_matrix(open_side), score_matrix(closed_side))),
+        (
+            "drawn",
+            (
+                score_matrix(open_side, o_in, o_noise),
+                score_matrix(closed_side, c_in, c_noise),
+            ),
+        ),
+    ):
+        r = run_arrays(
+            open_side,
+            closed_side,
+            *scores,
+            (int(first), int(last)),
+            "days",
+            splits=month_starts,
+            cut=ends[month_of_run],
+        )
+        m = means(r, groups)
+        out = observed if name == "observed" else drawn
+        out["points"], out["lag_months"] = m.points, m.lag_months
+    units = {"points": points_unit(selection.unit), "lag_months": "months"}
+    records = []
+    for figure, label in FIGURES.items():
+        for j, (_, last) in enumerate(spans):
+            est = percentile_interval(
+                drawn[figure][:, j], boot.level, units[figure], float(observed[figure][0, j])
+            )
+            records.append(
+                {
+                    "month": pd.Timestamp(last),
+                    "figure": figure,
+                    "label": label,
+                    "value": est.value,
+                    "ci_low": est.ci_low,
+                    "ci_high": est.ci_high,
+                    "unit": units[figure],
+                    "defined": est.defined,
+                }
+            )
+    table = pd.DataFrame.from_records(records)
+    for col in ("value", "ci_low", "ci_high"):
+        table[col] = table[col].astype("Float64")
+    return GapSeries(
+        table=table,
+        draws=drawn,
+        observed={k: v[0] for k, v in observed.items()},
+        months=[b for _, b in spans],
+        bootstrap=boot,
+    )
+
+
+def _slopes(values: np.ndarray) -> np.ndarray:
+    """Least-squares slope per row against 0, 1, …, n-1 (rows with a gap: NaN)."""
+    import numpy as np
+
+    x = np.arange(values.shape[1], dtype=float)
+    x = x - x.mean()
+    ok = np.isfinite(values).all(axis=1)
+    centred = values - np.nanmean(np.where(ok[:, None], values, 0.0), axis=1, keepdims=True)
+    slope = (np.where(ok[:, None], centred, 0.0) * x).sum(axis=1) / (x**2).sum()
+    return np.where(ok, slope, np.nan)
+
+
+def trend(series: GapSeries, figure: str, months: int = 12) -> Trend:
+    """The slope of the last ``months`` months of a series, per year, with its interval.
+
+    slope = Σ (x - x̄)(y - ȳ) / Σ (x - x̄)², x = month index; per year = 12 × slope.
+
+    Args:
+        series: from :func:`gap_series`.
+        figure: ``points`` or ``lag_months``.
+        months: months to fit (>= 3, at most the series' length).
+
+    Returns:
+        The :class:`Trend`.
+
+    Raises:
+        GapError: unknown figure, or a bad number of months.
+    """
+    if figure not in FIGURES:
+        raise GapError(f"figure = {figure!r}: choose one of {', '.join(FIGURES)}")
+    n = len(series.months)
+    if not 3 <= int(months) <= n:
+        raise GapError(f"months = {months!r}: between 3 and the series' {n} months")
+    tail = slice(n - int(months), n)
+    observed = _slopes(series.observed[figure][None, tail])[0] * 12
+    drawn = _slopes(series.draws[figure][:, tail]) * 12
+    unit = series.table.loc[series.table["figure"] == figure, "unit"].iloc[0]
+    est = percentile_interval(drawn, series.bootstrap.level, f"{unit} per year", float(observed))
+    if est.ci_low is None or est.ci_high is None:
+        reading = "no clear trend" if est.value is not None else "not measurable"
+    elif est.ci_high < 0:
+        reading = "closing"
+    elif est.ci_low > 0:
+        reading = "widening"
+    else:
+        reading = "no clear trend"
+    return Trend(figure, int(months), series.months[n - int(months)].isoformat(), est, reading)
