@@ -394,6 +394,19 @@ class GapResult:
         return self.selection.benchmark
 
     @property
+    def measure(self) -> str:
+        """What kind of measure the benchmark is: ``index of many benchmarks`` (ECI),
+        ``human preference rating`` (Arena), ``composite`` or ``single benchmark``."""
+        label = self.selection.benchmark
+        if label == "ECI":
+            return "index of many benchmarks"
+        if label == "Arena rating":
+            return "human preference rating"
+        if label.startswith("Composite"):
+            return "composite"
+        return "single benchmark"
+
+    @property
     def lag_months(self) -> float | None:
         """Mean lag in months (see :func:`horizontal_gap`)."""
         return self.horizontal.lag_months
@@ -423,6 +436,7 @@ class GapResult:
         s = self.selection
         return {
             "benchmark": s.benchmark,
+            "measure": self.measure,
             "source": s.source,
             "reported_by": s.reported_by,
             "as_of": iso(s.as_of),

@@ -8,9 +8,10 @@ every resample its own series.
 
 Trend
     The least-squares slope of the monthly series over its last 12 (or 24)
-    months, per year (figure units per 12 months): negative means the gap is
-    narrowing. Its interval is the percentile interval of the slopes of the
-    resampled series. The reading: *closing* when the whole interval is below
+    months (the months where it is defined: at least 3 and at least half), per
+    year (figure units per 12 months): negative means the gap is narrowing. Its
+    interval is the percentile interval of the slopes of the resampled series.
+    The reading: *closing* when the whole interval is below
     zero, *widening* when it is above, otherwise *no clear trend*.
 """
 
@@ -192,15 +193,21 @@ def gap_series(
 
 
 def _slopes(values: np.ndarray) -> np.ndarray:
-    """Least-squares slope per row against 0, 1, …, n-1 (rows with a gap: NaN)."""
+    """Least-squares slope per row against the month index 0, 1, …, n-1, over the months
+    where the row is defined (NaN when fewer than 3, or fewer than half, are)."""
     import numpy as np
 
-    x = np.arange(values.shape[1], dtype=float)
-    x = x - x.mean()
-    ok = np.isfinite(values).all(axis=1)
-    centred = values - np.nanmean(np.where(ok[:, None], values, 0.0), axis=1, keepdims=True)
-    slope = (np.where(ok[:, None], centred, 0.0) * x).sum(axis=1) / (x**2).sum()
-    return np.where(ok, slope, np.nan)
+    ok = np.isfinite(values)
+    x = np.broadcast_to(np.arange(values.shape[1], dtype=float), values.shape)
+    n = ok.sum(axis=1)
+    safe = np.maximum(n, 1)
+    x_mean = np.where(ok, x, 0.0).sum(axis=1) / safe
+    y_mean = np.where(ok, values, 0.0).sum(axis=1) / safe
+    dx = np.where(ok, x - x_mean[:, None], 0.0)
+    dy = np.where(ok, values - y_mean[:, None], 0.0)
+    sxx = (dx**2).sum(axis=1)
+    enough = (n >= 3) & (2 * n >= values.shape[1]) & (sxx > 0)
+    return np.where(enough, (dx * dy).sum(axis=1) / np.where(sxx > 0, sxx, 1.0), np.nan)
 
 
 def trend(series: GapSeries, figure: str, months: int = 12) -> Trend:
