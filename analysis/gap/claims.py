@@ -33,7 +33,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from analysis.errors import DateError, GapError
-from analysis.gap.eci import EciWindowGap, eci_window_gap
+from analysis.gap.eci import EciIndex, EciWindowGap, eci_index, eci_window_gap
 from analysis.gap.equal_capability import DEFAULT_SHARE, CapabilityCost, cost_at_capability
 from analysis.gap.frames import finite, iso, pandas_copy, timestamp
 from analysis.gap.frontiers import DEFAULT_LEVELS, GapResult, measure_gap
@@ -252,7 +252,7 @@ def claim_check(
     benchmarks: Sequence[str],
     *,
     prices: Table | None = None,
-    eci: Table | None = None,
+    eci: Table | EciIndex | None = None,
     as_of: DateLike | None = None,
     source: str = "independent",
     setting: str | None = None,
@@ -275,7 +275,8 @@ def claim_check(
         benchmarks: single benchmarks (percent scales) for the performance and cost claims.
         prices: per-model prices in force on ``as_of`` (``model_prices_at``); None: the
             cost claim is not measurable.
-        eci: ``eci_scores`` table; None: ECI claims are not measurable.
+        eci: ``eci_scores`` table (or its :class:`~analysis.gap.eci.EciIndex`); None: ECI
+            claims are not measurable.
         as_of: the date of "now" (None: all data).
         source: source selection for the single benchmarks.
         setting: setting rule for them.
@@ -325,11 +326,11 @@ def claim_check(
         out.extend(_benchmark_rows(b, measure, cut, prices, cheaper_factor, share, level))
 
     if eci_measure is None and eci is not None:
+        index = eci if isinstance(eci, EciIndex) else eci_index(eci, models)
 
         def eci_measure(when: date, window: tuple[date, date]) -> EciWindowGap:
-            assert eci is not None
             return eci_window_gap(
-                eci, models, as_of=when, window=window, method=lag_method, bootstrap=boot
+                index, as_of=when, window=window, method=lag_method, bootstrap=boot
             )
 
     kept: dict[tuple[date, tuple[date, date]], EciWindowGap | GapError] = {}

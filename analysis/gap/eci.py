@@ -11,6 +11,13 @@ Epoch model counts once, dated by Epoch's own ``model_date`` (else the models
 table's release date) and placed on a side by the snapshot's accessibility label
 (else the models table's ``open_weights``); its interval (``ci_low``-``ci_high``)
 comes along for the bootstrap (:mod:`analysis.gap.intervals`).
+
+Which snapshot covers a window
+    A window's lag needs the closed frontier dated before the window: a snapshot
+    *covers* a window when its models start on or before the window's first day
+    and no day of the window is left-censored (:mod:`analysis.gap.timeline`).
+    :func:`eci_window_gap` takes the newest snapshot published by the date that
+    covers the window, and says which newer ones it passed over and why.
 """
 
 from __future__ import annotations
@@ -51,20 +58,129 @@ def is_eci(benchmark: str) -> bool:
     return text in (ECI.lower(), ECI_NAME.lower(), "epoch capabilities index")
 
 
-def snapshots(eci: Table) -> list[date]:
-    """The snapshot dates of an ``eci_scores`` table, oldest first."""
+@dataclass(frozen=True)
+class EciIndex:
+    """An ``eci_scores`` table read once: per snapshot, its models ready to select.
+
+    Attributes:
+        rows: snapshot -> one row per Epoch model (model_id, model, organisation,
+            open_weights, release_date, score, ci_low, ci_high, …, draw_key), models
+            without a date or a side already left out.
+        excluded: snapshot -> models left out, by reason.
+    """
+
+    rows: dict[date, pd.DataFrame]
+    excluded: dict[date, dict[str, int]]
+
+    @property
+    def snapshots(self) -> list[date]:
+        """The snapshot dates, oldest first."""
+        return sorted(self.rows)
+
+
+def eci_index(eci: Table, models: Table) -> EciIndex:
+    """Read an ``eci_scores`` table into an :class:`EciIndex` (the costly part, done once).
+
+    Args:
+        eci: ``eci_scores`` table (snapshot, eci_model, model_id, eci, ci_low, ci_high,
+            model_date, organisation, open_weights, source, source_date).
+        models: ``models`` table (model_id, open_weights, release_date).
+
+    Raises:
+        GapError: a required column is missing.
+    """
     import pandas as pd
 
+    df = as_pandas(eci, "eci_scores")
+    require_columns(df, ["snapshot", "eci_model", "eci"], "eci_scores")
+    rows = df.reset_index(drop=True).copy()
+    optional = ("model_id", "ci_low", "ci_high", "model_date", "organisation", "open_weights")
+    for col in (*optional, "source", "source_date"):
+        if col not in rows.columns:
+            rows[col] = None
+    md = as_pandas(models, "models")
+    require_columns(md, ["model_id"], "models")
+    facts = md.drop_duplicates("model_id").set_index("model_id")
+    ids = rows["model_id"].astype("string")
+    linked = ids.where(ids.isin(list(facts.index.astype(str))))
+    side = rows["open_weights"].map(to_bool)
+    if "open_weights" in facts.columns:
+        known = linked.map(facts["open_weights"].map(to_bool).to_dict())
+        side = side.where(side.notna(), known)
+    dated = pd.to_datetime(rows["model_date"], errors="coerce")
+    if "release_date" in facts.columns:
+        released = pd.to_datetime(facts["release_date"], errors="coerce").to_dict()
+        dated = dated.where(dated.notna(), pd.to_datetime(linked.map(released), errors="coerce"))
+    name = rows["eci_model"].astype(str)
+    table = pd.DataFrame(
+        {
+            "snapshot": pd.to_datetime(rows["snapshot"]).dt.date,
+            "model_id": ids.where(ids.notna() & (ids != ""), "eci:" + name).astype(str),
+            "model": name,
+            "organisation": rows["organisation"],
+            "open_weights": side,
+            "release_date": dated,
+            "score": pd.to_numeric(rows["eci"], errors="coerce").astype(float),
+            "ci_low": pd.to_numeric(rows["ci_low"], errors="coerce").astype(float),
+            "ci_high": pd.to_numeric(rows["ci_high"], errors="coerce").astype(float),
+            "benchmark_variant": None,
+            "setting": None,
+            "eval_relationship": "independent",
+            "reported_by": ECI_SOURCE,
+            "source": rows["source"],
+            "source_date": pd.to_datetime(rows["source_date"], errors="coerce"),
+            "draw_key": "eci:" + name,
+        }
+    )
+    out: dict[date, pd.DataFrame] = {}
+    excluded: dict[date, dict[str, int]] = {}
+    for snap, part in table.groupby("snapshot", sort=True):
+        counts: dict[str, int] = {}
+        for mask, reason in (
+            (part["release_date"].isna(), "no model date"),
+            (part["open_weights"].isna(), "open/closed unknown"),
+            (part["score"].isna(), "no ECI value"),
+        ):
+            if mask.any():
+                counts[reason] = int(mask.sum())
+                part = part[~mask]
+        part = part.drop(columns="snapshot").assign(
+            open_weights=part["open_weights"].astype(bool),
+            group=part["open_weights"].astype(bool).map(group_label),
+        )
+        out[snap] = part.sort_values(
+            ["release_date", "score"], ascending=[True, False], ignore_index=True
+        )
+        excluded[snap] = counts
+    return EciIndex(out, excluded)
+
+
+def _index(eci: Table | EciIndex, models: Table | None) -> EciIndex:
+    if isinstance(eci, EciIndex):
+        return eci
+    if models is None:
+        raise GapError("models is required to read an eci_scores table")
+    return eci_index(eci, models)
+
+
+def snapshots(eci: Table | EciIndex) -> list[date]:
+    """The snapshot dates of an ``eci_scores`` table (or index), oldest first."""
+    import pandas as pd
+
+    if isinstance(eci, EciIndex):
+        return eci.snapshots
     df = as_pandas(eci, "eci_scores")
     require_columns(df, ["snapshot"], "eci_scores")
     return sorted({pd.Timestamp(v).date() for v in df["snapshot"].dropna()})
 
 
-def snapshot_for(eci: Table, as_of: DateLike | None, snapshot: DateLike | None = None) -> date:
+def snapshot_for(
+    eci: Table | EciIndex, as_of: DateLike | None, snapshot: DateLike | None = None
+) -> date:
     """The snapshot to use: ``snapshot`` if given, else the newest on or before ``as_of``.
 
     Args:
-        eci: ``eci_scores`` table.
+        eci: ``eci_scores`` table or its :class:`EciIndex`.
         as_of: the analysis date (None: the newest snapshot).
         snapshot: a snapshot date to use.
 
@@ -101,8 +217,8 @@ def snapshot_for(eci: Table, as_of: DateLike | None, snapshot: DateLike | None =
 
 
 def eci_selection(
-    eci: Table,
-    models: Table,
+    eci: Table | EciIndex,
+    models: Table | None = None,
     *,
     snapshot: DateLike | None = None,
     as_of: DateLike | None = None,
@@ -110,9 +226,8 @@ def eci_selection(
     """One ECI snapshot as a :class:`Selection` (benchmark ``ECI``, unit ``ECI points``).
 
     Args:
-        eci: ``eci_scores`` table (snapshot, eci_model, model_id, eci, ci_low, ci_high,
-            model_date, organisation, open_weights, source, source_date).
-        models: ``models`` table (model_id, name, open_weights, release_date).
+        eci: ``eci_scores`` table, or its :class:`EciIndex` (read once, reused).
+        models: ``models`` table (needed with a table).
         snapshot: the snapshot to use (default: the newest on or before ``as_of``).
         as_of: leave out models dated after it.
 
@@ -125,88 +240,28 @@ def eci_selection(
     """
     import pandas as pd
 
-    snap = snapshot_for(eci, as_of, snapshot)
-    df = as_pandas(eci, "eci_scores")
-    require_columns(df, ["snapshot", "eci_model", "eci"], "eci_scores")
-    rows = df[pd.to_datetime(df["snapshot"]).dt.date == snap].reset_index(drop=True)
-    for col in (
-        "model_id",
-        "ci_low",
-        "ci_high",
-        "model_date",
-        "organisation",
-        "open_weights",
-        "source",
-        "source_date",
-    ):
-        if col not in rows.columns:
-            rows[col] = None
-    md = as_pandas(models, "models")
-    require_columns(md, ["model_id"], "models")
-    facts = md.drop_duplicates("model_id").set_index("model_id")
-    linked = rows["model_id"].where(rows["model_id"].isin(facts.index))
-    side = rows["open_weights"].map(to_bool)
-    if "open_weights" in facts.columns:
-        side = side.where(side.notna(), linked.map(facts["open_weights"]).map(to_bool))
-    dated = pd.to_datetime(rows["model_date"], errors="coerce")
-    if "release_date" in facts.columns:
-        fallback = pd.to_datetime(linked.map(facts["release_date"]), errors="coerce")
-        dated = dated.where(dated.notna(), fallback)
-    out = pd.DataFrame(
-        {
-            "model_id": rows["model_id"]
-            .where(
-                rows["model_id"].notna() & (rows["model_id"].astype(str) != ""),
-                "eci:" + rows["eci_model"].astype(str),
-            )
-            .astype(str),
-            "model": rows["eci_model"].astype(str),
-            "organisation": rows["organisation"],
-            "open_weights": side,
-            "release_date": dated,
-            "score": pd.to_numeric(rows["eci"], errors="coerce").astype(float),
-            "ci_low": pd.to_numeric(rows["ci_low"], errors="coerce").astype(float),
-            "ci_high": pd.to_numeric(rows["ci_high"], errors="coerce").astype(float),
-            "benchmark_variant": None,
-            "setting": None,
-            "eval_relationship": "independent",
-            "reported_by": ECI_SOURCE,
-            "source": rows["source"],
-            "source_date": pd.to_datetime(rows["source_date"], errors="coerce"),
-            "draw_key": "eci:" + rows["eci_model"].astype(str),
-        }
-    )
-    excluded: dict[str, int] = {}
-
-    def drop(mask: pd.Series, reason: str) -> None:
-        nonlocal out
-        if mask.any():
-            excluded[reason] = int(mask.sum())
-            out = out[~mask]
-
-    drop(out["release_date"].isna(), "no model date")
-    drop(out["open_weights"].isna(), "open/closed unknown")
-    drop(~out["score"].notna(), "no ECI value")
+    index = _index(eci, models)
+    snap = snapshot_for(index, as_of, snapshot)
+    out = index.rows[snap]
+    excluded = dict(index.excluded[snap])
     cut = timestamp(as_of)
     if cut is not None:
-        drop(out["release_date"] > cut, "released after as_of")
+        later = out["release_date"] > cut
+        if later.any():
+            excluded["released after as_of"] = int(later.sum())
+            out = out[~later.to_numpy()]
     if out.empty:
         raise GapError(
             f"the ECI snapshot of {snap} has no model left (left out: {excluded or 'none'}; "
             f"as_of={iso(cut)})"
         )
-    out = out.assign(
-        open_weights=out["open_weights"].astype(bool),
-        group=out["open_weights"].astype(bool).map(group_label),
-    ).sort_values(["release_date", "score"], ascending=[True, False], ignore_index=True)
-    has_ci = bool(out["ci_low"].notna().any())
     notes = [
         f"ECI snapshot of {snap} only: Epoch refits the index at every release, so values "
         "are never compared across snapshots.",
         "ECI is an interval scale (Claude 3.5 Sonnet = 130, GPT-5 = 150): the gap is in ECI "
         "points and months; no ratio is given.",
     ]
-    if not has_ci:
+    if not out["ci_low"].notna().any():
         notes.append(f"The snapshot of {snap} gives no per-model intervals.")
     return Selection(
         benchmark=ECI,
@@ -231,7 +286,7 @@ class EciWindowGap:
         as_of: the date the data describes.
         selection: the snapshot's models released by ``as_of``.
         estimate: the figures, their intervals and method.
-        skipped: snapshots passed over, each with the reason.
+        skipped: newer snapshots passed over, each with the reason.
     """
 
     snapshot: date
@@ -246,15 +301,18 @@ class EciWindowGap:
         return f"{ECI} (snapshot {self.snapshot.isoformat()})"
 
 
-def covers(selection: Selection, window: tuple[date, date]) -> int:
-    """Days of ``window`` whose lag the selection can date: 0 left-censored is full cover.
+def coverage(selection: Selection, window: tuple[date, date]) -> tuple[int, str | None]:
+    """Whether a selection covers a window: (shortfall in days, reason), (0, None) if so.
 
-    Returns:
-        The number of left-censored days (the closed frontier stood at the open level
-        from the snapshot's first closed model on, so the lag there is unknown).
+    It covers the window when its models start on or before the window's first day and
+    no day of the window is left-censored (the closed frontier already at the open level
+    when the data starts). The shortfall, which orders the ones that do not, is the days
+    from the window's start to the first model plus the left-censored days.
     """
-
-    open_side, closed_side = sides(selection.rows)
+    rows = selection.rows
+    start = rows["release_date"].min()
+    late = max(0, (start.date() - window[0]).days)
+    open_side, closed_side = sides(rows)
     d = window_arrays(
         open_side,
         closed_side,
@@ -263,12 +321,22 @@ def covers(selection: Selection, window: tuple[date, date]) -> int:
         day_span(*window),
         "days",
     )
-    return int(d.censored[0])
+    censored = int(d.censored[0])
+    reasons = []
+    if late:
+        reasons.append(f"its models start at {iso(start)}, {late} day(s) into the window")
+    if censored:
+        first_closed = rows.loc[~rows["open_weights"], "release_date"].min()
+        reasons.append(
+            f"its closed models start at {iso(first_closed)}, too late to date the closed "
+            f"frontier on {censored} day(s) of the window"
+        )
+    return late + censored, "; ".join(reasons) or None
 
 
 def eci_window_gap(
-    eci: Table,
-    models: Table,
+    eci: Table | EciIndex,
+    models: Table | None = None,
     *,
     as_of: DateLike,
     window: tuple[DateLike, DateLike],
@@ -279,13 +347,13 @@ def eci_window_gap(
     """The ECI points gap and lag over a window, with intervals, as of a date.
 
     The snapshot is ``snapshot`` if given; else the newest published on or before
-    ``as_of`` whose models reach back far enough to date the closed frontier over the
-    whole window (no left-censored day, see :func:`covers`); else the newest, with the
-    censored days left out and said so.
+    ``as_of`` that covers the window (:func:`coverage`); else, when none does, the one
+    with the fewest left-censored days (newest first among equals), its censored days
+    left out and said so.
 
     Args:
-        eci: ``eci_scores`` table.
-        models: ``models`` table.
+        eci: ``eci_scores`` table, or its :class:`EciIndex`.
+        models: ``models`` table (needed with a table).
         as_of: the date the data must describe (models dated later are left out).
         window: (first day, last day) averaged over; cut at ``as_of``.
         method: ``days`` or ``records`` (the lag variant reported; both are computed).
@@ -298,6 +366,7 @@ def eci_window_gap(
     Raises:
         GapError: no snapshot by ``as_of``, or no model left.
     """
+    index = _index(eci, models)
     cut = timestamp(as_of)
     assert cut is not None
     first, last = (timestamp(window[0], "window_start"), timestamp(window[1], "window_end"))
@@ -306,26 +375,35 @@ def eci_window_gap(
     if span[0] > span[1]:
         raise GapError(f"the window starts ({span[0]}) after the data's date ({cut.date()})")
     if snapshot is not None:
-        candidates = [snapshot_for(eci, cut, snapshot)]
+        candidates = [snapshot_for(index, cut, snapshot)]
     else:
-        newest = snapshot_for(eci, cut)
-        candidates = [d for d in reversed(snapshots(eci)) if d <= newest]
+        newest = snapshot_for(index, cut)
+        candidates = [d for d in reversed(index.snapshots) if d <= newest]
     skipped: list[str] = []
     chosen: Selection | None = None
-    for snap in candidates:
-        sel = eci_selection(eci, models, snapshot=snap, as_of=cut)
-        censored = covers(sel, span) if len(candidates) > 1 else 0
-        if not censored:
+    fallback: list[tuple[int, int, Selection]] = []
+    for rank, snap in enumerate(candidates):
+        try:
+            sel = eci_selection(index, snapshot=snap, as_of=cut)
+        except GapError as exc:
+            skipped.append(f"snapshot {snap}: {exc}")
+            continue
+        shortfall, why = coverage(sel, span) if len(candidates) > 1 else (0, None)
+        if why is None:
             chosen = sel
             break
-        first_closed = sel.rows.loc[~sel.rows["open_weights"], "release_date"].min()
-        skipped.append(
-            f"snapshot {snap}: its models start at {iso(first_closed)}, too late to date the "
-            f"closed frontier on {censored} day(s) of the window"
-        )
+        skipped.append(f"snapshot {snap}: {why}")
+        fallback.append((shortfall, rank, sel))
     if chosen is None:
-        chosen = eci_selection(eci, models, snapshot=candidates[0], as_of=cut)
-        skipped = [s + " (used anyway: no snapshot covers the window)" for s in skipped[:1]]
+        if not fallback:
+            raise GapError("; ".join(skipped) or "no ECI snapshot")
+        chosen = min(fallback, key=lambda f: (f[0], f[1]))[2]
+        newer = [d.isoformat() for d in candidates if chosen.snapshot and d > chosen.snapshot]
+        skipped = [x for x in skipped if x.split(":")[0].split()[-1] in newer]
+        why = coverage(chosen, span)[1]
+        skipped.append(
+            f"snapshot {chosen.snapshot} used, the nearest to covering the window: {why}"
+        )
     estimate = estimate_gap(
         chosen,
         method=method,

@@ -15,7 +15,14 @@ from analysis.gap import frontiers
 from analysis.gap.arena import ARENA, arena_selection
 from analysis.gap.cheapest import cheapest_over_time
 from analysis.gap.claims import DEFAULT_CHEAPER_FACTOR, claim_check
-from analysis.gap.eci import EciWindowGap, eci_selection, eci_window_gap, is_eci
+from analysis.gap.eci import (
+    EciIndex,
+    EciWindowGap,
+    eci_index,
+    eci_selection,
+    eci_window_gap,
+    is_eci,
+)
 from analysis.gap.equal_capability import DEFAULT_SHARE, CapabilityCost, cost_at_capability
 from analysis.gap.frames import (
     iso,
@@ -71,6 +78,7 @@ class _Remembered:
         self.candidates: dict[tuple[Any, ...], Candidates] = {}
         self.fixed: dict[tuple[Any, ...], Any] = {}
         self.latest: tuple[tuple[Any, ...], Any] | None = None
+        self.eci_read: tuple[tuple[Any, ...], EciIndex | None] | None = None
 
     def check(self) -> tuple[Any, ...]:
         """The current warehouse version (building it if needed); forget an older one."""
@@ -124,6 +132,20 @@ class _Remembered:
                 if self.version == version and len(self.candidates) < KEEP_GAPS:
                     self.candidates[key] = cands
         return choose(cands, setting, cut)
+
+    def eci(self, version: tuple[Any, ...] | None = None) -> EciIndex | None:
+        """The ``eci_scores`` table read into an :class:`EciIndex`, once per version (None:
+        the warehouse has no such table)."""
+        version = version or self.check()
+        with self.lock:
+            if self.eci_read is not None and self.eci_read[0] == version:
+                return self.eci_read[1]
+        eci = optional_table("eci_scores", version)
+        found = None if eci is None else eci_index(eci, self.table("models", version))
+        with self.lock:
+            if self.version == version:
+                self.eci_read = (version, found)
+        return found
 
     def remember(
         self,
@@ -227,6 +249,13 @@ def optional_table(name: str, version: tuple[Any, ...] | None = None) -> pd.Data
         raise
 
 
+def _eci_needed(version: tuple[Any, ...]) -> EciIndex:
+    found = _REMEMBERED.eci(version)
+    if found is None:
+        raise GapError("the warehouse has no eci_scores table: rebuild it from datasets/")
+    return found
+
+
 def _boot(intervals: bool | Bootstrap) -> Bootstrap | None:
     if isinstance(intervals, Bootstrap):
         return intervals
@@ -327,10 +356,7 @@ def _warehouse_gap(
     def compute(version: tuple[Any, ...]) -> GapResult:
         table = _REMEMBERED.table
         if is_eci(benchmark):
-            eci = optional_table("eci_scores", version)
-            if eci is None:
-                raise GapError("the warehouse has no eci_scores table: rebuild it from datasets/")
-            sel = eci_selection(eci, table("models", version), snapshot=snapshot, as_of=as_of)
+            sel = eci_selection(_eci_needed(version), snapshot=snapshot, as_of=as_of)
             assert sel.as_of is not None
             return frontiers.gap_from_selection(
                 sel,
@@ -402,12 +428,8 @@ def _eci_window(
     version: tuple[Any, ...] | None,
 ) -> EciWindowGap:
     def compute(version: tuple[Any, ...]) -> EciWindowGap:
-        eci = optional_table("eci_scores", version)
-        if eci is None:
-            raise GapError("the warehouse has no eci_scores table: rebuild it from datasets/")
         return eci_window_gap(
-            eci,
-            _REMEMBERED.table("models", version),
+            _eci_needed(version),
             as_of=as_of,
             window=window,
             method=method,
@@ -487,12 +509,7 @@ def gap_over_time(
 
     def compute(version: tuple[Any, ...]) -> GapSeries:
         if is_eci(benchmark):
-            eci = optional_table("eci_scores", version)
-            if eci is None:
-                raise GapError("the warehouse has no eci_scores table: rebuild it from datasets/")
-            sel = eci_selection(
-                eci, _REMEMBERED.table("models", version), snapshot=snapshot, as_of=as_of
-            )
+            sel = eci_selection(_eci_needed(version), snapshot=snapshot, as_of=as_of)
         else:
             sel = _REMEMBERED.selection(benchmark, source, setting, None, as_of, False, version)
         return gap_series(sel, end=as_of, months=months, bootstrap=boot)
@@ -633,7 +650,7 @@ def claims_table(
     def eci_measure(when: date, window: tuple[date, date]) -> EciWindowGap:
         return _eci_window(when, window, lag_method, boot, None, version)
 
-    eci = optional_table("eci_scores", version)
+    eci = _REMEMBERED.eci(version)
     return claim_check(
         _REMEMBERED.table("benchmark_scores", version),
         _REMEMBERED.table("models", version),
