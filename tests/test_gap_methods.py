@@ -253,6 +253,13 @@ def test_each_verdict_level_is_reached_by_a_constructed_claim() -> None:
     assert (v.level, v.direction, v.size) == (gap.DIFFERS, "shorter", pytest.approx(-3.4))
     # A range overlapping the interval is consistent.
     assert judge(eight_ten, _est(6.0, 4.0, 8.5)).level == gap.CONSISTENT
+    # "4 months" is a rounded figure, read as 3.5-4.5: without an interval, 4.4 is
+    # consistent and 4.6 differs by 0.6 (from the stated 4).
+    assert (four.low, four.high) == (3.5, 4.5) and "3.5–4.5" in four.declared
+    assert judge(four, _est(4.4)).level == gap.CONSISTENT
+    v = judge(four, _est(4.6))
+    assert (v.level, v.size) == (gap.DIFFERS, pytest.approx(0.6))
+    assert point(3.5, "months", "3.5 months").high == pytest.approx(3.55)
     # not comparable, saying which.
     v = not_comparable("17 selected benchmarks", "ECI (one snapshot)")
     assert v.level == gap.NOT_COMPARABLE and "17 selected benchmarks" in v.text

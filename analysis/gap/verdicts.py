@@ -1,9 +1,10 @@
 """Claim verdicts a careful analyst would sign: how a claim is read, and what the data says.
 
-A claim's figure is first *read*: a point ("about 4 months"), a range ("8-10
-months") or a floor ("90-95% of closed performance", read as "at least 90%",
-the reading its authors meant); the declared reading is shown beside the
-verdict. The reading is then set against the measured figure and its interval:
+A claim's figure is first *read*: a point ("about 4 months", read as the figure
+as rounded, 3.5-4.5), a range ("8-10 months") or a floor ("90-95% of closed
+performance", read as "at least 90%", the reading its authors meant); the
+declared reading is shown beside the verdict. The reading is then set against
+the measured figure and its interval:
 
 consistent
     Some value the claim states lies inside the measured interval, or the
@@ -54,6 +55,7 @@ class Reading(Record):
         words: (higher, lower) words for the direction (e.g. ("longer", "shorter")).
         digits: decimals shown.
         percent: show values as percentages (a share).
+        center: the stated figure of a point claim (differences are measured from it).
     """
 
     low: float
@@ -65,6 +67,7 @@ class Reading(Record):
     words: tuple[str, str] = ("higher", "lower")
     digits: int = 1
     percent: bool = False
+    center: float | None = None
 
     def __post_init__(self) -> None:
         if not math.isfinite(self.low):
@@ -83,19 +86,30 @@ class Reading(Record):
         return f"{value * 100:.{self.digits}f}" if self.percent else f"{value:.{self.digits}f}"
 
 
+def rounding(value: float) -> float:
+    """Half a unit of the last digit a figure is stated to: 4 -> 0.5, 3.5 -> 0.05."""
+    text = f"{value:g}"
+    decimals = len(text.split(".")[1]) if "." in text else 0
+    return 0.5 * 10.0**-decimals
+
+
 def point(value: float, unit: str, stated: str, *, words: tuple[str, str] = ("higher", "lower"),
           digits: int = 1) -> Reading:  # fmt: skip
-    """A point claim ("about 4 months"): consistent when inside the measured interval."""
+    """A point claim ("about 4 months"), read as the figure as rounded (3.5–4.5): consistent
+    when that overlaps the measured interval; a difference is measured from the figure."""
+    half = rounding(value)
+    low, high = value - half, value + half
     return Reading(
-        value,
-        value,
+        low,
+        high,
         False,
         unit,
         stated,
-        f"{stated}, read as the value {value:g} {unit}: consistent when the measured "
-        "interval contains it",
+        f"“{stated}” read as {low:g}–{high:g} {unit} (the figure as rounded): consistent "
+        "when the measured interval reaches it",
         words,
         digits,
+        center=value,
     )
 
 
@@ -178,8 +192,8 @@ def judge(reading: Reading, estimate: Estimate | None, level: float = 0.90) -> V
     """The verdict on a reading, from the measured value and its interval.
 
     consistent: the value meets the reading, or the interval [ci_low, ci_high] overlaps
-    the stated values; differs: otherwise, size = value - nearest stated value (for a
-    floor, value - floor), direction from its sign; not measurable: no value.
+    the stated values; differs: otherwise, size = value - the stated figure (a point), the
+    nearest end (a range) or the floor, direction from its sign; not measurable: no value.
 
     Args:
         reading: how the claim is read.
@@ -210,6 +224,8 @@ def judge(reading: Reading, estimate: Estimate | None, level: float = 0.90) -> V
                 measured=estimate,
             )
     nearest = reading.low if (reading.at_least or value < reading.low) else reading.high
+    if reading.center is not None:
+        nearest = reading.center
     assert nearest is not None
     size = value - nearest
     higher, lower = reading.words
