@@ -188,6 +188,8 @@ def _tables() -> dict[str, list[dict]]:
         "arena_ratings": arena,
         "gpus": [],
         "gpu_cloud_prices": [],
+        "eci_scores": [],
+        "model_shapes": [],
     }
 
 
@@ -287,6 +289,7 @@ _dates = st.dates(min_value=pd.Timestamp("2022-01-01").date(), max_value=pd.Time
 _model = st.tuples(st.booleans(), _dates, st.integers(0, 20).map(lambda v: v * 5.0))
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None)
 @given(st.lists(_model, min_size=2, max_size=14), st.sampled_from([1, 2, 3, 7, 101]))
 def test_whole_column_lag_matches_the_level_by_level_definition(
