@@ -43,6 +43,7 @@ from analysis.gap.verdicts import (
     Verdict,
     floor,
     judge,
+    measured_text,
     not_comparable,
     not_measurable,
     point,
@@ -126,12 +127,14 @@ class Judgement:
         measure: what was measured (``ECI (snapshot 2026-08-11), days 2026-01-01 to …``).
         estimate: the measured figure with its interval (None: not measured).
         verdict: the verdict.
+        reading: how the claim was read (formats the figure as the claim states it).
     """
 
     as_of: date | None
     measure: str
     estimate: Estimate | None
     verdict: Verdict
+    reading: Reading | None = None
 
 
 def is_eci_metric(metric: object) -> bool:
@@ -205,7 +208,13 @@ def _put(row: dict[str, Any], when: str, j: Judgement | None, level: float) -> N
         row[f"{when}_value"] = est.value
         row[f"{when}_ci_low"] = est.ci_low
         row[f"{when}_ci_high"] = est.ci_high
-        row[f"{when}_measured"] = est.text(level=level) if est.value is not None else None
+        row[f"{when}_measured"] = (
+            None
+            if est.value is None
+            else measured_text(j.reading, est, level)
+            if j.reading is not None
+            else est.text(level=level)
+        )
     row[f"{when}_verdict"] = j.verdict.level
     row[f"{when}_detail"] = j.verdict.text
 
@@ -402,7 +411,7 @@ def _benchmark_rows(
         _put(perf_row, "now", Judgement(now, label, None, verdict), level)
     else:
         est = g.estimate.ratio if g.estimate is not None else Estimate(g.ratio, None, None, "")
-        _put(perf_row, "now", Judgement(now, label, est, judge(perf, est, level)), level)
+        _put(perf_row, "now", Judgement(now, label, est, judge(perf, est, level), perf), level)
     if prices is None:
         verdict = not_measurable("no prices given")
         _put(cost_row, "now", Judgement(now, label, None, verdict), level)
@@ -430,7 +439,7 @@ def _benchmark_rows(
         _put(cost_row, "now", Judgement(now, label, None, not_measurable(why)), level)
     else:
         est = Estimate(factor, None, None, "×", 0, None)
-        _put(cost_row, "now", Judgement(now, label, est, judge(cost, est, level)), level)
+        _put(cost_row, "now", Judgement(now, label, est, judge(cost, est, level), cost), level)
         assert c.cheapest_closed is not None and c.open_model is not None
         cost_row["now_measured"] = (
             f"closed costs {factor:.1f}× open ({c.cheapest_closed.model} vs {c.open_model.model})"
@@ -542,4 +551,4 @@ def _judge_gap(
     est = m.estimate.lag_months if figure == "lag" else m.estimate.points
     words = {"days": "averaged over the days", "records": "over the new open records"}
     measure = f"{m.label}, {words[lag_method]} from {span_[0]} to {span_[1]}"
-    return Judgement(day, measure, est, judge(reading, est, level)), m
+    return Judgement(day, measure, est, judge(reading, est, level), reading), m

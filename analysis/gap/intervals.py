@@ -269,9 +269,14 @@ def day_span(start: DateLike, end: DateLike) -> tuple[int, int]:
     return first, int(np.datetime64(b.date(), "D").astype(np.int64))
 
 
+DEFAULT_WINDOW_DAYS = 183
+"""Days averaged over when no window is given: about the six months to the date (Epoch AI's
+2026 figure averages over the five months since January)."""
+
+
 def default_window(as_of: date) -> tuple[date, date]:
-    """The 12 months to ``as_of``: (as_of - 365 days + 1, as_of)."""
-    return as_of - timedelta(days=364), as_of
+    """The :data:`DEFAULT_WINDOW_DAYS` days to ``as_of``, both ends included."""
+    return as_of - timedelta(days=DEFAULT_WINDOW_DAYS - 1), as_of
 
 
 def _method_text(lag: str, window: tuple[date, date] | None, levels: int) -> str:

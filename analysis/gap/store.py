@@ -4,6 +4,7 @@ gaps that do not move with the analysis date kept.
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from analysis.gap.eci import (
     eci_selection,
     eci_window_gap,
     is_eci,
+    snapshot_for,
 )
 from analysis.gap.equal_capability import DEFAULT_SHARE, CapabilityCost, cost_at_capability
 from analysis.gap.frames import (
@@ -279,9 +281,10 @@ def benchmark_gap(
     """The open-vs-closed gap on a benchmark, read from the warehouse, with intervals.
 
     ``benchmark`` "eci" (any case) analyses one snapshot of Epoch's Capabilities Index
-    (the newest on or before ``as_of``, or ``snapshot``; see :mod:`analysis.gap.eci`):
-    the lag and points gap averaged over ``window`` (default: the 12 months to
-    ``as_of``) by ``method`` (default ``days``). "arena" or "Arena rating" analyses the
+    (``snapshot``, else the newest on or before ``as_of`` that covers the window; see
+    :func:`analysis.gap.eci.eci_window_gap`): the lag and points gap averaged over
+    ``window`` (default: :func:`analysis.gap.intervals.default_window`) by ``method``
+    (default ``days``). "arena" or "Arena rating" analyses the
     Arena snapshot on or before ``as_of`` (see :func:`arena_selection`). Any other label
     is a single benchmark (lag by ``levels`` unless ``method`` says otherwise).
 
@@ -356,16 +359,22 @@ def _warehouse_gap(
     def compute(version: tuple[Any, ...]) -> GapResult:
         table = _REMEMBERED.table
         if is_eci(benchmark):
-            sel = eci_selection(_eci_needed(version), snapshot=snapshot, as_of=as_of)
-            assert sel.as_of is not None
-            return frontiers.gap_from_selection(
-                sel,
-                levels=levels,
-                ratio=False,
-                bootstrap=bootstrap or Bootstrap(),
+            index = _eci_needed(version)
+            day = timestamp(as_of)
+            if day is None:
+                day = timestamp(snapshot_for(index, None, snapshot))
+            assert day is not None
+            m = eci_window_gap(
+                index,
+                as_of=day,
+                window=window or default_window(day.date()),
                 method=method or "days",
-                window=window or default_window(sel.as_of.date()),
+                bootstrap=bootstrap or Bootstrap(),
+                snapshot=snapshot,
             )
+            result = frontiers.gap_from_selection(m.selection, levels=levels, ratio=False)
+            estimate = dataclasses.replace(m.estimate, notes=[*m.estimate.notes, *m.skipped])
+            return dataclasses.replace(result, estimate=estimate)
         if benchmark.strip().lower() in ("arena", ARENA.lower()):
             sel = arena_selection(
                 table("arena_ratings", version),

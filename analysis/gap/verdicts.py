@@ -188,6 +188,14 @@ def interval_text(reading: Reading, estimate: Estimate, level: float = 0.90) -> 
     return f"{level:.0%} CI {reading.number(estimate.ci_low)}–{reading.show(estimate.ci_high)}"
 
 
+def measured_text(reading: Reading, estimate: Estimate, level: float = 0.90) -> str:
+    """The measured figure as the claim states its own: ``96.0% (90% CI 92.6–96.6%)``."""
+    if estimate.value is None:
+        return f"n/a ({estimate.note})" if estimate.note else "n/a"
+    ci = interval_text(reading, estimate, level)
+    return reading.show(estimate.value) + (f" ({ci})" if ci else "")
+
+
 def judge(reading: Reading, estimate: Estimate | None, level: float = 0.90) -> Verdict:
     """The verdict on a reading, from the measured value and its interval.
 
