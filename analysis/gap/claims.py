@@ -392,7 +392,6 @@ def _benchmark_rows(
     )
     cost_row = _row(claim_id="cost-dramatically-lower", claim=COST_CLAIM, figure="cost")
     _stated(cost_row, cost)
-    cost_row["stated"] = f"closed ≥ {cheaper_factor:g}× open at equal capability"
     label = f"{b} (single benchmark)"
     try:
         g = measure(b, cut)

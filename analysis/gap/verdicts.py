@@ -182,10 +182,13 @@ def _overlaps(reading: Reading, low: float, high: float) -> bool:
 
 
 def interval_text(reading: Reading, estimate: Estimate, level: float = 0.90) -> str:
-    """``90% CI 3.1–6.2 months``, or "" when the estimate has no interval."""
+    """``90% CI 3.1–6.2`` (``90% CI 92.6–96.6%`` for a share), or "" without an interval."""
     if estimate.ci_low is None or estimate.ci_high is None:
         return ""
-    return f"{level:.0%} CI {reading.number(estimate.ci_low)}–{reading.show(estimate.ci_high)}"
+    tail = "%" if reading.percent else ""
+    return (
+        f"{level:.0%} CI {reading.number(estimate.ci_low)}–{reading.number(estimate.ci_high)}{tail}"
+    )
 
 
 def measured_text(reading: Reading, estimate: Estimate, level: float = 0.90) -> str:
