@@ -334,6 +334,74 @@ def coverage(selection: Selection, window: tuple[date, date]) -> tuple[int, str 
     return late + censored, "; ".join(reasons) or None
 
 
+def window_snapshot(
+    index: EciIndex,
+    as_of: date,
+    span: tuple[date, date],
+    snapshot: DateLike | None = None,
+) -> tuple[Selection, tuple[date, date], list[str]]:
+    """The snapshot to measure a window on, its models by ``as_of`` and the window it allows.
+
+    ``snapshot`` if given; else the newest published on or before ``as_of`` that covers
+    the window (:func:`coverage`); else the one with the smallest shortfall (newest first
+    among equals). The window ends at the snapshot's date at the latest.
+
+    Returns:
+        (the selection, the window used, what a reader should know: newer snapshots
+        passed over and why, a shortened window).
+
+    Raises:
+        GapError: no snapshot by ``as_of``, or none with a model left.
+    """
+    if snapshot is not None:
+        candidates = [snapshot_for(index, as_of, snapshot)]
+    else:
+        newest = snapshot_for(index, as_of)
+        candidates = [d for d in reversed(index.snapshots) if d <= newest]
+    skipped: list[str] = []
+    chosen: Selection | None = None
+    fallback: list[tuple[int, int, Selection]] = []
+
+    def through(snap: date) -> tuple[date, date]:
+        """The window cut at the snapshot's date: Epoch had scored no later model."""
+        return span[0], min(span[1], snap)
+
+    for rank, snap in enumerate(candidates):
+        if through(snap)[0] > through(snap)[1]:
+            skipped.append(f"snapshot {snap}: published before the window starts")
+            continue
+        try:
+            sel = eci_selection(index, snapshot=snap, as_of=as_of)
+        except GapError as exc:
+            skipped.append(f"snapshot {snap}: {exc}")
+            continue
+        shortfall, why = coverage(sel, through(snap)) if len(candidates) > 1 else (0, None)
+        if why is None:
+            chosen = sel
+            break
+        skipped.append(f"snapshot {snap}: {why}")
+        fallback.append((shortfall, rank, sel))
+    if chosen is None:
+        if not fallback:
+            raise GapError("; ".join(skipped) or "no ECI snapshot")
+        chosen = min(fallback, key=lambda f: (f[0], f[1]))[2]
+        assert chosen.snapshot is not None
+        newer = [d.isoformat() for d in candidates if d > chosen.snapshot]
+        skipped = [x for x in skipped if x.split(":")[0].split()[-1] in newer]
+        why = coverage(chosen, through(chosen.snapshot))[1]
+        skipped.append(
+            f"snapshot {chosen.snapshot} used, the nearest to covering the window: {why}"
+        )
+    assert chosen.snapshot is not None
+    used = through(chosen.snapshot)
+    if used[1] < span[1]:
+        skipped.append(
+            f"The window ends at the snapshot's date, {used[1]}, not {span[1]}: Epoch had "
+            "scored no later model."
+        )
+    return chosen, used, skipped
+
+
 def eci_window_gap(
     eci: Table | EciIndex,
     models: Table | None = None,
@@ -348,8 +416,9 @@ def eci_window_gap(
 
     The snapshot is ``snapshot`` if given; else the newest published on or before
     ``as_of`` that covers the window (:func:`coverage`); else, when none does, the one
-    with the fewest left-censored days (newest first among equals), its censored days
-    left out and said so.
+    with the smallest shortfall (newest first among equals), its censored days left out
+    and said so. The window ends at the snapshot's date at the latest: a snapshot says
+    nothing of models Epoch had not scored yet.
 
     Args:
         eci: ``eci_scores`` table, or its :class:`EciIndex`.
@@ -374,40 +443,11 @@ def eci_window_gap(
     span = (first.date(), min(last.date(), cut.date()))
     if span[0] > span[1]:
         raise GapError(f"the window starts ({span[0]}) after the data's date ({cut.date()})")
-    if snapshot is not None:
-        candidates = [snapshot_for(index, cut, snapshot)]
-    else:
-        newest = snapshot_for(index, cut)
-        candidates = [d for d in reversed(index.snapshots) if d <= newest]
-    skipped: list[str] = []
-    chosen: Selection | None = None
-    fallback: list[tuple[int, int, Selection]] = []
-    for rank, snap in enumerate(candidates):
-        try:
-            sel = eci_selection(index, snapshot=snap, as_of=cut)
-        except GapError as exc:
-            skipped.append(f"snapshot {snap}: {exc}")
-            continue
-        shortfall, why = coverage(sel, span) if len(candidates) > 1 else (0, None)
-        if why is None:
-            chosen = sel
-            break
-        skipped.append(f"snapshot {snap}: {why}")
-        fallback.append((shortfall, rank, sel))
-    if chosen is None:
-        if not fallback:
-            raise GapError("; ".join(skipped) or "no ECI snapshot")
-        chosen = min(fallback, key=lambda f: (f[0], f[1]))[2]
-        newer = [d.isoformat() for d in candidates if chosen.snapshot and d > chosen.snapshot]
-        skipped = [x for x in skipped if x.split(":")[0].split()[-1] in newer]
-        why = coverage(chosen, span)[1]
-        skipped.append(
-            f"snapshot {chosen.snapshot} used, the nearest to covering the window: {why}"
-        )
+    chosen, used, skipped = window_snapshot(index, cut.date(), span, snapshot)
     estimate = estimate_gap(
         chosen,
         method=method,
-        window=span,
+        window=used,
         bootstrap=bootstrap,
         ratio=False,
         variants=("days", "records"),

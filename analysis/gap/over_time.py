@@ -17,7 +17,7 @@ Trend
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -74,6 +74,8 @@ class GapSeries:
         observed: per figure, the observed series.
         months: the month-end dates.
         bootstrap: how the resamples were drawn.
+        snapshot: the ECI snapshot the series rests on (None for a single benchmark).
+        notes: what a reader should know (snapshots passed over, a shortened series).
     """
 
     table: pd.DataFrame
@@ -81,6 +83,8 @@ class GapSeries:
     observed: dict[str, np.ndarray]
     months: list[date]
     bootstrap: Bootstrap
+    snapshot: date | None = None
+    notes: list[str] = field(default_factory=list)
 
 
 def month_ends(end: date, months: int) -> list[tuple[date, date]]:
@@ -189,6 +193,7 @@ def gap_series(
         observed={k: v[0] for k, v in observed.items()},
         months=[b for _, b in spans],
         bootstrap=boot,
+        snapshot=selection.snapshot,
     )
 
 

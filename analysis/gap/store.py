@@ -20,10 +20,10 @@ from analysis.gap.eci import (
     EciIndex,
     EciWindowGap,
     eci_index,
-    eci_selection,
     eci_window_gap,
     is_eci,
     snapshot_for,
+    window_snapshot,
 )
 from analysis.gap.equal_capability import DEFAULT_SHARE, CapabilityCost, cost_at_capability
 from analysis.gap.frames import (
@@ -33,7 +33,7 @@ from analysis.gap.frames import (
 )
 from analysis.gap.frontiers import DEFAULT_LEVELS, GapResult
 from analysis.gap.intervals import Bootstrap, default_window
-from analysis.gap.over_time import GapSeries, gap_series
+from analysis.gap.over_time import GapSeries, gap_series, month_ends
 from analysis.gap.quality import quality_price_table
 from analysis.gap.selection import (
     INDEPENDENT,
@@ -506,9 +506,10 @@ def gap_over_time(
 ) -> GapSeries:
     """The gap month by month to ``as_of``, with bands (see :mod:`analysis.gap.over_time`).
 
-    ECI uses one snapshot (the newest by ``as_of``, or ``snapshot``) for every month; a
-    single benchmark uses its selection as of ``as_of``. Kept per warehouse version and
-    arguments (up to :data:`KEEP_GAPS`).
+    ECI uses one snapshot for every month: ``snapshot``, else the newest by ``as_of`` that
+    covers the months (:func:`analysis.gap.eci.window_snapshot`); the series ends at the
+    snapshot's date at the latest. A single benchmark uses its selection as of ``as_of``.
+    Kept per warehouse version and arguments (up to :data:`KEEP_GAPS`).
 
     Raises:
         GapError: no data, or fewer than 3 months.
@@ -517,11 +518,18 @@ def gap_over_time(
     boot = bootstrap or Bootstrap()
 
     def compute(version: tuple[Any, ...]) -> GapSeries:
-        if is_eci(benchmark):
-            sel = eci_selection(_eci_needed(version), snapshot=snapshot, as_of=as_of)
-        else:
+        day = timestamp(as_of)
+        if day is None:
+            raise GapError("as_of = None: a monthly series needs an end date")
+        if not is_eci(benchmark):
             sel = _REMEMBERED.selection(benchmark, source, setting, None, as_of, False, version)
-        return gap_series(sel, end=as_of, months=months, bootstrap=boot)
+            return gap_series(sel, end=as_of, months=months, bootstrap=boot)
+        first = month_ends(day.date(), int(months))[0][0]
+        sel, used, notes = window_snapshot(
+            _eci_needed(version), day.date(), (first, day.date()), snapshot
+        )
+        series = gap_series(sel, end=used[1], months=months, bootstrap=boot)
+        return dataclasses.replace(series, notes=notes)
 
     key = (
         "series",
