@@ -69,10 +69,11 @@ CLAIMS = pd.DataFrame(
              "lag_months_high", "gap_points", "gap_points_unit", "window_start", "window_end"],
 ).assign(title="t", claim_verbatim="verbatim", url="https://example.org")  # fmt: skip
 
-# Then (2024-06-01, snapshot 2024-03-31): the open frontier is O-A (120) all window; the
-# closed side reached 120 on 2023-01-01 (C-A; C-0 came first, so not censored). Lag on
-# 2024-01-01 is 365 days, on 05-31 516: mean 440.5 days. Points: C-C 140 - 120 = 20.
-THEN_LAG, THEN_POINTS = 440.5 / M, 20.0
+# Then (2024-06-01, snapshot 2024-03-31): the window ends at the snapshot's date (no
+# later model was scored), 2024-01-01..03-31. The open frontier is O-A (120) throughout;
+# the closed side reached 120 on 2023-01-01 (C-A; C-0 came first, so not censored). Lag
+# on 2024-01-01 is 365 days, on 03-31 455: mean 410 days. Points: C-C 140 - 120 = 20.
+THEN_LAG, THEN_POINTS = 410 / M, 20.0
 # Now (2025-06-01, snapshot 2024-12-31): O-A until 04-17 (108 days, lags 365..472, sum
 # 45,198), then O-B 130 (closed there since 2023-03-14: 401..444 over 44 days, sum 18,590).
 # Mean (45,198 + 18,590) / 152 days. Points: 20 for 108 days, 10 for 44.
@@ -122,11 +123,12 @@ def test_an_eci_claim_is_judged_then_and_now_from_the_intervals_shown() -> None:
             shown = row[f"{when}_measured"]
             if not pd.isna(row[f"{when}_ci_low"]):
                 assert f"{row[f'{when}_ci_low']:.1f}–{row[f'{when}_ci_high']:.1f}" in shown
-    # "4 months" is read as 3.5-4.5. Then: 14.5 months, and too few resamples keep both
+    # "4 months" is read as 3.5-4.5. Then: 13.5 months, and too few resamples keep both
     # O-A and C-0 (a side's only model, and the model before the level) for an interval:
-    # the value decides, 10.5 months longer than the stated 4.
+    # the value decides, 9.5 months longer than the stated 4.
     assert lag["then_verdict"] == DIFFERS and pd.isna(lag["then_ci_low"])
-    assert lag["then_detail"].startswith("differs: 10.5 months longer than the stated 4 months")
+    assert lag["then_detail"].startswith("differs: 9.5 months longer than the stated 4 months")
+    assert "2024-01-01 to 2024-03-31" in lag["then_measure"]
     assert (lag["stated_low"], lag["stated_high"]) == (3.5, 4.5)
     assert lag["other_method"].startswith("by new open records")
 
@@ -161,7 +163,7 @@ def test_each_eci_date_and_window_is_measured_once() -> None:
     # 2023 claim adds one (now; then there is no snapshot, which the measurement says).
     assert sorted(asked) == sorted(
         [
-            (date(2024, 6, 1), (date(2024, 1, 1), date(2024, 5, 31))),
+            (date(2024, 6, 1), (date(2024, 1, 1), date(2024, 5, 31))),  # cut at 03-31 inside
             (date(2025, 6, 1), (date(2024, 1, 1), date(2024, 5, 31))),
             (date(2023, 6, 1), (date(2023, 1, 1), date(2023, 5, 31))),
             (date(2025, 6, 1), (date(2023, 1, 1), date(2023, 5, 31))),

@@ -299,6 +299,8 @@ def claim_check(
         eci_measure: ``eci_measure(date, window)``: the ECI gap over the window as of the
             date; default :func:`eci_window_gap` on ``eci`` and ``models``.
 
+    Claims published after ``as_of`` are left out: they were not made yet on that date.
+
     Returns:
         One row per claim figure, columns :data:`COLUMNS`: the claim; ``figure``
         (``share of closed``, ``cost``, ``lag``, ``points``); ``measure``; ``stated``,
@@ -358,6 +360,9 @@ def claim_check(
         return found
 
     for claim in cl.to_dict("records") if not cl.empty else []:
+        published = timestamp(claim.get("published_date"), "published_date")
+        if now is not None and published is not None and published.date() > now:
+            continue  # not yet published on the date of the check
         out.extend(_gap_claim_rows(claim, now, eci_at if eci_measure else None, lag_method, level))
     when_text = iso(cut)
     table = pd.DataFrame.from_records([{**r, "as_of": when_text} for r in out], columns=COLUMNS)
@@ -549,5 +554,6 @@ def _judge_gap(
         return Judgement(day, "ECI", None, not_measurable(str(exc))), None
     est = m.estimate.lag_months if figure == "lag" else m.estimate.points
     words = {"days": "averaged over the days", "records": "over the new open records"}
-    measure = f"{m.label}, {words[lag_method]} from {span_[0]} to {span_[1]}"
+    used = (m.estimate.method.window_start, m.estimate.method.window_end)
+    measure = f"{m.label}, {words[lag_method]} from {used[0]} to {used[1]}"
     return Judgement(day, measure, est, judge(reading, est, level), reading), m

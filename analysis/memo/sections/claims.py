@@ -11,6 +11,7 @@ from them (:mod:`analysis.gap.verdicts`).
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -40,45 +41,90 @@ def _text(value: object) -> str:
     return str(value)
 
 
-def _short_reading(rec: Mapping[str, Any]) -> str:
-    """How the claim is read, in a few words (the full reading is in the table's note)."""
+ABBREVIATIONS = {"months": "mo", "ECI points": "ECI pts"}
+
+
+def _figure_word(rec: Mapping[str, Any]) -> str:
+    return {"lag": "lag", "points": "gap"}.get(_text(rec.get("figure")), "")
+
+
+def stated_cell(rec: Mapping[str, Any]) -> str:
+    """The figure as stated and as read: ``4 months (3.5–4.5)``, ``90–95% (read ≥ 90%)``."""
     figure = _text(rec.get("figure"))
     low, high = rec.get("stated_low"), rec.get("stated_high")
+    stated = _text(rec.get("stated")).removeprefix("about ")
     if figure == "share of closed":
-        return f"read as ≥ {float(low):.0%}"
+        return f"{stated} (read: ≥ {float(low):.0%})"
     if figure == "cost":
-        return f"read as closed ≥ {float(low):g}× open at equal capability"
-    if _text(high) and float(low) != float(high):
-        unit = "months" if figure == "lag" else "ECI points"
-        return f"read as {float(low):g}–{float(high):g} {unit}"
-    return ""
+        return f"{stated} (read: closed ≥ {float(low):g}× open at equal capability)"
+    if _text(high) and float(low) != float(high) and "–" not in stated:
+        return f"{stated} ({float(low):g}–{float(high):g})"
+    return stated
 
 
 def verdict_cell(rec: Mapping[str, Any], when: str) -> str:
-    """A then/now cell: ``7.7 months (90% CI 5.4–11.9): differs, 3.7 months longer``."""
+    """One figure judged: ``lag 7.7 mo (CI 5.4–11.9): differs, 3.7 mo longer``."""
     level = _text(rec.get(f"{when}_verdict"))
     if not level:
         return "—"
     detail = _text(rec.get(f"{when}_detail"))
-    measured = _text(rec.get(f"{when}_measured"))
     if level == "not comparable":
         return "not comparable: another benchmark set"
     if level == "not measurable":
-        return detail.split(" (")[0]
+        return re.sub(r" \(the snapshots are [^)]*\)$", "", detail)
+    measured = _text(rec.get(f"{when}_measured")).replace("90% CI ", "CI ")
+    for long, short in ABBREVIATIONS.items():
+        measured = measured.replace(f" {long}", f" {short}")
+    word = _figure_word(rec)
+    shown = f"{word} {measured}" if word else measured
     if level == "differs":
-        size = detail.removeprefix("differs: ").split(" (measured")[0]
-        return f"{measured}: differs, {size.split(' than')[0]}"
-    return f"{measured}: consistent"
+        size = detail.removeprefix("differs: ").split(" than")[0].split(" below")[0]
+        for long, short in ABBREVIATIONS.items():
+            size = size.replace(f" {long}", f" {short}")
+        return f"{shown}: differs, {size}" + (" below" if " below" in detail else "")
+    return f"{shown}: consistent"
+
+
+def _cells(recs: Sequence[Mapping[str, Any]], when: str) -> str:
+    """The figures of one claim judged on one date, joined (one text when they agree)."""
+    cells = [verdict_cell(r, when) for r in recs]
+    return cells[0] if len(set(cells)) == 1 else " · ".join(cells)
 
 
 def _claim_label(rec: Mapping[str, Any]) -> str:
-    who = _text(rec.get("publisher")) or "a common claim"
+    who = _text(rec.get("publisher")) or "A common claim"
     day = _text(rec.get("published_date"))
     claim = _text(rec.get("claim"))
-    if len(claim) > 60:  # a quote, shortened; the full text is in gap_claims
-        claim = claim[:59].rstrip(" ,;:") + "…"
-    figure = {"lag": " — lag", "points": " — ECI gap"}.get(_text(rec.get("figure")), "")
-    return f"{claim}{figure} ({who}{', ' + day if day else ''})"
+    if len(claim) > 52:  # a quote, shortened; the full text is in gap_claims
+        claim = claim[:51].rstrip(" ,;:") + "…"
+    return f"{who}{', ' + day if day else ''}: “{claim}”"
+
+
+def cost_cell(cost: CapabilityCost, level: str) -> str:
+    """The cost check with the models, scores and prices it rests on, e.g. ``12.3×:
+    consistent (open X 86.1% $0.28, own API; closed Y 87.6% $3.44, own API; at ≥ 85.1%)``."""
+    unit = cost.unit
+
+    def model(m: Any) -> str:
+        score = f"{m.score:.1f}{unit}" if unit == "%" else f"{m.score:.1f} {unit}"
+        basis = _text(m.price_basis)
+        if basis.startswith("first-party: "):
+            basis = f"{basis.removeprefix('first-party: ')}'s own API"
+        return f"{m.model} {score} ${m.usd_per_mtok:.3g}, {basis}"
+
+    parts = []
+    if cost.open_model is not None:
+        parts.append(f"open {model(cost.open_model)}")
+    if cost.cheapest_closed is not None:
+        parts.append(f"closed {model(cost.cheapest_closed)}")
+    parts.append(f"at ≥ {cost.level:.1f}{unit}")
+    unpriced = [m for m in cost.unpriced_open[:2]]
+    if unpriced and (cost.open_model is None or unpriced[0] != cost.open_model.model):
+        parts.append(f"not priced: {', '.join(unpriced)}")
+    factor = cost.factor_vs_cheapest_closed
+    if factor is None:
+        return f"not measurable: no priced open model at the level ({'; '.join(parts)})"
+    return f"{factor:.1f}×: {level} ({'; '.join(parts)})"
 
 
 def headline(records: Sequence[Mapping[str, Any]]) -> str:
@@ -115,37 +161,6 @@ def headline(records: Sequence[Mapping[str, Any]]) -> str:
     return text
 
 
-def cost_table(cost: CapabilityCost) -> Table:
-    """The models, scores and prices the cost check rests on (every figure traces to rows)."""
-    unit = cost.unit
-
-    def row(role: str, m: Any) -> list[str]:
-        if m is None:
-            return [role, "none priced", "—", "—", "—"]
-        score = f"{m.score:.1f}{unit}" if unit == "%" else f"{m.score:.1f} {unit}"
-        price = "no price in force" if m.usd_per_mtok is None else f"${m.usd_per_mtok:.3g}"
-        return [role, m.model, score, price, _text(m.price_basis) or "—"]
-
-    level = f"{cost.share:.0%} of the frontier ({cost.level:.1f}{unit})"
-    rows = [
-        row("Closed frontier", cost.closed_frontier),
-        row(f"Cheapest closed at ≥ {level}", cost.cheapest_closed),
-        row(f"Cheapest open at ≥ {level}", cost.open_model),
-    ]
-    if cost.unpriced_open:
-        unpriced = ", ".join(cost.unpriced_open[:3])
-        rows.append(["Open at the level, not priced", unpriced, "—", "—", "—"])
-    return Table(
-        ["Cost at equal capability", "Model", cost.benchmark, "USD / 1M tokens (3:1)", "Price"],
-        rows,
-        widths=(30, 22, 12, 14, 22),
-        note=(
-            f"Prices in force on {cost.as_of}: the developer's own (first-party) price where it "
-            "sells one, else the median of hosts (warehouse model_prices_at, from api_prices)."
-        ),
-    )
-
-
 def claims_section(
     benchmarks: Sequence[str],
     as_of: date,
@@ -178,15 +193,29 @@ def claims_section(
         list(benchmarks), as_of, source=source, cheaper_factor=cheaper_factor, share=SHARE
     )
     records = df.to_dict("records")
-    rows = []
+    try:
+        cost: CapabilityCost | None = gap.capability_cost(
+            benchmarks[0], as_of, share=SHARE, source=source
+        )
+    except GapError:
+        cost = None
+    rows: list[list[str]] = []
+    by_claim: dict[str, list[Mapping[str, Any]]] = {}
     for rec in records:
-        reading = _short_reading(rec)
+        by_claim.setdefault(f"{_text(rec.get('claim_id'))}|{_text(rec.get('measure'))}", []).append(
+            rec
+        )
+    for recs in by_claim.values():
+        first = recs[0]
+        now = _cells(recs, "now")
+        if _text(first.get("figure")) == "cost" and cost is not None:
+            now = cost_cell(cost, verdict_cell(first, "now").split(": ")[-1])
         rows.append(
             [
-                _claim_label(rec),
-                _text(rec.get("stated")) + (f"; {reading}" if reading else ""),
-                verdict_cell(rec, "then"),
-                verdict_cell(rec, "now"),
+                _claim_label(first),
+                "; ".join(stated_cell(r) for r in recs),
+                _cells(recs, "then"),
+                now,
             ]
         )
     counts = {w: sum(_text(r.get("now_verdict")) == w for r in records) for w in LEVEL_WORDS}
@@ -194,42 +223,34 @@ def claims_section(
     lead = headline(records)
     tally = ", ".join(f"{n} {w}" for w, n in counts.items() if n)
     finding = (f"{lead}. " if lead else "") + (
-        f"Of {len(rows)} claim figures checked against the data of {day}: {tally}."
+        f"Of {len(records)} claim figures, with the data of {day}: {tally}."
     )
     eci_rows = [r for r in records if _text(r.get("now_measure")).startswith("ECI (")]
-    method = (
-        f"ECI figures: {eci_rows[0]['now_measure'].split(',')[0]} now, the snapshot of the "
-        "claim's day then; lag and ECI gap averaged over the days of the claim's window "
-        "(the other lag variant, over new open-weight records, in the notes below); "
-        if eci_rows
-        else ""
-    )
+    snapshot = eci_rows[0]["now_measure"].split(",")[0] if eci_rows else ""
     tables = [
         Table(
-            ["Claim", "Stated", "Then: data of its day", f"Now: data of {day}"],
+            ["Claim", "Stated (read as)", "Then: data of its day", f"Now: data of {day}"],
             rows,
-            widths=(34, 18, 24, 24),
+            widths=(30, 18, 26, 26),
             note=(
-                f"{method}90% bootstrap intervals (1,000 resamples, seed {gap.DEFAULT_SEED}; "
-                "models resampled within each side, ECI's per-model intervals redrawn). A "
-                "point figure is read as rounded (“4 months”: 3.5–4.5); “90–95%” as at least "
-                f"90%; “dramatically lower cost” as the cheapest closed model at ≥ {SHARE:.0%} of "
-                f"the closed frontier's score costing at least {cheaper_factor:g}× the cheapest "
-                f"open one (declared readings). Performance and cost on {', '.join(benchmarks)} "
-                f"({source} scores), a single benchmark."
+                (f"Lag and gap on {snapshot} now, the snapshot of the claim's day then, averaged "
+                 "over the days of the claim's window. " if snapshot else "")
+                + f"90% bootstrap intervals (1,000 resamples, seed {gap.DEFAULT_SEED}, models "
+                "resampled within each side, ECI's own intervals redrawn). A figure is read as "
+                "rounded (4 months: 3.5–4.5); “90–95%” as at least 90%; “dramatically lower "
+                f"cost” as the cheapest closed model at ≥ {SHARE:.0%} of the closed frontier "
+                f"costing ≥ {cheaper_factor:g}× the cheapest open one, at prices in force "
+                f"(own API where sold, else median of hosts). Share and cost on "
+                f"{', '.join(benchmarks)} alone ({source} scores)."
             ),
         )
+    ]  # fmt: skip
+    notes = [
+        f"{_claim_label(r)}, lag {_text(r.get('other_method'))}."
+        for r in records
+        if _text(r.get("other_method"))
+        and _text(r.get("other_method")).split(", ")[-1] != _text(r.get("now_verdict"))
     ]
-    notes = []
-    for rec in records:
-        other = _text(rec.get("other_method"))
-        if other:
-            notes.append(f"{_claim_label(rec)}, now {other}.")
-    try:
-        cost = gap.capability_cost(benchmarks[0], as_of, share=SHARE, source=source)
-        tables.append(cost_table(cost))
-    except GapError as exc:
-        notes.append(f"Cost at equal capability on {benchmarks[0]}: not measurable ({exc}).")
     return Section(
         key="claims",
         title="Published claims, then and now",
@@ -237,7 +258,7 @@ def claims_section(
         tables=tables,
         notes=notes,
         numbers={
-            "claims": float(len(rows)),
+            "claims": float(len(records)),
             **{k.replace(" ", "_"): float(v) for k, v in counts.items()},
         },
     )

@@ -64,25 +64,19 @@ def _eci_paragraph(g: GapResult, series: GapSeries | None, trends: list[Trend]) 
     v = g.vertical
     other = e.lag_variants.get("records")
     text = (
-        f"On Epoch AI's Capabilities Index (an index of many benchmarks, snapshot of "
-        f"{g.selection.snapshot}), the best open-weight model ({v.best_open.model}, "
-        f"{v.best_open.score:.1f}) trails the best closed one ({v.best_closed.model}, "
-        f"{v.best_closed.score:.1f}). Averaged over every day from {e.method.window_start} to "
-        f"{e.method.window_end}, open models were {_ci(e.lag_months)} behind: on each day, how "
-        "long before the closed frontier had reached the best open model's score"
+        f"ECI (an index of many benchmarks), snapshot of {g.selection.snapshot}: best open "
+        f"{v.best_open.model} {v.best_open.score:.1f}, best closed {v.best_closed.model} "
+        f"{v.best_closed.score:.1f}. The lag is, for each day, how long before the closed "
+        "frontier had reached the best open model's score"
     )
     if other is not None and other.value is not None:
-        text += f"; counted at each new open-weight record instead, {_ci(other)}"
-    text += f". The ECI gap averaged {_ci(e.points)}."
-    if trends and series is not None:
-        lag12 = next((t for t in trends if t.figure == "lag_months" and t.months == 12), None)
-        lag24 = next((t for t in trends if t.figure == "lag_months" and t.months == 24), None)
-        parts = [f"over 12 months the lag is {trend_words(lag12)}" if lag12 else ""]
-        if lag24:
-            parts.append(f"over 24 months {trend_words(lag24)}")
+        text += f" (at each new open-weight record instead: {_ci(other)})"
+    text += "."
+    lag24 = next((t for t in trends if t.figure == "lag_months" and t.months == 24), None)
+    if lag24 is not None and series is not None:
         text += (
-            f" Month by month to {series.months[-1]} (snapshot of {series.snapshot}, the newest "
-            "that reaches back 24 months), " + "; ".join(p for p in parts if p) + "."
+            f" The 12-month trend is on the monthly series to {series.months[-1]} (snapshot of "
+            f"{series.snapshot}); over 24 months the lag is {trend_words(lag24)}."
         )
     return text
 
@@ -178,10 +172,9 @@ def gap_section(benchmark: str, as_of: date, *, source: str = OPTIONS["gap_sourc
         else:
             lag = f"{g.lag_months:.1f} months" if g.lag_months is not None else "n/a"
         paragraphs.append(
-            f"On {g.benchmark} alone (a single benchmark, {source} scores), the best open-weight "
-            f"model released by {day} ({v.best_open.model}, {v.best_open.score:.1f}) scores "
-            f"{share} the best closed model ({v.best_closed.model}, {v.best_closed.score:.1f}); "
-            f"the lag, averaged over the score levels both sides reached, is {lag}."
+            f"{g.benchmark} alone (a single benchmark, {source} scores): {v.best_open.model} "
+            f"({v.best_open.score:.1f}) scores {share} {v.best_closed.model} "
+            f"({v.best_closed.score:.1f}); lag over score levels {lag}."
         )
         if v.ratio is not None:
             numbers["ratio"] = v.ratio
@@ -222,15 +215,11 @@ def gap_section(benchmark: str, as_of: date, *, source: str = OPTIONS["gap_sourc
         if len(year_ago):
             before = year_ago.iloc[-1]
             change = float(last["gap_points"]) - float(before["gap_points"])
-            trend = (
-                f", against {float(before['gap_points']):.0f} a year before "
-                f"({before['snapshot_date']:%B %Y})"
-            )
+            trend = f" ({float(before['gap_points']):.0f} a year before)"
             numbers["arena_change_points"] = change
         paragraphs.append(
-            f"In head-to-head votes (LMArena) the best closed model led the best open one by "
-            f"{float(last['gap_points']):.0f} rating points in {last['snapshot_date']:%B %Y}, "
-            f"the latest snapshot{trend}."
+            f"LMArena votes: the best closed model led by {float(last['gap_points']):.0f} rating "
+            f"points in {last['snapshot_date']:%B %Y}{trend}."
         )
         numbers["arena_gap_points"] = float(last["gap_points"])
         figures.append(
