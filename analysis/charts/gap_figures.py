@@ -516,7 +516,6 @@ def gap_over_time(
     for col in ("value", "ci_low", "ci_high"):
         data[col] = pd.to_numeric(data[col], errors="coerce").astype(float)
     data = data[["month", "date_text", "figure", "label", "unit", "value", "ci_low", "ci_high"]]
-    x = alt.X("month:T", title=None)
     tooltip = [
         alt.Tooltip("date_text:N", title="Month to"),
         alt.Tooltip("value:Q", title="Value", format=".1f"),
@@ -524,25 +523,29 @@ def gap_over_time(
         alt.Tooltip("ci_high:Q", title="to", format=".1f"),
         alt.Tooltip("unit:N", title="Unit"),
     ]
+    shown = [f for f in ("points", "lag_months") if (data["figure"] == f).any()]
     panels = []
-    for figure in ("points", "lag_months"):
+    for figure in shown:
         part = data[data["figure"] == figure]
-        if part.empty:
-            continue
         unit = next((str(u) for u in part["unit"] if isinstance(u, str) and u), "")
-        y_title = f"{labels[figure]}" + (f" ({unit})" if unit and figure == "points" else "")
+        # Each panel is named by its own small title, not by a rotated axis title (which
+        # would set a short panel's height); only the last panel labels the months.
+        heading = labels[figure] + (f" ({unit})" if unit and figure == "points" else "")
+        last = figure == shown[-1]
+        x = alt.X("month:T", title=None, axis=alt.Axis(labels=last, ticks=last))
         base = alt.Chart(inline(part, what))
         layers = []
         if part["ci_low"].notna().any():
             layers.append(
                 base.mark_area().encode(
-                    x=x, y=alt.Y("ci_low:Q", title=y_title), y2=alt.Y2("ci_high"), tooltip=tooltip
+                    x=x, y=alt.Y("ci_low:Q", title=None), y2=alt.Y2("ci_high"), tooltip=tooltip
                 )
             )
-        y = alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=False))
+        y = alt.Y("value:Q", title=None, scale=alt.Scale(zero=False))
         layers.append(base.mark_line().encode(x=x, y=y, tooltip=tooltip))
         layers.append(base.mark_point().encode(x=x, y=y, tooltip=tooltip))
-        panels.append(alt.layer(*layers, height=height))
+        panel_title = alt.TitleParams(heading, fontSize=11, fontWeight="normal", anchor="start")
+        panels.append(alt.layer(*layers, height=height, title=panel_title))
     if not panels:
         raise ChartError(f"{what}: the table has no points or lag_months rows")
     return alt.vconcat(*panels, title=chart_title(title, source, as_of, note))

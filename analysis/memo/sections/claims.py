@@ -71,7 +71,8 @@ def verdict_cell(rec: Mapping[str, Any], when: str) -> str:
     if level == "not comparable":
         return "not comparable: another benchmark set"
     if level == "not measurable":
-        return re.sub(r" \(the snapshots are [^)]*\)$", "", detail)
+        detail = re.sub(r" \(the snapshots are [^)]*\)$", "", detail)
+        return detail.replace("no ECI snapshot was published on or before", "no ECI snapshot by")
     measured = _text(rec.get(f"{when}_measured")).replace("90% CI ", "CI ")
     for long, short in ABBREVIATIONS.items():
         measured = measured.replace(f" {long}", f" {short}")
@@ -92,12 +93,12 @@ def _cells(recs: Sequence[Mapping[str, Any]], when: str) -> str:
 
 
 def _claim_label(rec: Mapping[str, Any]) -> str:
-    who = _text(rec.get("publisher")) or "A common claim"
-    day = _text(rec.get("published_date"))
+    who = _text(rec.get("publisher"))
+    day = _text(rec.get("published_date"))[:7]
     claim = _text(rec.get("claim"))
-    if len(claim) > 52:  # a quote, shortened; the full text is in gap_claims
-        claim = claim[:51].rstrip(" ,;:") + "…"
-    return f"{who}{', ' + day if day else ''}: “{claim}”"
+    if len(claim) > 44:  # a quote, shortened; the full text is in gap_claims
+        claim = claim[:43].rstrip(" ,;:") + "…"
+    return f"“{claim}”" + (f" ({who.split(' (')[0]}, {day})" if who else "")
 
 
 def cost_cell(cost: CapabilityCost, level: str) -> str:
@@ -226,27 +227,25 @@ def claims_section(
         f"Of {len(records)} claim figures, with the data of {day}: {tally}."
     )
     eci_rows = [r for r in records if _text(r.get("now_measure")).startswith("ECI (")]
-    snapshot = eci_rows[0]["now_measure"].split(",")[0] if eci_rows else ""
+    snapshot = eci_rows[0]["now_measure"].split("snapshot ")[1][:10] if eci_rows else ""
     tables = [
         Table(
             ["Claim", "Stated (read as)", "Then: data of its day", f"Now: data of {day}"],
             rows,
-            widths=(30, 18, 26, 26),
+            widths=(27, 17, 28, 28),
             note=(
-                (f"Lag and gap on {snapshot} now, the snapshot of the claim's day then, averaged "
+                (f"ECI: the snapshot of the claim's day (then), of {snapshot} (now); averages "
                  "over the days of the claim's window. " if snapshot else "")
-                + f"90% bootstrap intervals (1,000 resamples, seed {gap.DEFAULT_SEED}, models "
-                "resampled within each side, ECI's own intervals redrawn). A figure is read as "
-                "rounded (4 months: 3.5–4.5); “90–95%” as at least 90%; “dramatically lower "
-                f"cost” as the cheapest closed model at ≥ {SHARE:.0%} of the closed frontier "
-                f"costing ≥ {cheaper_factor:g}× the cheapest open one, at prices in force "
-                f"(own API where sold, else median of hosts). Share and cost on "
-                f"{', '.join(benchmarks)} alone ({source} scores)."
+                + f"90% bootstrap intervals (1,000 resamples, seed {gap.DEFAULT_SEED}). Declared "
+                "readings: a figure as rounded; “90–95%” as at least 90%; lower cost as closed "
+                f"≥ {cheaper_factor:g}× open at ≥ {SHARE:.0%} of the closed frontier's "
+                f"{', '.join(benchmarks)} score ({source}), prices in force."
             ),
         )
     ]  # fmt: skip
     notes = [
-        f"{_claim_label(r)}, lag {_text(r.get('other_method'))}."
+        f"{_text(r.get('publisher'))}'s {_text(r.get('stated'))} lag by new open records "
+        f"instead: {_text(r.get('other_method')).split(': ', 1)[-1]}."
         for r in records
         if _text(r.get("other_method"))
         and _text(r.get("other_method")).split(", ")[-1] != _text(r.get("now_verdict"))

@@ -64,10 +64,10 @@ def _eci_paragraph(g: GapResult, series: GapSeries | None, trends: list[Trend]) 
     v = g.vertical
     other = e.lag_variants.get("records")
     text = (
-        f"ECI (an index of many benchmarks), snapshot of {g.selection.snapshot}: best open "
+        f"ECI snapshot of {g.selection.snapshot} (an index of many benchmarks): best open "
         f"{v.best_open.model} {v.best_open.score:.1f}, best closed {v.best_closed.model} "
-        f"{v.best_closed.score:.1f}. The lag is, for each day, how long before the closed "
-        "frontier had reached the best open model's score"
+        f"{v.best_closed.score:.1f}. Lag: each day, how long before the closed frontier "
+        "reached the best open score"
     )
     if other is not None and other.value is not None:
         text += f" (at each new open-weight record instead: {_ci(other)})"
@@ -143,7 +143,7 @@ def gap_section(benchmark: str, as_of: date, *, source: str = OPTIONS["gap_sourc
                         source=f"Epoch AI Capabilities Index, snapshot {series.snapshot}",
                         as_of=series.months[-1],
                         title="Is the gap closing? ECI gap and lag, month by month",
-                        height=70,
+                        height=45,
                     ),
                     "Each month's average, as of the month's end; the band is the 90% interval "
                     "(1,000 bootstrap resamples).",
@@ -215,12 +215,8 @@ def gap_section(benchmark: str, as_of: date, *, source: str = OPTIONS["gap_sourc
         if len(year_ago):
             before = year_ago.iloc[-1]
             change = float(last["gap_points"]) - float(before["gap_points"])
-            trend = f" ({float(before['gap_points']):.0f} a year before)"
+            trend = f", against {float(before['gap_points']):.0f} a year before"
             numbers["arena_change_points"] = change
-        paragraphs.append(
-            f"LMArena votes: the best closed model led by {float(last['gap_points']):.0f} rating "
-            f"points in {last['snapshot_date']:%B %Y}{trend}."
-        )
         numbers["arena_gap_points"] = float(last["gap_points"])
         figures.append(
             Figure(
@@ -232,7 +228,9 @@ def gap_section(benchmark: str, as_of: date, *, source: str = OPTIONS["gap_sourc
                         title="The gap in human preference votes",
                     )
                 ),
-                "One bar per monthly snapshot.",
+                f"One bar per monthly snapshot: the best closed model led by "
+                f"{float(last['gap_points']):.0f} rating points in "
+                f"{last['snapshot_date']:%B %Y}{trend}.",
                 size=size(FULL_WIDTH, SMALL_HEIGHT + 40),
                 placement="appendix",
             )
