@@ -562,6 +562,15 @@ def test_lag_bars_draw_the_interval_and_the_gap_over_time_its_band(built: dict[s
     bands = [u for u in _units(spec) if _mark(u) == "area"]
     assert [b["encoding"]["y2"]["field"] for b in bands] == ["ci_high", "ci_high"]
     assert {v["figure"] for b in bands for v in _values(b, spec)} == {"points", "lag_months"}
+    wide = charts.gap_over_time(
+        _inputs()["gap_over_time"][1],
+        source=SOURCE,
+        as_of=AS_OF,
+        side_by_side=True,
+        width=120,
+        height=60,
+    ).to_dict()
+    assert [p["width"] for p in wide["hconcat"]] == [120, 120]
     with pytest.raises(ChartError, match="figure 'ratio'"):
         charts.gap_over_time(
             pd.DataFrame({"month": ["2026-01-31"], "figure": ["ratio"], "value": [0.9]}),

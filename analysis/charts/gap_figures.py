@@ -480,7 +480,9 @@ def gap_over_time(
     title: str = "Is the gap closing? The gap month by month, with its interval",
     note: str | None = None,
     height: int = 150,
-) -> alt.VConcatChart:
+    width: int | None = None,
+    side_by_side: bool = False,
+) -> alt.VConcatChart | alt.HConcatChart:
     """The points gap and the lag month by month, each with its interval as a band.
 
     Args:
@@ -492,9 +494,12 @@ def gap_over_time(
         title: chart title.
         note: an extra caption line (e.g. the method and the trend).
         height: each panel's height, px.
+        width: each panel's width, px (None: the theme's).
+        side_by_side: the two panels side by side (for a narrow, short space) rather than
+            one above the other.
 
     Returns:
-        Two panels, one above the other (points gap, then lag): band, line and points.
+        Two panels (points gap, then lag): band, line and points.
 
     Raises:
         ChartError: a column is missing, a figure is unknown or a value is not finite.
@@ -531,7 +536,7 @@ def gap_over_time(
         # Each panel is named by its own small title, not by a rotated axis title (which
         # would set a short panel's height); only the last panel labels the months.
         heading = labels[figure] + (f" ({unit})" if unit and figure == "points" else "")
-        last = figure == shown[-1]
+        last = side_by_side or figure == shown[-1]
         x = alt.X("month:T", title=None, axis=alt.Axis(labels=last, ticks=last))
         base = alt.Chart(inline(part, what))
         layers = []
@@ -545,7 +550,11 @@ def gap_over_time(
         layers.append(base.mark_line().encode(x=x, y=y, tooltip=tooltip))
         layers.append(base.mark_point().encode(x=x, y=y, tooltip=tooltip))
         panel_title = alt.TitleParams(heading, fontSize=11, fontWeight="normal", anchor="start")
-        panels.append(alt.layer(*layers, height=height, title=panel_title))
+        size = {"height": height} if width is None else {"height": height, "width": width}
+        panels.append(alt.layer(*layers, title=panel_title, **size))
     if not panels:
         raise ChartError(f"{what}: the table has no points or lag_months rows")
-    return alt.vconcat(*panels, title=chart_title(title, source, as_of, note))
+    heading = chart_title(title, source, as_of, note)
+    if side_by_side:
+        return alt.hconcat(*panels, title=heading)
+    return alt.vconcat(*panels, title=heading)

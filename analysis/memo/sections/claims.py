@@ -54,9 +54,9 @@ def stated_cell(rec: Mapping[str, Any]) -> str:
     low, high = rec.get("stated_low"), rec.get("stated_high")
     stated = _text(rec.get("stated")).removeprefix("about ")
     if figure == "share of closed":
-        return f"{stated} (read: ≥ {float(low):.0%})"
+        return f"read: ≥ {float(low):.0%}"
     if figure == "cost":
-        return f"{stated} (read: closed ≥ {float(low):g}× open at equal capability)"
+        return f"read: closed ≥ {float(low):g}× open at equal capability"
     if _text(high) and float(low) != float(high) and "–" not in stated:
         return f"{stated} ({float(low):g}–{float(high):g})"
     return stated
@@ -93,39 +93,47 @@ def _cells(recs: Sequence[Mapping[str, Any]], when: str) -> str:
 
 
 def _claim_label(rec: Mapping[str, Any]) -> str:
-    who = _text(rec.get("publisher"))
+    """``Epoch AI, 2026-05: lag on ECI``, ``Common claim: open share of performance``."""
+    figure = _text(rec.get("figure"))
+    if figure == "share of closed":
+        return "Common claim: “90–95% of closed performance”"
+    if figure == "cost":
+        return "Common claim: “at dramatically lower cost”"
+    who = _text(rec.get("publisher")).split(" (")[0]
     day = _text(rec.get("published_date"))[:7]
-    claim = _text(rec.get("claim"))
-    if len(claim) > 44:  # a quote, shortened; the full text is in gap_claims
-        claim = claim[:43].rstrip(" ,;:") + "…"
-    return f"“{claim}”" + (f" ({who.split(' (')[0]}, {day})" if who else "")
+    from analysis.gap import is_eci_metric
+
+    measure = _text(rec.get("metric"))
+    if is_eci_metric(measure) or not measure:
+        measure = "ECI" if is_eci_metric(measure) or "ECI" in _text(rec.get("now_measure")) else ""
+    elif len(measure) > 34:
+        measure = measure[:33].rstrip(" ,;:(") + "…"
+    return f"{who}, {day}" + (f": {measure}" if measure else "")
 
 
 def cost_cell(cost: CapabilityCost, level: str) -> str:
     """The cost check with the models, scores and prices it rests on, e.g. ``12.3×:
-    consistent (open X 86.1% $0.28, own API; closed Y 87.6% $3.44, own API; at ≥ 85.1%)``."""
+    consistent (open X 86.1% $0.28, closed Y 87.6% $3.44, own APIs; level 85.1%)``."""
     unit = cost.unit
 
     def model(m: Any) -> str:
         score = f"{m.score:.1f}{unit}" if unit == "%" else f"{m.score:.1f} {unit}"
         basis = _text(m.price_basis)
-        if basis.startswith("first-party: "):
-            basis = f"{basis.removeprefix('first-party: ')}'s own API"
-        return f"{m.model} {score} ${m.usd_per_mtok:.3g}, {basis}"
+        where = "own API" if basis.startswith("first-party") else basis
+        return f"{m.model} {score} ${m.usd_per_mtok:.3g} ({where})"
 
     parts = []
     if cost.open_model is not None:
         parts.append(f"open {model(cost.open_model)}")
     if cost.cheapest_closed is not None:
         parts.append(f"closed {model(cost.cheapest_closed)}")
-    parts.append(f"at ≥ {cost.level:.1f}{unit}")
-    unpriced = [m for m in cost.unpriced_open[:2]]
+    unpriced = cost.unpriced_open[:2]
     if unpriced and (cost.open_model is None or unpriced[0] != cost.open_model.model):
-        parts.append(f"not priced: {', '.join(unpriced)}")
+        parts.append(f"{', '.join(unpriced)} unpriced")
     factor = cost.factor_vs_cheapest_closed
     if factor is None:
-        return f"not measurable: no priced open model at the level ({'; '.join(parts)})"
-    return f"{factor:.1f}×: {level} ({'; '.join(parts)})"
+        return f"not measurable: no priced open model ≥ {cost.level:.1f}{unit} ({'; '.join(parts)})"
+    return f"{factor:.1f}×: {level} ({'; '.join(parts)}; level {cost.level:.1f}{unit})"
 
 
 def headline(records: Sequence[Mapping[str, Any]]) -> str:
@@ -206,8 +214,12 @@ def claims_section(
         by_claim.setdefault(f"{_text(rec.get('claim_id'))}|{_text(rec.get('measure'))}", []).append(
             rec
         )
+    other: list[Mapping[str, Any]] = []  # claims on other benchmark sets: one row
     for recs in by_claim.values():
         first = recs[0]
+        if all(_text(r.get("now_verdict")) == "not comparable" for r in recs):
+            other.extend(recs)
+            continue
         now = _cells(recs, "now")
         if _text(first.get("figure")) == "cost" and cost is not None:
             now = cost_cell(cost, verdict_cell(first, "now").split(": ")[-1])
@@ -219,13 +231,20 @@ def claims_section(
                 now,
             ]
         )
+    if other:
+        rows.append(
+            [
+                "; ".join(_claim_label(r) for r in other),
+                "; ".join(stated_cell(r) for r in other),
+                "not comparable",
+                "not comparable: other benchmark sets than ECI",
+            ]
+        )
     counts = {w: sum(_text(r.get("now_verdict")) == w for r in records) for w in LEVEL_WORDS}
     day = as_of.isoformat()
     lead = headline(records)
     tally = ", ".join(f"{n} {w}" for w, n in counts.items() if n)
-    finding = (f"{lead}. " if lead else "") + (
-        f"Of {len(records)} claim figures, with the data of {day}: {tally}."
-    )
+    finding = (f"{lead}. " if lead else "") + f"All {len(records)} claim figures now: {tally}."
     eci_rows = [r for r in records if _text(r.get("now_measure")).startswith("ECI (")]
     snapshot = eci_rows[0]["now_measure"].split("snapshot ")[1][:10] if eci_rows else ""
     tables = [
@@ -234,12 +253,12 @@ def claims_section(
             rows,
             widths=(27, 17, 28, 28),
             note=(
-                (f"ECI: the snapshot of the claim's day (then), of {snapshot} (now); averages "
-                 "over the days of the claim's window. " if snapshot else "")
-                + f"90% bootstrap intervals (1,000 resamples, seed {gap.DEFAULT_SEED}). Declared "
-                "readings: a figure as rounded; “90–95%” as at least 90%; lower cost as closed "
-                f"≥ {cheaper_factor:g}× open at ≥ {SHARE:.0%} of the closed frontier's "
-                f"{', '.join(benchmarks)} score ({source}), prices in force."
+                (f"ECI snapshot of the claim's day (then), of {snapshot} (now), days of the "
+                 "claim's window. " if snapshot else "")
+                + f"90% bootstrap CIs (1,000 resamples, seed {gap.DEFAULT_SEED}). Read: a figure "
+                "as rounded; “90–95%” as ≥ 90%; lower cost as closed "
+                f"≥ {cheaper_factor:g}× open at ≥ {SHARE:.0%} of the closed frontier on "
+                f"{', '.join(benchmarks)} ({source})."
             ),
         )
     ]  # fmt: skip

@@ -17,7 +17,6 @@ from analysis.memo.formatting import pct
 from analysis.memo.layout import (
     DETAIL_HEIGHT,
     FULL_WIDTH,
-    HALF_WIDTH,
     SMALL_HEIGHT,
     Figure,
     Section,
@@ -143,11 +142,11 @@ def gap_section(benchmark: str, as_of: date, *, source: str = OPTIONS["gap_sourc
                         source=f"Epoch AI Capabilities Index, snapshot {series.snapshot}",
                         as_of=series.months[-1],
                         title="Is the gap closing? ECI gap and lag, month by month",
-                        height=45,
+                        height=70,
+                        width=105,
+                        side_by_side=True,
                     ),
-                    "Each month's average, as of the month's end; the band is the 90% interval "
-                    "(1,000 bootstrap resamples).",
-                    size={"config": {"view": {"continuousWidth": HALF_WIDTH + 30}}},
+                    "Monthly averages as of each month's end, with 90% bands.",
                     axis_titles={"x": None},
                 )
             )
