@@ -71,7 +71,7 @@ def _judged(cell: str) -> list[tuple[float, float, float, str]]:
     """(value, ci_low, ci_high, verdict) for each figure a cell shows."""
     out = []
     for part in cell.split(" · "):
-        m = re.search(rf"{NUMBER} [^()]*\(CI {NUMBER}–{NUMBER}\): (consistent|differs)", part)
+        m = re.search(rf"{NUMBER}[^()]*\(CI {NUMBER}–{NUMBER}%?\): (consistent|differs)", part)
         assert m, part
         out.append((float(m[1]), float(m[2]), float(m[3]), m[4]))
     return out
