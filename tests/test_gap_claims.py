@@ -156,7 +156,9 @@ def test_each_eci_date_and_window_is_measured_once() -> None:
 
     def measure(when: date, window: tuple[date, date]) -> gap.EciWindowGap:
         asked.append((when, window))
-        return index(eci_table(), MODELS, as_of=when, window=window, bootstrap=BOOT)
+        return index(
+            eci_table(), MODELS, as_of=when, window=window, bootstrap=BOOT, published_by=when
+        )
 
     t = check(eci_measure=measure)
     # Two figures (lag, points) of one claim, then and now, rest on two measurements; the

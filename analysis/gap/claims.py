@@ -297,7 +297,8 @@ def claim_check(
         measure: ``measure(benchmark, date)``: a benchmark's :class:`GapResult` with its
             ``estimate`` as of a date; default :func:`measure_gap` on the tables.
         eci_measure: ``eci_measure(date, window)``: the ECI gap over the window as of the
-            date; default :func:`eci_window_gap` on ``eci`` and ``models``.
+            date, on the snapshots published by that date; default :func:`eci_window_gap` on
+            ``eci`` and ``models``.
 
     Claims published after ``as_of`` are left out: they were not made yet on that date.
 
@@ -341,7 +342,12 @@ def claim_check(
 
         def eci_measure(when: date, window: tuple[date, date]) -> EciWindowGap:
             return eci_window_gap(
-                index, as_of=when, window=window, method=lag_method, bootstrap=boot
+                index,
+                as_of=when,
+                window=window,
+                method=lag_method,
+                bootstrap=boot,
+                published_by=when,  # the data of that day
             )
 
     kept: dict[tuple[date, tuple[date, date]], EciWindowGap | GapError] = {}

@@ -175,26 +175,26 @@ def snapshots(eci: Table | EciIndex) -> list[date]:
 
 
 def snapshot_for(
-    eci: Table | EciIndex, as_of: DateLike | None, snapshot: DateLike | None = None
+    eci: Table | EciIndex, published_by: DateLike | None, snapshot: DateLike | None = None
 ) -> date:
-    """The snapshot to use: ``snapshot`` if given, else the newest on or before ``as_of``.
+    """The snapshot to use: ``snapshot`` if given, else the newest published by a date.
 
     Args:
         eci: ``eci_scores`` table or its :class:`EciIndex`.
-        as_of: the analysis date (None: the newest snapshot).
+        published_by: the latest publication date allowed (None: any, the newest).
         snapshot: a snapshot date to use.
 
     Returns:
         The snapshot date.
 
     Raises:
-        GapError: no snapshot at all, none on or before ``as_of``, the named one does not
-            exist, or it was published after ``as_of``.
+        GapError: no snapshot at all, none published by ``published_by``, the named one
+            does not exist, or it was published after ``published_by``.
     """
     have = snapshots(eci)
     if not have:
         raise GapError("eci_scores has no snapshot: the ECI gap needs Epoch's index data")
-    cut = timestamp(as_of)
+    cut = timestamp(published_by, "published_by")
     listed = ", ".join(d.isoformat() for d in have)
     if snapshot is not None:
         want = timestamp(snapshot, "snapshot")
@@ -203,8 +203,8 @@ def snapshot_for(
             raise GapError(f"snapshot = {want.date()}: not in eci_scores (it has {listed})")
         if cut is not None and want.date() > cut.date():
             raise GapError(
-                f"snapshot = {want.date()}: published after as_of = {cut.date()}; "
-                "data of a later day cannot describe that date"
+                f"snapshot = {want.date()}: published after {cut.date()}; data of a later "
+                "day cannot describe that date"
             )
         return want.date()
     usable = [d for d in have if cut is None or d <= cut.date()]
@@ -222,14 +222,19 @@ def eci_selection(
     *,
     snapshot: DateLike | None = None,
     as_of: DateLike | None = None,
+    published_by: DateLike | None = None,
 ) -> Selection:
     """One ECI snapshot as a :class:`Selection` (benchmark ``ECI``, unit ``ECI points``).
+
+    As with benchmark scores, the snapshot may be newer than ``as_of`` (today's index of
+    the models released by then) unless ``published_by`` limits it (the data of a day).
 
     Args:
         eci: ``eci_scores`` table, or its :class:`EciIndex` (read once, reused).
         models: ``models`` table (needed with a table).
-        snapshot: the snapshot to use (default: the newest on or before ``as_of``).
+        snapshot: the snapshot to use (default: the newest published by ``published_by``).
         as_of: leave out models dated after it.
+        published_by: the latest snapshot publication date allowed (None: any).
 
     Returns:
         The selection; its rows carry ``ci_low``, ``ci_high`` and ``draw_key``
@@ -241,7 +246,7 @@ def eci_selection(
     import pandas as pd
 
     index = _index(eci, models)
-    snap = snapshot_for(index, as_of, snapshot)
+    snap = snapshot_for(index, published_by, snapshot)
     out = index.rows[snap]
     excluded = dict(index.excluded[snap])
     cut = timestamp(as_of)
@@ -339,12 +344,13 @@ def window_snapshot(
     as_of: date,
     span: tuple[date, date],
     snapshot: DateLike | None = None,
+    published_by: DateLike | None = None,
 ) -> tuple[Selection, tuple[date, date], list[str]]:
     """The snapshot to measure a window on, its models by ``as_of`` and the window it allows.
 
-    ``snapshot`` if given; else the newest published on or before ``as_of`` that covers
-    the window (:func:`coverage`); else the one with the smallest shortfall (newest first
-    among equals). The window ends at the snapshot's date at the latest.
+    ``snapshot`` if given; else the newest published by ``published_by`` (None: any) that
+    covers the window (:func:`coverage`); else the one with the smallest shortfall (newest
+    first among equals). The window ends at the snapshot's date at the latest.
 
     Returns:
         (the selection, the window used, what a reader should know: newer snapshots
@@ -354,9 +360,9 @@ def window_snapshot(
         GapError: no snapshot by ``as_of``, or none with a model left.
     """
     if snapshot is not None:
-        candidates = [snapshot_for(index, as_of, snapshot)]
+        candidates = [snapshot_for(index, published_by, snapshot)]
     else:
-        newest = snapshot_for(index, as_of)
+        newest = snapshot_for(index, published_by)
         candidates = [d for d in reversed(index.snapshots) if d <= newest]
     skipped: list[str] = []
     chosen: Selection | None = None
@@ -371,7 +377,7 @@ def window_snapshot(
             skipped.append(f"snapshot {snap}: published before the window starts")
             continue
         try:
-            sel = eci_selection(index, snapshot=snap, as_of=as_of)
+            sel = eci_selection(index, snapshot=snap, as_of=as_of, published_by=published_by)
         except GapError as exc:
             skipped.append(f"snapshot {snap}: {exc}")
             continue
@@ -411,13 +417,14 @@ def eci_window_gap(
     method: str = "days",
     bootstrap: Bootstrap | None = None,
     snapshot: DateLike | None = None,
+    published_by: DateLike | None = None,
 ) -> EciWindowGap:
     """The ECI points gap and lag over a window, with intervals, as of a date.
 
-    The snapshot is ``snapshot`` if given; else the newest published on or before
-    ``as_of`` that covers the window (:func:`coverage`); else, when none does, the one
-    with the smallest shortfall (newest first among equals), its censored days left out
-    and said so. The window ends at the snapshot's date at the latest: a snapshot says
+    The snapshot is ``snapshot`` if given; else the newest (published by
+    ``published_by``, if given) that covers the window (:func:`coverage`); else, when none
+    does, the one with the smallest shortfall (newest first among equals), its censored
+    days left out and said so. The window ends at the snapshot's date at the latest: a snapshot says
     nothing of models Epoch had not scored yet.
 
     Args:
@@ -428,6 +435,8 @@ def eci_window_gap(
         method: ``days`` or ``records`` (the lag variant reported; both are computed).
         bootstrap: how to draw the intervals.
         snapshot: a snapshot to use.
+        published_by: only snapshots published by then (the data of that day); None:
+            any, today's index of the models released by ``as_of``.
 
     Returns:
         The :class:`EciWindowGap`.
@@ -443,7 +452,7 @@ def eci_window_gap(
     span = (first.date(), min(last.date(), cut.date()))
     if span[0] > span[1]:
         raise GapError(f"the window starts ({span[0]}) after the data's date ({cut.date()})")
-    chosen, used, skipped = window_snapshot(index, cut.date(), span, snapshot)
+    chosen, used, skipped = window_snapshot(index, cut.date(), span, snapshot, published_by)
     estimate = estimate_gap(
         chosen,
         method=method,

@@ -417,15 +417,17 @@ def eci_gap_over_window(
     method: str = "days",
     bootstrap: Bootstrap | None = None,
     snapshot: DateLike | None = None,
+    published_by: DateLike | None = None,
 ) -> EciWindowGap:
     """The ECI gap over a window as of a date (see :func:`analysis.gap.eci.eci_window_gap`),
     kept per warehouse version (up to :data:`KEEP_GAPS`).
 
     Raises:
-        GapError: no ECI data, no snapshot by ``as_of`` or no model left.
+        GapError: no ECI data, no snapshot by ``published_by`` or no model left.
         WarehouseError: the warehouse cannot be opened.
     """
-    return _eci_window(as_of, window, method, bootstrap or Bootstrap(), snapshot, None)
+    boot = bootstrap or Bootstrap()
+    return _eci_window(as_of, window, method, boot, snapshot, published_by, None)
 
 
 def _eci_window(
@@ -434,6 +436,7 @@ def _eci_window(
     method: str,
     bootstrap: Bootstrap,
     snapshot: DateLike | None,
+    published_by: DateLike | None,
     version: tuple[Any, ...] | None,
 ) -> EciWindowGap:
     def compute(version: tuple[Any, ...]) -> EciWindowGap:
@@ -444,6 +447,7 @@ def _eci_window(
             method=method,
             bootstrap=bootstrap,
             snapshot=snapshot,
+            published_by=published_by,
         )
 
     key = (
@@ -454,6 +458,7 @@ def _eci_window(
         method,
         bootstrap,
         _date_key(snapshot),
+        _date_key(published_by),
     )
     return _REMEMBERED.remember(key, compute, True, version)
 
@@ -665,7 +670,7 @@ def claims_table(
         )
 
     def eci_measure(when: date, window: tuple[date, date]) -> EciWindowGap:
-        return _eci_window(when, window, lag_method, boot, None, version)
+        return _eci_window(when, window, lag_method, boot, None, when, version)
 
     eci = _REMEMBERED.eci(version)
     return claim_check(
