@@ -272,6 +272,7 @@ def claim_check(
     levels: int = DEFAULT_LEVELS,
     measure: Callable[[str, pd.Timestamp | None], GapResult] | None = None,
     eci_measure: Callable[[date, tuple[date, date]], EciWindowGap] | None = None,
+    cost: Callable[[GapResult, pd.Timestamp | None], CapabilityCost] | None = None,
 ) -> pd.DataFrame:
     """Published claims about the open-vs-closed gap, each with its verdicts then and now.
 
@@ -296,6 +297,8 @@ def claim_check(
         levels: score levels for single-benchmark lags.
         measure: ``measure(benchmark, date)``: a benchmark's :class:`GapResult` with its
             ``estimate`` as of a date; default :func:`measure_gap` on the tables.
+        cost: ``cost(gap, date)``: the cost at equal capability on a benchmark's selection
+            as of a date; default :func:`cost_at_capability` on it and ``prices``.
         eci_measure: ``eci_measure(date, window)``: the ECI gap over the window as of the
             date, on the snapshots published by that date; default :func:`eci_window_gap` on
             ``eci`` and ``models``.
@@ -335,7 +338,7 @@ def claim_check(
             )
 
     for b in benchmarks:
-        out.extend(_benchmark_rows(b, measure, cut, prices, cheaper_factor, share, level))
+        out.extend(_benchmark_rows(b, measure, cut, prices, cheaper_factor, share, level, cost))
 
     if eci_measure is None and eci is not None:
         index = eci if isinstance(eci, EciIndex) else eci_index(eci, models)
@@ -386,6 +389,7 @@ def _benchmark_rows(
     cheaper_factor: float,
     share: float,
     level: float,
+    cost_of: Callable[[GapResult, pd.Timestamp | None], CapabilityCost] | None = None,
 ) -> list[dict[str, Any]]:
     """The performance and cost claims on one benchmark, judged as of ``cut``."""
     now = cut.date() if cut is not None else None
@@ -427,13 +431,17 @@ def _benchmark_rows(
         _put(cost_row, "now", Judgement(now, label, None, verdict), level)
         return [perf_row, cost_row]
     try:
-        c = cost_at_capability(
-            g.selection.rows,
-            prices,
-            benchmark=g.benchmark,
-            unit=g.selection.unit,
-            as_of=iso(cut) or "",
-            share=share,
+        c = (
+            cost_of(g, cut)
+            if cost_of is not None
+            else cost_at_capability(
+                g.selection.rows,
+                prices,
+                benchmark=g.benchmark,
+                unit=g.selection.unit,
+                as_of=iso(cut) or "",
+                share=share,
+            )
         )
     except GapError as exc:
         _put(cost_row, "now", Judgement(now, label, None, not_measurable(str(exc))), level)

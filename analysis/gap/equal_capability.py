@@ -27,13 +27,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from analysis.errors import GapError
-from analysis.gap.frames import finite, is_missing, pandas_copy, require_columns, to_bool
+from analysis.gap.frames import as_pandas, finite, is_missing, require_columns, to_bool
 from analysis.prices import blended_usd_per_mtok
 from analysis.records import Record
 
 if TYPE_CHECKING:
-    import pandas as pd
-
     from analysis.gap.frames import Table
 
 DEFAULT_SHARE = 0.90
@@ -138,48 +136,58 @@ def cost_at_capability(
     Raises:
         GapError: ``share`` outside (0, 1], a column missing, or no closed model.
     """
+    import pandas as pd
+
     if not 0 < float(share) <= 1:
         raise GapError(f"share = {share!r}: must be in (0, 1], e.g. 0.9 for 90%")
-    df = pandas_copy(rows, "rows")
+    import numpy as np
+
+    df = as_pandas(rows, "rows")
     require_columns(df, ["model_id", "model", "open_weights", "score"], "score rows")
-    pr = pandas_copy(prices, "prices")
+    pr = as_pandas(prices, "prices")
     require_columns(pr, ["model_id"], "prices")
-    if "blended_usd_per_mtok" not in pr.columns:
+    if "blended_usd_per_mtok" in pr.columns:
+        blended = pd.to_numeric(pr["blended_usd_per_mtok"], errors="coerce").to_numpy(float)
+    else:
         require_columns(pr, ["input_usd_per_mtok", "output_usd_per_mtok"], "prices")
-        pr["blended_usd_per_mtok"] = [
-            blended_usd_per_mtok(float(i), float(o))
-            for i, o in zip(pr["input_usd_per_mtok"], pr["output_usd_per_mtok"], strict=True)
-        ]
-    if "price_basis" not in pr.columns:
-        pr["price_basis"] = None
-    pr = pr[pr["blended_usd_per_mtok"].map(lambda v: (finite(v) or 0) > 0)]
-    price = pr.drop_duplicates("model_id").set_index("model_id")
-    df["open_weights"] = df["open_weights"].map(to_bool)
+        blended = np.array(
+            [
+                blended_usd_per_mtok(float(i), float(o))
+                for i, o in zip(pr["input_usd_per_mtok"], pr["output_usd_per_mtok"], strict=True)
+            ],
+            dtype=float,
+        )
+    basis_col = pr["price_basis"] if "price_basis" in pr.columns else [None] * len(pr)
+    price: dict[str, tuple[float, object]] = {}
+    for mid, usd, basis in zip(pr["model_id"], blended, basis_col, strict=True):
+        if np.isfinite(usd) and usd > 0 and str(mid) not in price:
+            price[str(mid)] = (float(usd), basis)
+    keep = ["model_id", "model", "open_weights", "score"]
+    keep += ["release_date"] if "release_date" in df.columns else []
+    df = df[keep].assign(open_weights=df["open_weights"].map(to_bool))
     df = df[df["open_weights"].notna() & df["score"].map(lambda v: finite(v) is not None)]
     sort = ["score", "release_date"] if "release_date" in df.columns else ["score"]
     df = df.sort_values(sort, ascending=[False] + [True] * (len(sort) - 1), kind="stable")
 
-    def priced(r: pd.Series) -> PricedModel:
-        known = r["model_id"] in price.index
-        basis = price.at[r["model_id"], "price_basis"] if known else None
+    def priced(r: dict[str, object]) -> PricedModel:
+        found = price.get(str(r["model_id"]))
+        basis = None if found is None else found[1]
         return PricedModel(
             model_id=str(r["model_id"]),
             model=str(r["model"]),
             open_weights=bool(r["open_weights"]),
-            score=round(float(r["score"]), 6),
-            usd_per_mtok=round(float(price.at[r["model_id"], "blended_usd_per_mtok"]), 6)
-            if known
-            else None,
+            score=round(float(r["score"]), 6),  # type: ignore[arg-type]
+            usd_per_mtok=None if found is None else round(found[0], 6),
             price_basis=None if is_missing(basis) else str(basis),
         )
 
     closed = df[~df["open_weights"].astype(bool)]
     if closed.empty:
         raise GapError(f"{benchmark or 'the benchmark'}: no closed model by {as_of or 'now'}")
-    frontier = priced(closed.iloc[0])
+    frontier = priced(closed.iloc[0].to_dict())
     level = round(float(share) * frontier.score, 6)
     able = df[df["score"].astype(float) >= level - 1e-9]
-    candidates = [priced(r) for _, r in able.iterrows()]
+    candidates = [priced(r) for r in able.to_dict("records")]
 
     def cheapest(open_weights: bool) -> PricedModel | None:
         found = [m for m in candidates if m.open_weights is open_weights and m.usd_per_mtok]

@@ -86,6 +86,25 @@ class GapSeries:
     snapshot: date | None = None
     notes: list[str] = field(default_factory=list)
 
+    def until(self, end: date, start: date | None = None) -> GapSeries:
+        """The months ending on or before ``end`` (and, with ``start``, not before it).
+
+        Each month is computed as of its own last day, so the months kept read the same
+        as in a series computed to ``end`` (the last, partial month aside).
+        """
+        keep = [i for i, m in enumerate(self.months) if m <= end and (start is None or m >= start)]
+        months = [self.months[i] for i in keep]
+        table = self.table[self.table["month"].dt.date.isin(months)].reset_index(drop=True)
+        return GapSeries(
+            table=table,
+            draws={k: v[:, keep] for k, v in self.draws.items()},
+            observed={k: v[keep] for k, v in self.observed.items()},
+            months=months,
+            bootstrap=self.bootstrap,
+            snapshot=self.snapshot,
+            notes=self.notes,
+        )
+
 
 def month_ends(end: date, months: int) -> list[tuple[date, date]]:
     """The last ``months`` calendar months up to ``end``: (first day, last day) each; the

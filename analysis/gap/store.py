@@ -67,10 +67,11 @@ class _Remembered:
     selection rules keep before the ``as_of`` cut (:class:`Candidates`: the part of a
     selection that does not move with the analysis date); gaps as of fixed dates (a
     claim's publication date does not move with the analysis date either); each up to
-    :data:`KEEP_GAPS`; and the latest gap asked for by :func:`benchmark_gap`, so that a
-    panel and its claim check measuring the same benchmark on the same date share one
-    computation. Gap errors are kept as messages. Results handed out are shared: treat
-    them as read-only.
+    :data:`KEEP_GAPS`; the ``eci_scores`` table read once (:class:`EciIndex`); and the
+    latest gap asked for by :func:`benchmark_gap`, the latest selection and the latest
+    day's prices, so that a panel, its claim check and its cost check on the same
+    benchmark and date share one computation. Gap errors are kept as messages. Results
+    handed out are shared: treat them as read-only.
     """
 
     def __init__(self) -> None:
@@ -79,8 +80,10 @@ class _Remembered:
         self.tables: dict[str, pd.DataFrame] = {}
         self.candidates: dict[tuple[Any, ...], Candidates] = {}
         self.fixed: dict[tuple[Any, ...], Any] = {}
-        self.latest: tuple[tuple[Any, ...], Any] | None = None
+        self.latest: dict[str, tuple[tuple[Any, ...], Any]] = {}
         self.eci_read: tuple[tuple[Any, ...], EciIndex | None] | None = None
+        self.chosen: tuple[tuple[Any, ...], Selection] | None = None
+        self.priced: tuple[tuple[Any, ...], pd.DataFrame] | None = None
 
     def check(self) -> tuple[Any, ...]:
         """The current warehouse version (building it if needed); forget an older one."""
@@ -89,8 +92,9 @@ class _Remembered:
         version = warehouse.version()
         with self.lock:
             if version != self.version:
-                self.version, self.tables, self.latest = version, {}, None
+                self.version, self.tables, self.latest = version, {}, {}
                 self.candidates, self.fixed = {}, {}
+                self.eci_read = self.chosen = self.priced = None
         return version
 
     def table(self, name: str, version: tuple[Any, ...] | None = None) -> pd.DataFrame:
@@ -126,14 +130,37 @@ class _Remembered:
         )
         cut = timestamp(as_of)
         key = (version, label, source, variant, include_base)
+        chosen_key = (*key, setting, cut)
         with self.lock:
             cands = self.candidates.get(key)
+            if self.chosen is not None and self.chosen[0] == chosen_key:
+                return self.chosen[1]
         if cands is None:
             cands = candidates(sc, md, label, source, variant, include_base)
             with self.lock:
                 if self.version == version and len(self.candidates) < KEEP_GAPS:
                     self.candidates[key] = cands
-        return choose(cands, setting, cut)
+        found = choose(cands, setting, cut)
+        with self.lock:
+            if self.version == version:
+                self.chosen = (chosen_key, found)
+        return found
+
+    def prices(self, day: date, version: tuple[Any, ...] | None = None) -> pd.DataFrame:
+        """``model_prices_at(day)`` (the latest date asked for is kept: read, do not change)."""
+        from analysis import warehouse
+
+        version = version or self.check()
+        with self.lock:
+            if self.priced is not None and self.priced[0] == (version, day):
+                return self.priced[1]
+        found = warehouse.query(
+            "SELECT * FROM model_prices_at(CAST(? AS DATE))", [day], backend="pandas"
+        )
+        with self.lock:
+            if self.version == version:
+                self.priced = ((version, day), found)
+        return found
 
     def eci(self, version: tuple[Any, ...] | None = None) -> EciIndex | None:
         """The ``eci_scores`` table read into an :class:`EciIndex`, once per version (None:
@@ -155,17 +182,20 @@ class _Remembered:
         compute: Callable[[tuple[Any, ...]], T],
         fixed: bool,
         version: tuple[Any, ...] | None = None,
+        slot: str = "gap",
     ) -> T:
         """The result for ``key``: kept, else ``compute(version)`` and kept (``fixed``: among
-        the fixed dates' results, up to :data:`KEEP_GAPS`, else as the latest); ``version``
-        if just checked. A :class:`GapError` is kept as its message and raised again."""
+        the fixed dates' results, up to :data:`KEEP_GAPS`, else as the latest of its
+        ``slot``); ``version`` if just checked. A :class:`GapError` is kept as its message
+        and raised again."""
         version = version or self.check()
         key = (version, *key)
         with self.lock:
             if fixed:
                 found = self.fixed.get(key)
             else:
-                found = self.latest[1] if self.latest and self.latest[0] == key else None
+                last = self.latest.get(slot)
+                found = last[1] if last is not None and last[0] == key else None
         if found is None:
             try:
                 found = compute(version)
@@ -174,7 +204,7 @@ class _Remembered:
             with self.lock:
                 if self.version == version:
                     if not fixed:
-                        self.latest = (key, found)
+                        self.latest[slot] = (key, found)
                     elif len(self.fixed) < KEEP_GAPS:
                         self.fixed[key] = found
         if isinstance(found, _Failed):
@@ -224,14 +254,10 @@ def model_prices(as_of: DateLike) -> pd.DataFrame:
         GapError: ``as_of`` is None.
         WarehouseError: the warehouse cannot be queried.
     """
-    from analysis import warehouse
-
     day = timestamp(as_of)
     if day is None:
         raise GapError("as_of = None: prices need a date")
-    return warehouse.query(
-        "SELECT * FROM model_prices_at(CAST(? AS DATE))", [day.date()], backend="pandas"
-    )
+    return _REMEMBERED.prices(day.date()).copy(deep=False)
 
 
 def optional_table(name: str, version: tuple[Any, ...] | None = None) -> pd.DataFrame | None:
@@ -471,7 +497,8 @@ def capability_cost(
     source: str = "independent",
     setting: str | None = None,
 ) -> CapabilityCost:
-    """Cost at equal capability on a benchmark, on a date, from the warehouse.
+    """Cost at equal capability on a benchmark, on a date, from the warehouse (the latest
+    one kept, shared with :func:`claims_table`).
 
     Args:
         benchmark: a benchmark on a percent scale.
@@ -487,16 +514,33 @@ def capability_cost(
         GapError: see :func:`select_scores` and ``cost_at_capability``.
         WarehouseError: the warehouse cannot be opened.
     """
-    version = _REMEMBERED.check()
-    sel = _REMEMBERED.selection(benchmark, source, setting, None, as_of, False, version)
-    return cost_at_capability(
-        sel.rows,
-        model_prices(as_of),
-        benchmark=sel.benchmark,
-        unit=sel.unit,
-        as_of=iso(timestamp(as_of)) or "",
-        share=share,
-    )
+    return _cost(benchmark, timestamp(as_of), share, source, setting, None)
+
+
+def _cost(
+    benchmark: str,
+    cut: pd.Timestamp | None,
+    share: float,
+    source: str,
+    setting: str | None,
+    version: tuple[Any, ...] | None,
+) -> CapabilityCost:
+    if cut is None:
+        raise GapError("as_of = None: prices need a date")
+
+    def compute(version: tuple[Any, ...]) -> CapabilityCost:
+        sel = _REMEMBERED.selection(benchmark, source, setting, None, cut, False, version)
+        return cost_at_capability(
+            sel.rows,
+            _REMEMBERED.prices(cut.date(), version),
+            benchmark=sel.benchmark,
+            unit=sel.unit,
+            as_of=iso(cut) or "",
+            share=share,
+        )
+
+    key = ("cost", benchmark, cut, float(share), source, setting)
+    return _REMEMBERED.remember(key, compute, False, version, slot="cost")
 
 
 def gap_over_time(
@@ -672,6 +716,9 @@ def claims_table(
     def eci_measure(when: date, window: tuple[date, date]) -> EciWindowGap:
         return _eci_window(when, window, lag_method, boot, None, when, version)
 
+    def cost(g: GapResult, when: pd.Timestamp | None) -> CapabilityCost:
+        return _cost(g.benchmark, when, share, source, setting, version)
+
     eci = _REMEMBERED.eci(version)
     return claim_check(
         _REMEMBERED.table("benchmark_scores", version),
@@ -689,6 +736,7 @@ def claims_table(
         bootstrap=boot,
         measure=measure,
         eci_measure=eci_measure if eci is not None else None,
+        cost=cost,
     )
 
 
