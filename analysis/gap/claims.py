@@ -374,11 +374,20 @@ def claim_check(
             continue  # not yet published on the date of the check
         out.extend(_gap_claim_rows(claim, now, eci_at if eci_measure else None, lag_method, level))
     when_text = iso(cut)
-    table = pd.DataFrame.from_records([{**r, "as_of": when_text} for r in out], columns=COLUMNS)
-    for col in NUMERIC:
-        table[col] = pd.array([finite(v) for v in table[col]], dtype="Float64")
-    table["at_least"] = table["at_least"].astype("boolean")
-    return table.astype({c: object for c in COLUMNS if c not in NUMERIC and c != "at_least"})
+    for r in out:
+        r["as_of"] = when_text
+
+    def column(col: str) -> Any:
+        """One column, built once: numbers as Float64 (NA, never NaN), flags as boolean,
+        text as Python objects (missing as None)."""
+        values = [r.get(col) for r in out]
+        if col in NUMERIC:
+            return pd.array([finite(v) for v in values], dtype="Float64")
+        if col == "at_least":
+            return pd.array(values, dtype="boolean")
+        return pd.Series(values, dtype=object)
+
+    return pd.DataFrame({col: column(col) for col in COLUMNS}, columns=COLUMNS)
 
 
 def _benchmark_rows(
