@@ -335,7 +335,7 @@ class GapExplorer(Panel):
         source = ", ".join(sel.reported_by) or "benchmark_scores"
         if sel.snapshot is not None:
             source = f"{source}, ECI snapshot {sel.snapshot}"
-        chart_set = {
+        chart_set: dict[str, Any] = {
             "frontier": charts.frontier(
                 shown,
                 source=source,

@@ -44,6 +44,8 @@ def months_between(earlier: DateLike, later: DateLike) -> float:
         Signed months (negative when ``later`` precedes ``earlier``).
     """
     a, b = timestamp(earlier, "earlier"), timestamp(later, "later")
+    if a is None or b is None:
+        raise GapError("months_between needs two dates")
     return (b - a).days / DAYS_PER_MONTH
 
 

@@ -154,14 +154,15 @@ def gap_series(
     open_side, closed_side = sides(selection.rows, interval_level=boot.interval_level)
     o_in, o_noise = side_draws(open_side, boot)
     c_in, c_noise = side_draws(closed_side, boot)
-    first = np.datetime64(spans[0][0], "D").astype(np.int64)
-    last = np.datetime64(spans[-1][1], "D").astype(np.int64)
+    first = int(np.datetime64(spans[0][0], "D").astype(np.int64))
+    last = int(np.datetime64(spans[-1][1], "D").astype(np.int64))
     month_starts = np.array([np.datetime64(a, "D").astype(np.int64) for a, _ in spans])
     ends = np.array([np.datetime64(b, "D").astype(np.int64) for _, b in spans])
-    runs, _ = segments(int(first), int(last), open_side, closed_side, month_starts)
+    runs, _ = segments(first, last, open_side, closed_side, month_starts)
     month_of_run = np.searchsorted(month_starts, runs, side="right") - 1
     groups = np.searchsorted(month_of_run, np.arange(len(spans)), side="left")
-    observed, drawn = {}, {}
+    observed: dict[str, np.ndarray] = {}
+    drawn: dict[str, np.ndarray] = {}
     for name, scores in (
         ("observed", (score_matrix(open_side), score_matrix(closed_side))),
         (
@@ -176,7 +177,7 @@ def gap_series(
             open_side,
             closed_side,
             *scores,
-            (int(first), int(last)),
+            (first, last),
             "days",
             splits=month_starts,
             cut=ends[month_of_run],
@@ -187,13 +188,13 @@ def gap_series(
     units = {"points": points_unit(selection.unit), "lag_months": "months"}
     records = []
     for figure, label in FIGURES.items():
-        for j, (_, last) in enumerate(spans):
+        for j, (_, month_end) in enumerate(spans):
             est = percentile_interval(
                 drawn[figure][:, j], boot.level, units[figure], float(observed[figure][0, j])
             )
             records.append(
                 {
-                    "month": pd.Timestamp(last),
+                    "month": pd.Timestamp(month_end),
                     "figure": figure,
                     "label": label,
                     "value": est.value,

@@ -34,7 +34,7 @@ def _text(value: object) -> str:
     try:
         import pandas as pd
 
-        if pd.isna(value):  # type: ignore[call-overload]
+        if pd.isna(value):
             return ""
     except (TypeError, ValueError):
         pass
@@ -51,14 +51,15 @@ def _figure_word(rec: Mapping[str, Any]) -> str:
 def stated_cell(rec: Mapping[str, Any]) -> str:
     """The figure as stated and as read: ``4 months (3.5–4.5)``, ``90–95% (read ≥ 90%)``."""
     figure = _text(rec.get("figure"))
-    low, high = rec.get("stated_low"), rec.get("stated_high")
+    low = float(_text(rec.get("stated_low")) or 0.0)
+    high = float(_text(rec.get("stated_high")) or low)
     stated = _text(rec.get("stated")).removeprefix("about ")
     if figure == "share of closed":
-        return f"read: ≥ {float(low):.0%}"
+        return f"read: ≥ {low:.0%}"
     if figure == "cost":
-        return f"read: closed ≥ {float(low):g}× open at equal capability"
-    if _text(high) and float(low) != float(high) and "–" not in stated:
-        return f"{stated} ({float(low):g}–{float(high):g})"
+        return f"read: closed ≥ {low:g}× open at equal capability"
+    if low != high and "–" not in stated:
+        return f"{stated} ({low:g}–{high:g})"
     return stated
 
 
