@@ -1,15 +1,17 @@
 """Bootstrap speed: a 1,000-resample interval on one benchmark, and on the ECI window.
 
-Target (2-core machine): the points gap, ratio and lag of one benchmark with
+Targets (2-core machine): the points gap, ratio and lag of one benchmark with
 1,000-resample intervals, every lag method computed, in <= 1 s, with the
-resampling draws drawn afresh (median of repeated runs in one process). The
-same with the draws kept (as a panel has them after its first showing) is
-reported beside it, and so is the ECI gap over a window when the warehouse
-has ECI data. The warehouse is built into a temporary folder from ``datasets/``.
+resampling draws drawn afresh (median of repeated runs in one process); and the
+gap panel on ECI, intervals on, answering a move of its date range in p95 <=
+100 ms (``--panel``; the same measurement as ``bench_widgets.py``, on the ECI
+measure). The same bootstrap with the draws kept (as a panel has them after its
+first showing) is reported beside it, and so is the ECI gap over a window. The
+warehouse is built into a temporary folder from ``datasets/``.
 
 Usage::
 
-    python bench/bench_gap.py [--runs 7] [--check]
+    python bench/bench_gap.py [--runs 7] [--panel] [--check]
 
 ``--check`` exits with status 1 when the target is missed.
 """
@@ -49,10 +51,50 @@ def timed(fn: Callable[[], Any], runs: int, fresh: bool) -> list[float]:
     return out
 
 
+PANEL_P95_MS = 0.100
+
+
+def percentile(values: list[float], pct: float) -> float:
+    """The ``pct`` percentile of ``values`` (nearest rank)."""
+    ordered = sorted(values)
+    rank = max(1, min(len(ordered), round(pct / 100 * len(ordered) + 0.5)))
+    return ordered[rank - 1]
+
+
+def panel_slider(samples: int) -> list[tuple[str, list[float]]]:
+    """Seconds per move of the ECI gap panel's date range (start, then end), intervals on."""
+    from datetime import date
+
+    from widgets.gap import GapExplorer
+
+    end = date(2026, 11, 30)
+    panel = GapExplorer(benchmark="eci", end=end)
+    if panel.message.value:
+        raise SystemExit(f"the ECI panel shows an error: {panel.message.value}")
+    starts = [(date(2024 + i // 12, 1 + i % 12, 1), end) for i in range(0, 22, 2)]
+    ends = [(date(2024, 1, 1), date(2025 + i // 12, 1 + i % 12, 1)) for i in range(0, 22, 3)]
+    out = []
+    for name, values in (("dates (start)", starts), ("dates (end)", ends)):
+        times = []
+        for i in range(samples + 3):  # three warm-up moves
+            value = values[i % len(values)]
+            if value == panel.dates.value:
+                value = values[(i + 1) % len(values)]
+            t0 = time.perf_counter()
+            panel.dates.value = value
+            if i >= 3:
+                times.append(time.perf_counter() - t0)
+            if panel.message.value:
+                raise SystemExit(f"the ECI panel shows an error: {panel.message.value}")
+        out.append((name, times))
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7, help="repeated runs (at least 3)")
     parser.add_argument("--check", action="store_true", help="exit 1 when the target is missed")
+    parser.add_argument("--panel", action="store_true", help="also time the ECI panel's slider")
     args = parser.parse_args(argv)
     runs = max(args.runs, 3)
 
@@ -87,6 +129,7 @@ def main(argv: list[str] | None = None) -> int:
 
             rows.append((f"ECI snapshot {snap}, window 2026-01..05", timed(eci_one, runs, True)))
         result = one()
+        slider = panel_slider(runs * 4) if args.panel else []
 
     print(f"Bootstrap: {RESAMPLES} resamples, {runs} runs, median seconds")
     for label, times in rows:
@@ -98,6 +141,13 @@ def main(argv: list[str] | None = None) -> int:
         f"One benchmark: median {median:.3f} s (target <= {TARGET_S:.1f} s) "
         f"{'ok' if ok else 'MISSED'}; lag {lag.text()}"
     )
+    for control, times in slider:
+        p95 = percentile(times, 95)
+        ok = ok and p95 <= PANEL_P95_MS
+        print(
+            f"ECI panel, {control}: median {statistics.median(times) * 1000:.0f} ms, "
+            f"p95 {p95 * 1000:.0f} ms (target <= {PANEL_P95_MS * 1000:.0f} ms)"
+        )
     return 0 if ok or not args.check else 1
 
 

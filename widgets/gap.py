@@ -308,13 +308,18 @@ class GapExplorer(Panel):
         return until(self._over_time_spec[1], "month", view.end, last)
 
     def _claim_check(self, view: GapView) -> Section:
-        """The brief's claim-check section for this benchmark, source and date (remembered)."""
+        """The brief's claim-check section for this measure, source and date (remembered).
+
+        On ECI or the Arena rating only the published lag and gap claims are judged: the
+        performance and cost claims need a benchmark on a percent scale, chosen as the
+        measure.
+        """
         from analysis import memo
 
-        benchmark = "GPQA-Diamond" if view.benchmark in (ARENA, ECI) else view.benchmark
-        key = (benchmark, view.source, view.end)
+        benchmarks = [] if view.benchmark in (ARENA, ECI) else [view.benchmark]
+        key = (view.benchmark, view.source, view.end)
         if key not in self._claims:
-            section = memo.claims_section([benchmark], view.end, source=view.source)
+            section = memo.claims_section(benchmarks, view.end, source=view.source)
             self._claims = {key: section}  # one at a time: the latest
         return self._claims[key]
 
@@ -376,8 +381,8 @@ class GapExplorer(Panel):
             notes.extend(series.notes)
         if state.benchmark in (ARENA, ECI):
             notes.append(
-                "The performance and cost claims are checked on GPQA-Diamond (a single "
-                "benchmark on a percent scale)."
+                "The performance and cost claims need a benchmark on a percent scale: choose "
+                "one (e.g. GPQA-Diamond) as the measure to judge them."
             )
         return View(
             cards=cards,

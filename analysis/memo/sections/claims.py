@@ -182,7 +182,8 @@ def claims_section(
 
     Args:
         benchmarks: the single benchmarks the performance and cost claims are measured on
-            (the lag and points claims are measured on ECI, their own metric).
+            (the lag and points claims are measured on ECI, their own metric); empty: only
+            the published lag and points claims.
         as_of: the date of "now" (models released by then, prices in force then).
         source: which scores count on those benchmarks: ``independent``, ``vendor``, ``all``.
         cheaper_factor: "dramatically lower cost" read as the cheapest closed model at
@@ -203,12 +204,12 @@ def claims_section(
         list(benchmarks), as_of, source=source, cheaper_factor=cheaper_factor, share=SHARE
     )
     records = df.to_dict("records")
-    try:
-        cost: CapabilityCost | None = gap.capability_cost(
-            benchmarks[0], as_of, share=SHARE, source=source
-        )
-    except GapError:
-        cost = None
+    cost: CapabilityCost | None = None
+    if benchmarks:
+        try:
+            cost = gap.capability_cost(benchmarks[0], as_of, share=SHARE, source=source)
+        except GapError:
+            cost = None
     rows: list[list[str]] = []
     by_claim: dict[str, list[Mapping[str, Any]]] = {}
     for rec in records:
@@ -257,9 +258,10 @@ def claims_section(
                 (f"ECI snapshot of the claim's day (then), of {snapshot} (now), days of the "
                  "claim's window. " if snapshot else "")
                 + f"90% bootstrap CIs (1,000 resamples, seed {gap.DEFAULT_SEED}). Read: a figure "
-                "as rounded; “90–95%” as ≥ 90%; lower cost as closed "
-                f"≥ {cheaper_factor:g}× open at ≥ {SHARE:.0%} of the closed frontier on "
-                f"{', '.join(benchmarks)} ({source})."
+                "as rounded"
+                + (f"; “90–95%” as ≥ 90%; lower cost as closed ≥ {cheaper_factor:g}× open at "
+                   f"≥ {SHARE:.0%} of the closed frontier on {', '.join(benchmarks)} ({source})."
+                   if benchmarks else ".")
             ),
         )
     ]  # fmt: skip
