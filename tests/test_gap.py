@@ -673,6 +673,16 @@ def test_warehouse_helpers_on_a_built_warehouse(toy_warehouse: Path) -> None:
     assert "claim-12" in set(claims["claim_id"])
     arena = gap.benchmark_gap("arena", as_of="2024-06-30")
     assert arena.vertical.points == pytest.approx(50.0) and arena.ratio is None
+    # Cost at equal capability, at the prices in force (model_prices_at: the developer's
+    # own price where it sells one). At 80% of C-C's 90 (72): O-B (80, a host's $0.625)
+    # against the cheapest closed at the level, C-B (80, acme's own $7.5): 12x.
+    cost = gap.capability_cost("Toy-Bench", "2024-12-31", share=0.8)
+    assert (cost.open_model.model, cost.open_model.price_basis) == ("O-B", "median of 1 host")
+    assert cost.cheapest_closed.model == "C-B"
+    assert cost.cheapest_closed.price_basis == "first-party: acme"
+    assert cost.closed_frontier.model == "C-C" and cost.closed_frontier.usd_per_mtok == 15.0
+    assert cost.factor_vs_cheapest_closed == pytest.approx(12.0)
+    assert cost.factor_vs_frontier == pytest.approx(24.0)
 
 
 def test_warehouse_reads_and_gaps_are_kept_per_warehouse_version(toy_warehouse: Path) -> None:

@@ -293,6 +293,7 @@ def test_dataclass_state_is_strict():
         "start": "2024-01-01",
         "end": "2025-06-30",
         "setting": "best",
+        "method": None,
     }
     assert from_mapping(GapView, data) == view
     with pytest.raises(ScenarioError, match="unknown setting"):
