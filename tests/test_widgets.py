@@ -311,6 +311,7 @@ def test_dataclass_state_is_strict():
         "start": "2024-01-01",
         "end": "2025-06-30",
         "setting": "best",
+        "method": None,
     }
     assert from_mapping(GapView, data) == view
     with pytest.raises(ScenarioError, match="unknown setting"):
@@ -460,7 +461,7 @@ def test_gap_range_start_trims_the_chart_and_end_moves_the_analysis(gap_panel):
     assert str(gap_panel.result.selection.as_of)[:10] == "2024-12-01"
     assert gap_panel.result.lag_months != lag_late
     assert dates[-1] == date(2025, 11, 30)
-    assert "Published claims that hold" in kpi_values(gap_panel)
+    assert "Published claims consistent now" in kpi_values(gap_panel)
     assert "<table" in gap_panel.blocks["claims"].value
 
 
@@ -480,7 +481,7 @@ def test_gap_end_move_measures_one_gap_and_the_claims_reuse_it(gap_panel, monkey
     # One new gap (the panel's, as of the new end); the claim check reuses it, and the
     # gaps as of the claims' own dates are kept from the first showing.
     assert [str(d)[:10] for d in measured] == ["2025-03-01"]
-    assert "Published claims that hold" in kpi_values(gap_panel)
+    assert "Published claims consistent now" in kpi_values(gap_panel)
     measured.clear()
     gap_panel.dates.value = (date(2024, 1, 1), date(2025, 3, 1))  # the start only trims
     assert measured == []

@@ -37,6 +37,7 @@ from analysis.charts.data import CLOSED_LABEL, GROUP_ORDER, OPEN_LABEL, TREND_OR
 from analysis.charts.gap_figures import (
     arena_gap,
     frontier,
+    gap_over_time,
     lag_bars,
     price_trend,
     quality_price,
@@ -56,6 +57,7 @@ BUILDERS = (
     "quality_price",
     "price_trend",
     "arena_gap",
+    "gap_over_time",
     "tco_comparison",
     "break_even_curve",
     "tornado",
@@ -78,6 +80,7 @@ __all__ = [
     "arena_gap",
     "break_even_curve",
     "frontier",
+    "gap_over_time",
     "hybrid_pareto",
     "hybrid_split",
     "lag_bars",

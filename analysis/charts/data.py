@@ -200,6 +200,14 @@ def chart_title(
     return alt.TitleParams(text=text, subtitle=caption(source, as_of, note))
 
 
+def layer_chart(*charts: alt.Chart | alt.LayerChart, **kwargs: Any) -> alt.LayerChart:
+    """The charts layered in one view (``alt.layer`` without its facet hoisting, which the
+    builders never use, so the type is always a layer chart)."""
+    import altair as alt
+
+    return alt.LayerChart(layer=list(charts), **kwargs)
+
+
 def group_color(title: str = "Models", order: Sequence[str] = GROUP_ORDER) -> alt.Color:
     import altair as alt
 

@@ -7,7 +7,8 @@ open-weight models first, closed second.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, cast
 
 THEME_NAME = "aistrat"
 # Encodings are channel objects (alt.X("f:Q")), never shorthand strings (x="f:Q"): Altair 6
@@ -87,6 +88,7 @@ def use_theme() -> str:
     import altair as alt
 
     if THEME_NAME not in alt.theme.names():
-        alt.theme.register(THEME_NAME, enable=False)(theme)
+        # The theme is a plain dict (the shape alt.theme.ThemeConfig describes).
+        alt.theme.register(THEME_NAME, enable=False)(cast("Callable[[], Any]", theme))
     alt.theme.enable(THEME_NAME)
     return THEME_NAME

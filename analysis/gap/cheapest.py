@@ -109,19 +109,20 @@ def cheapest_over_time(
     dates = sorted(
         set(offers["effective_from"]) | {d for d in offers["until"].dropna() if d <= end}
     )
-    groups = [("All", None)]
+    groups: list[tuple[str, bool | None]] = [("All", None)]
     if by_group:
         groups += [(OPEN_LABEL, True), (CLOSED_LABEL, False)]
     out = []
     for label, flag in groups:
         side = offers if flag is None else offers[offers["open_weights"] == flag]
-        last_key = None
+        last_key: tuple[object, ...] | None = None
         for d in dates:
             live = side[
                 (side["effective_from"] <= d) & (side["until"].isna() | (side["until"] > d))
             ]
             if live.empty:
-                key, rec = ("none",), None
+                key: tuple[object, ...] = ("none",)
+                rec = None
             else:
                 top = live.sort_values(["usd_per_mtok", "score"], ascending=[True, False]).iloc[0]
                 key = (round(float(top["usd_per_mtok"]), 9), top["provider"], top["api_model"])

@@ -191,7 +191,7 @@ def lag_by_benchmark(
     """
     import pandas as pd
 
-    out = []
+    out: list[dict[str, object]] = []
     for b in benchmarks:
         try:
             g = measure_gap(
