@@ -221,7 +221,7 @@ def probe_goodput(
     lines = base.mark_line().encode(x=x, y=y, color=color, tooltip=tooltip)
     points = base.mark_point().encode(x=x, y=y, color=color, tooltip=tooltip)
     caption_note = f"objective: {slo}" + (f"; {note}" if note else "")
-    return alt.layer(lines, points, title=chart_title(title, source, as_of, caption_note))
+    return layer_chart(lines, points, title=chart_title(title, source, as_of, caption_note))
 
 
 def probe_cost(
