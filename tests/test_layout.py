@@ -22,19 +22,17 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGE = ROOT / "analysis"
 
 
-def module_name(path: Path) -> str:
-    parts = list(path.relative_to(ROOT).with_suffix("").parts)
-    if parts[-1] == "__init__":
-        parts.pop()
-    return ".".join(parts)
-
-
-def package_modules(root: Path = PACKAGE) -> dict[str, Path]:
-    """Every module of the package (``__init__`` files as their package's name)."""
-    return {module_name(p): p for p in sorted(root.rglob("*.py"))}
+def package_modules(root: Path = ROOT) -> dict[str, Path]:
+    """Every module of ``root/analysis`` by its dotted name (``__init__`` as its package's)."""
+    modules = {}
+    for path in sorted((root / "analysis").rglob("*.py")):
+        parts = list(path.relative_to(root).with_suffix("").parts)
+        if parts[-1] == "__init__":
+            parts.pop()
+        modules[".".join(parts)] = path
+    return modules
 
 
 def imported_modules(module: str, path: Path, modules: set[str]) -> Iterator[str]:
@@ -160,14 +158,7 @@ def _write(root: Path, files: dict[str, str]) -> dict[str, Path]:
         target = root / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
-    return {module_name_from(root, p): p for p in sorted((root / "analysis").rglob("*.py"))}
-
-
-def module_name_from(root: Path, path: Path) -> str:
-    parts = list(path.relative_to(root).with_suffix("").parts)
-    if parts[-1] == "__init__":
-        parts.pop()
-    return ".".join(parts)
+    return package_modules(root)
 
 
 @pytest.mark.parametrize(
