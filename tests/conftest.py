@@ -67,7 +67,7 @@ def tiny_server(tmp_path_factory: pytest.TempPathFactory):
         if IN_CI:
             pytest.fail("llama-cpp-python is not installed (make test installs it)")
         pytest.skip("llama-cpp-python is not installed: pip install -e '.[server]'")
-    from analysis.tiny_server import start_tiny_server
+    from analysis.probes.tiny_server import start_tiny_server
 
     server = start_tiny_server(cache_dir=tmp_path_factory.mktemp("tiny-gguf"))
     try:

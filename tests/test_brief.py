@@ -473,7 +473,8 @@ def _stored_probe_run() -> str:
     """A small hand-made probe run in the test run's probe store: 4 requests at concurrency 1."""
     from datetime import UTC, datetime, timedelta
 
-    from analysis import probe_store, probes
+    from analysis import probes
+    from analysis.probes import store as probe_store
 
     t0 = datetime(2026, 11, 1, 12, 0, 0, tzinfo=UTC)
     requests = []

@@ -18,7 +18,7 @@ import pytest
 
 from analysis import probes
 from analysis.errors import ProbeConfigError
-from analysis.tiny_server import (
+from analysis.probes.tiny_server import (
     DISCLAIMER,
     TinyModelSpec,
     start_tiny_server,

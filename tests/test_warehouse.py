@@ -35,6 +35,8 @@ FIXTURE_ROWS = {
     "models": 4,
     "benchmark_scores": 5,
     "arena_ratings": 2,
+    "eci_scores": 4,
+    "model_shapes": 2,
     "api_prices": 10,
     "gpus": 2,
     "gpu_cloud_prices": 2,
@@ -242,7 +244,7 @@ def test_concurrent_builds_do_not_corrupt(wh: Path) -> None:
     assert [p.returncode for p in procs] == [0, 0, 0], outs
     assert [o[0].decode().strip() for o in outs] == ["True"] * 3
     with duckdb.connect(str(db), read_only=True) as con:
-        assert con.execute("SELECT count(*) FROM metadata").fetchone() == (8,)
+        assert con.execute("SELECT count(*) FROM metadata").fetchone() == (10,)
         assert con.execute("SELECT count(*) FROM models_priced").fetchone() == (4,)
     assert _leftovers(db.parent) == []
 
