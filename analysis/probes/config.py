@@ -15,15 +15,12 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import urlsplit
 
 from analysis.errors import ProbeConfigError
 from analysis.probes.backends import get_backend
 from analysis.records import to_plain
-
-if TYPE_CHECKING:
-    from analysis.probes.results import RequestResult
 
 #: Environment variable holding the API key, unless ``api_key_env`` names another.
 DEFAULT_API_KEY_ENV = "AISTRAT_PROBE_API_KEY"
@@ -121,19 +118,6 @@ class SLO:
         _positive("slo percentile", self.percentile)
         if self.percentile > 100:
             raise ProbeConfigError(f"slo percentile = {self.percentile!r}: must be at most 100")
-
-    def met_by(self, result: RequestResult) -> bool:
-        """Whether a request completed within every bound (lacking a bounded metric fails)."""
-        if not result.ok:
-            return False
-        for bound, value in (
-            (self.ttft_ms, result.ttft_ms),
-            (self.tpot_ms, result.tpot_ms),
-            (self.e2e_ms, result.e2e_ms),
-        ):
-            if bound is not None and (value is None or value > bound):
-                return False
-        return True
 
     def describe(self) -> str:
         """E.g. ``TTFT <= 500 ms, TPOT <= 50 ms for 95% of requests``."""

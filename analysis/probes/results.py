@@ -170,6 +170,19 @@ class RequestResult(Record):
         """How late the client started the request against its schedule (open loop)."""
         return max(0.0, self.sent_ms - self.scheduled_ms)
 
+    def meets(self, slo: SLO) -> bool:
+        """Whether the request completed within every bound of ``slo`` (a missing metric fails)."""
+        if not self.ok:
+            return False
+        for bound, value in (
+            (slo.ttft_ms, self.ttft_ms),
+            (slo.tpot_ms, self.tpot_ms),
+            (slo.e2e_ms, self.e2e_ms),
+        ):
+            if bound is not None and (value is None or value > bound):
+                return False
+        return True
+
 
 @dataclass(frozen=True)
 class Summary(Record):
@@ -343,7 +356,7 @@ def aggregate(
         return count / window if window > 0 else None
 
     output_tokens = sum(r.output_tokens or 0 for r in done)
-    good = sum(1 for r in done if slo.met_by(r))
+    good = sum(1 for r in done if r.meets(slo))
     metrics = {
         name: summarise(
             (g for r in done for g in r.itl_ms)
