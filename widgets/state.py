@@ -93,7 +93,7 @@ def _coerce(hint: Any, value: Any, key: str) -> Any:
         item = args[0] if args else Any
         items = [_coerce(item, v, f"{key}[{i}]") for i, v in enumerate(value)]
         return tuple(items) if origin is tuple else items
-    if dataclasses.is_dataclass(hint):
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
         return from_mapping(hint, value, where=key)
     if hint is Any:
         return value

@@ -33,7 +33,7 @@ from analysis import __version__, config
 from analysis.errors import ProbeError
 from analysis.files import atomic_write
 from analysis.probes.backends import get_backend
-from analysis.probes.config import ConcurrencySweep, ProbeConfig
+from analysis.probes.config import ConcurrencySweep, PoissonLoad, ProbeConfig
 from analysis.probes.results import SUMMARY_KEYS, ProbeRun, RequestResult, best_throughput
 
 if TYPE_CHECKING:
@@ -104,7 +104,6 @@ def _write_parquet(table: pa.Table, path: Path) -> None:
 def _run_row(run: ProbeRun) -> dict[str, Any]:
     cfg = run.config
     load = cfg.load
-    sweep = isinstance(load, ConcurrencySweep)
     try:
         best = best_throughput(run)
         best_c, best_tps = best.concurrency, best.output_tokens_per_s
@@ -124,8 +123,10 @@ def _run_row(run: ProbeRun) -> dict[str, Any]:
         "hardware": cfg.hardware,
         "client_host": run.client_host,
         "load_shape": load.kind,
-        "levels": ",".join(str(c) for c in load.levels) if sweep else None,
-        "rate_per_s": None if sweep else float(load.rate_per_s),
+        "levels": (
+            ",".join(str(c) for c in load.levels) if isinstance(load, ConcurrencySweep) else None
+        ),
+        "rate_per_s": float(load.rate_per_s) if isinstance(load, PoissonLoad) else None,
         "requests_per_level": load.requests,
         "warmup": load.warmup,
         "duration_limit_s": load.duration_s,
