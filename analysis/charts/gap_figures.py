@@ -18,6 +18,7 @@ from analysis.charts.data import (
     group_labels,
     inline,
     inline_rows,
+    layered,
 )
 from analysis.errors import ChartError
 from analysis.pareto import pareto_flags
@@ -183,7 +184,7 @@ def frontier(
             ],
         )
     )
-    return alt.layer(*layers, title=chart_title(title, source, as_of, note))
+    return layered(*layers, title=chart_title(title, source, as_of, note))
 
 
 def lag_bars(
@@ -247,7 +248,7 @@ def lag_bars(
         x=alt.X("lag_months:Q"), y=y, text=alt.Text("label:N"), tooltip=tooltip
     )
     zero = alt.Chart(inline_rows([{"x": 0}])).mark_rule().encode(x=alt.X("x:Q"))
-    return alt.layer(bars, labels, zero, title=chart_title(title, source, as_of, note))
+    return layered(bars, labels, zero, title=chart_title(title, source, as_of, note))
 
 
 def quality_price(
@@ -323,7 +324,7 @@ def quality_price(
         .mark_text(align="left", dx=6, dy=-6)
         .encode(x=x, y=y, text=alt.Text("model:N"), tooltip=tooltip)
     )
-    return alt.layer(line, points, labels, title=chart_title(title, source, as_of, note))
+    return layered(line, points, labels, title=chart_title(title, source, as_of, note))
 
 
 def price_trend(
@@ -384,7 +385,7 @@ def price_trend(
     base = alt.Chart(inline(data, what))
     lines = base.mark_line(interpolate="step-after").encode(x=x, y=y, color=color, tooltip=tooltip)
     points = base.mark_point().encode(x=x, y=y, color=color, tooltip=tooltip)
-    return alt.layer(lines, points, title=chart_title(title, source, as_of, note))
+    return layered(lines, points, title=chart_title(title, source, as_of, note))
 
 
 def arena_gap(

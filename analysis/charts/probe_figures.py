@@ -10,6 +10,7 @@ from analysis.charts.data import (
     chart_title,
     frame,
     inline,
+    layered,
 )
 
 if TYPE_CHECKING:  # altair is imported when a chart is built
@@ -72,7 +73,7 @@ def probe_latency(
     base = alt.Chart(inline(long, what))
     lines = base.mark_line().encode(x=x, y=y, color=color, strokeDash=dash, tooltip=tooltip)
     points = base.mark_point().encode(x=x, y=y, color=color, tooltip=tooltip)
-    return alt.layer(lines, points, title=chart_title(title, source, as_of, note))
+    return layered(lines, points, title=chart_title(title, source, as_of, note))
 
 
 def probe_throughput(
@@ -118,4 +119,4 @@ def probe_throughput(
     base = alt.Chart(inline(data, what))
     lines = base.mark_line().encode(x=x, y=y, color=color, tooltip=tooltip)
     points = base.mark_point().encode(x=x, y=y, color=color, tooltip=tooltip)
-    return alt.layer(lines, points, title=chart_title(title, source, as_of, note))
+    return layered(lines, points, title=chart_title(title, source, as_of, note))
