@@ -109,17 +109,18 @@ def cheapest_over_time(
     dates = sorted(
         set(offers["effective_from"]) | {d for d in offers["until"].dropna() if d <= end}
     )
-    groups = [("All", None)]
+    groups: list[tuple[str, bool | None]] = [("All", None)]
     if by_group:
         groups += [(OPEN_LABEL, True), (CLOSED_LABEL, False)]
     out = []
     for label, flag in groups:
         side = offers if flag is None else offers[offers["open_weights"] == flag]
-        last_key = None
+        last_key: tuple[object, ...] | None = None
         for d in dates:
             live = side[
                 (side["effective_from"] <= d) & (side["until"].isna() | (side["until"] > d))
             ]
+            key: tuple[object, ...]
             if live.empty:
                 key, rec = ("none",), None
             else:

@@ -212,8 +212,8 @@ def candidates(
     if variant is not None:
         kept = rows[rows["benchmark_variant"].map(norm_setting) == norm_setting(variant)]
         if kept.empty:
-            have = sorted({str(v) for v in rows["benchmark_variant"].dropna()})
-            raise GapError(f"variant = {variant!r}: not found for {label}; it has: {have}")
+            variants = sorted({str(v) for v in rows["benchmark_variant"].dropna()})
+            raise GapError(f"variant = {variant!r}: not found for {label}; it has: {variants}")
         rows = kept
 
     # Join the model facts first, so that configuration counts describe eligible models.
