@@ -332,12 +332,13 @@ def _located(exc: ScenarioError, r: _Reader) -> ScenarioError:
 
 
 def yaml_key_lines(
-    node: yaml.Node, prefix: str = "", out: dict[str, int] | None = None
+    node: yaml.Node | None, prefix: str = "", out: dict[str, int] | None = None
 ) -> dict[str, int]:
     """Map each dotted key of a composed YAML node tree to its line, for error messages.
 
     Args:
-        node: the root from ``yaml.compose`` (a mapping, sequence or scalar node).
+        node: the root from ``yaml.compose`` (a mapping, sequence or scalar node;
+            None for an empty document).
         prefix: the dotted key of ``node`` itself ("" at the root).
         out: the mapping to fill (a new one when None).
 
