@@ -18,7 +18,7 @@ def _text(value: object) -> str:
     try:
         import pandas as pd
 
-        if pd.isna(value):  # type: ignore[arg-type]
+        if pd.isna(value):
             return ""
     except (TypeError, ValueError):
         pass
