@@ -7,7 +7,7 @@ force then); the start only trims the frontier chart. The gap itself comes
 from :func:`analysis.gap.benchmark_gap` (which keeps the latest result: the
 claim check measuring the same benchmark on the same date reuses it), the
 chart from :func:`analysis.charts.frontier`, the claim check from the brief's
-own section (:func:`analysis.memo.claim_check`).
+own section (:func:`analysis.memo.claims_section`).
 
 The state is a small :class:`GapView` dataclass, saved as YAML by
 :mod:`widgets.state`.
@@ -212,11 +212,9 @@ class GapExplorer(Panel):
         benchmark = "GPQA-Diamond" if view.benchmark == ARENA else view.benchmark
         key = (benchmark, view.source, view.end)
         if key not in self._claims:
-            options = memo.check_options(
-                {"benchmarks": [benchmark], "gap_source": view.source}, "gap explorer"
-            )
-            ctx = memo.BriefContext("", view.end, self.title, options, "gap explorer", None, None)
-            self._claims = {key: memo.claim_check(ctx)}  # one at a time: the latest
+            # The brief's own section, built without a brief (default cheaper_factor).
+            section = memo.claims_section([benchmark], view.end, source=view.source)
+            self._claims = {key: section}  # one at a time: the latest
         return self._claims[key]
 
     def compute(self, state: GapView) -> View:
