@@ -208,6 +208,7 @@ class HybridDesigner(Panel):
 
     def _fill(self, scenario: Scenario, floor_factor: float) -> None:
         self.base = scenario
+        assert scenario.routing is not None  # the state always has one
         self.rows = [self._row(c) for c in scenario.routing.classes]
         self._layout_rows()
         self.volume.value = scenario.workload.requests_per_month
@@ -234,6 +235,7 @@ class HybridDesigner(Panel):
         if not classes:
             raise ScenarioError("routing.classes", [], "add at least one task class")
         sources = dict(base.sources)
+        assert base.routing is not None  # the state always has one
         if classes != base.routing.classes:
             sources["routing.classes"] = set_in("hybrid designer")
         workload = base.workload

@@ -102,6 +102,7 @@ class ScorecardPanel(Panel):
 
     def write_state(self, state: Scenario) -> None:
         self.base = state
+        assert state.scorecard is not None  # the panel always gives one
         weights = state.scorecard.weights
         for factor, slider in self.weights.items():
             slider.value = getattr(weights, factor)
@@ -110,6 +111,7 @@ class ScorecardPanel(Panel):
         from analysis.scorecard import Weights
 
         weights = Weights(**{f: float(s.value) for f, s in self.weights.items()})
+        assert self.base.scorecard is not None  # the panel always gives one
         card = dataclasses.replace(self.base.scorecard, weights=weights)
         return dataclasses.replace(self.base, scorecard=card)
 

@@ -380,7 +380,7 @@ class TCOExplorer(Panel):
     # ------------------------------------------------------------------ controls <-> state
 
     def _api_options(
-        self, at: date | None, current: tuple[str, str] | None
+        self, at: date | None, current: tuple[str | None, str] | None
     ) -> list[tuple[str, Any]]:
         self._api = choices.api_models(at) if at else []
         pairs = choices.pairs(self._api)

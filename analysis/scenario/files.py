@@ -264,12 +264,14 @@ def _monte_carlo(r: _Reader, data: Any) -> MonteCarloSettings:
 
 
 def scenario_from_dict(
-    data: Mapping[str, Any], where: str = "scenario", lines: Mapping[str, int] | None = None
+    data: Mapping[str, Any] | None,
+    where: str = "scenario",
+    lines: Mapping[str, int] | None = None,
 ) -> Scenario:
     """Build a Scenario from its mapping (as read from YAML or made in a notebook).
 
     Args:
-        data: the mapping.
+        data: the mapping (None, as for a missing section, is reported as an error).
         where: the file (or other origin) named in errors.
         lines: dotted key -> line number, for errors (from :func:`load_scenario`).
 
