@@ -81,7 +81,7 @@ def months(first: date, last: date) -> list[tuple[str, date]]:
     return out
 
 
-class GapExplorer(Panel):
+class GapExplorer(Panel[GapView]):
     """Benchmark, score source and date range in; frontier chart, lag and claim check out.
 
     Args:

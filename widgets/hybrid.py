@@ -46,7 +46,7 @@ class HybridState:
     floor_factor: float = 1.0
 
 
-class HybridDesigner(Panel):
+class HybridDesigner(Panel[HybridState]):
     """Task classes in a table and a quality floor; the split, its cost and the Pareto chart.
 
     Args:

@@ -81,7 +81,7 @@ class ProbeSettings:
         return cfg
 
 
-class ProbeRunner(Panel):
+class ProbeRunner(Panel[ProbeSettings]):
     """Endpoint, model list, load settings, Run with a live progress bar, results, Use in TCO.
 
     Args:

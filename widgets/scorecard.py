@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from analysis.scorecard import OptionProfile, Scorecard
 
 
-class ScorecardPanel(Panel):
+class ScorecardPanel(Panel["Scenario"]):
     """Five weight sliders; the weighted ranking, the margin and the factor that decides.
 
     Args:

@@ -109,7 +109,7 @@ def _layout(width: str = "390px") -> Any:
     return W.Layout(width=width)
 
 
-class TCOExplorer(Panel):
+class TCOExplorer(Panel["Scenario"]):
     """Monthly cost of the API and of self-hosting, the break-even volume and the tornado.
 
     Args:
