@@ -26,7 +26,7 @@ from widgets import choices
 from widgets.base import Panel, View
 from widgets.cards import Card
 from widgets.lookups import Lookups
-from widgets.tco import DEFAULT_SCENARIO, set_in
+from widgets.tco import set_in, starting_scenario
 
 if TYPE_CHECKING:
     from analysis.routing import FrontierPoint, RoutingResult
@@ -76,18 +76,14 @@ class HybridDesigner(Panel[HybridState]):
         import ipywidgets as W
 
         from analysis import charts
-        from analysis.scenario import Scenario, load_scenario
 
         super().__init__()
         charts.use_theme()
-        if not isinstance(scenario, Scenario):
-            scenario = load_scenario(Path(scenario or DEFAULT_SCENARIO))
+        scenario = starting_scenario(scenario, as_of)
         if scenario.routing is None:
             raise ScenarioError(
                 "routing", None, "the scenario has no routing section (task classes and options)"
             )
-        if as_of is not None or scenario.as_of is None:
-            scenario = dataclasses.replace(scenario, as_of=as_of or date.today())
         self.base: Scenario = scenario
         self.result: RoutingResult | None = None
         self.frontier: tuple[FrontierPoint, ...] = ()

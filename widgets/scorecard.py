@@ -23,7 +23,7 @@ from widgets import choices
 from widgets.base import Panel, View
 from widgets.cards import Card, note_html
 from widgets.lookups import Lookups
-from widgets.tco import DEFAULT_SCENARIO
+from widgets.tco import starting_scenario
 
 if TYPE_CHECKING:
     from analysis.memo import Names, Section
@@ -61,16 +61,13 @@ class ScorecardPanel(Panel["Scenario"]):
 
         from analysis import charts
         from analysis.memo import FACTOR_NAMES
-        from analysis.scenario import Scenario, ScorecardSettings, load_scenario
+        from analysis.scenario import ScorecardSettings
 
         super().__init__()
         charts.use_theme()
-        if not isinstance(scenario, Scenario):
-            scenario = load_scenario(Path(scenario or DEFAULT_SCENARIO))
+        scenario = starting_scenario(scenario, as_of)
         if scenario.scorecard is None:
             scenario = dataclasses.replace(scenario, scorecard=ScorecardSettings())
-        if as_of is not None or scenario.as_of is None:
-            scenario = dataclasses.replace(scenario, as_of=as_of or date.today())
         self.base: Scenario = scenario
         self.scorecard: Scorecard | None = None
         self.lookups = Lookups()
