@@ -308,11 +308,8 @@ class Panel(Generic[StateT]):
     @contextlib.contextmanager
     def holding(self) -> Iterator[None]:
         """Set several controls without a refresh after each; refresh once at the end."""
-        self._held += 1
-        try:
+        with self.quietly():
             yield
-        finally:
-            self._held -= 1
         if not self._held:
             self.refresh()
 
