@@ -183,6 +183,9 @@ class Panel(Generic[StateT]):
     def __init__(self) -> None:
         import ipywidgets as W
 
+        from analysis import charts
+
+        charts.use_theme()  # every panel's charts in the house theme
         self.state: StateT | None = None
         self.view: View | None = None
         self.chart_specs: dict[str, dict[str, Any]] = {}

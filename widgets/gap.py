@@ -113,10 +113,9 @@ class GapExplorer(Panel[GapView]):
     ) -> None:
         import ipywidgets as W
 
-        from analysis import charts, gap
+        from analysis import gap
 
         super().__init__()
-        charts.use_theme()
         self.result: GapResult | None = None
         self._claims: dict[tuple[str, str, date], Section] = {}
         labels = gap.benchmark_labels(gap.load_tables("benchmark_scores")["benchmark_scores"])

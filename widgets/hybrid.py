@@ -75,10 +75,7 @@ class HybridDesigner(Panel[HybridState]):
     ) -> None:
         import ipywidgets as W
 
-        from analysis import charts
-
         super().__init__()
-        charts.use_theme()
         scenario = starting_scenario(scenario, as_of)
         if scenario.routing is None:
             raise ScenarioError(

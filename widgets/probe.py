@@ -115,10 +115,7 @@ class ProbeRunner(Panel[ProbeSettings]):
     ) -> None:
         import ipywidgets as W
 
-        from analysis import charts
-
         super().__init__()
-        charts.use_theme()
         self.tco = tco
         self.run_result: ProbeRun | None = None
         self.run_id: str | None = None

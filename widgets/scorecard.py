@@ -59,12 +59,10 @@ class ScorecardPanel(Panel["Scenario"]):
     ) -> None:
         import ipywidgets as W
 
-        from analysis import charts
         from analysis.memo import FACTOR_NAMES
         from analysis.scenario import ScorecardSettings
 
         super().__init__()
-        charts.use_theme()
         scenario = starting_scenario(scenario, as_of)
         if scenario.scorecard is None:
             scenario = dataclasses.replace(scenario, scorecard=ScorecardSettings())

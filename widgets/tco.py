@@ -162,10 +162,7 @@ class TCOExplorer(Panel["Scenario"]):
     ) -> None:
         import ipywidgets as W
 
-        from analysis import charts
-
         super().__init__()
-        charts.use_theme()
         scenario = starting_scenario(scenario, as_of)
         self.base: Scenario = scenario
         self.report: ScenarioReport | None = None
