@@ -1,4 +1,5 @@
-"""The package's layers: no import cycle inside ``analysis/``, and the command line kept apart.
+"""The package's layers: no import cycle inside ``analysis/``, the command line kept apart,
+and no module over 1,200 lines without a stated reason.
 
 The import graph is read from the source with ``ast``, not by importing it, so a
 cycle is found even when it happens to work at run time. Every ``import`` and
@@ -148,6 +149,25 @@ def test_only_the_command_line_imports_argparse_or_the_cli() -> None:
             elif target == "analysis.cli" or target.startswith("analysis.cli."):
                 offenders.append(f"{name} imports {target}")
     assert sorted(set(offenders)) == []
+
+
+#: A module longer than this says why in its docstring, on a line starting "Length:".
+MAX_LINES = 1200
+
+
+def test_no_module_is_longer_than_1200_lines_without_a_stated_reason() -> None:
+    too_long = []
+    for name, path in package_modules().items():
+        text = path.read_text(encoding="utf-8")
+        if text.count("\n") <= MAX_LINES:
+            continue
+        doc = ast.get_docstring(ast.parse(text)) or ""
+        if not any(line.strip().startswith("Length:") for line in doc.splitlines()):
+            too_long.append(f"{name} ({text.count(chr(10))} lines)")
+    assert too_long == [], (
+        f"split these along their seams, or say on a 'Length:' line of the module "
+        f"docstring why one file serves better: {too_long}"
+    )
 
 
 # --------------------------------------------------------------------------- the checker itself
