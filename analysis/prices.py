@@ -20,7 +20,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from analysis.dates import parse_date
 from analysis.errors import PriceNotFoundError
@@ -202,12 +202,9 @@ def price_for(model: str, *, at: date, provider: str | None = None) -> Price:
     if not isinstance(at, date):
         raise PriceNotFoundError("at", at, "give a date (datetime.date), e.g. date(2026, 9, 1)")
     at_day = at.date() if isinstance(at, datetime) else at
-    frame = cast(
-        "pl.DataFrame",
-        warehouse.query(
-            "SELECT * FROM prices_at(?::DATE) WHERE model_id = ? OR api_model = ? OR alias_of = ?",
-            [at_day, model, model, model],
-        ),
+    frame = warehouse.query(
+        "SELECT * FROM prices_at(?::DATE) WHERE model_id = ? OR api_model = ? OR alias_of = ?",
+        [at_day, model, model, model],
     )
     rows = [_price_from_row(r) for r in frame.iter_rows(named=True)]
     if provider is not None:
@@ -289,7 +286,7 @@ def _history(model: str, provider: str | None) -> pl.DataFrame:
         sql += " AND provider = ?"
         params.append(provider)
     sql += " ORDER BY provider, api_model, effective_from NULLS FIRST"
-    return cast("pl.DataFrame", warehouse.query(sql, params))
+    return warehouse.query(sql, params)
 
 
 __all__ = [

@@ -28,6 +28,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from analysis.dates import DATE_PATTERN
 from analysis.errors import DataValidationError
 
 SCHEMA_FILE = "schema.yaml"
@@ -63,7 +64,6 @@ SCORE_PCT_TOLERANCE = 0.005  # percentage points: half of the 0.01 a table print
 PER_GPU_TOLERANCE = 0.005  # relative: usd_per_gpu_hour vs usd_per_hour / gpu_count
 
 _INT = re.compile(r"[+-]?\d+")
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 # --------------------------------------------------------------------------- schema model
@@ -349,7 +349,7 @@ def _convert(ctype: str, raw: list[str], on_error: Callable[[int, str, str], Non
                 on_error(i, "not true or false", v)
         elif ctype == "date":
             try:
-                if not _DATE.fullmatch(v):
+                if not DATE_PATTERN.fullmatch(v):
                     raise ValueError(v)
                 out[i] = date.fromisoformat(v)
             except ValueError:

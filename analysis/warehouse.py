@@ -78,7 +78,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from analysis import __version__, config
 from analysis.errors import DataValidationError, WarehouseError
@@ -932,6 +932,12 @@ def table_names() -> list[str]:
     return list(names)
 
 
+@overload
+def load(name: str, *, backend: Literal["polars"] = ...) -> polars.DataFrame: ...
+@overload
+def load(name: str, *, backend: Literal["pandas"]) -> pandas.DataFrame: ...
+@overload
+def load(name: str, *, backend: str) -> polars.DataFrame | pandas.DataFrame: ...
 def load(name: str, *, backend: str = "polars") -> polars.DataFrame | pandas.DataFrame:
     """Load a whole table or view of the warehouse (building it first if needed).
 
@@ -957,6 +963,21 @@ def load(name: str, *, backend: str = "polars") -> polars.DataFrame | pandas.Dat
         cur.close()
 
 
+@overload
+def query(
+    sql: str,
+    params: Sequence[Any] | dict[str, Any] | None = ...,
+    *,
+    backend: Literal["polars"] = ...,
+) -> polars.DataFrame: ...
+@overload
+def query(
+    sql: str, params: Sequence[Any] | dict[str, Any] | None = ..., *, backend: Literal["pandas"]
+) -> pandas.DataFrame: ...
+@overload
+def query(
+    sql: str, params: Sequence[Any] | dict[str, Any] | None = ..., *, backend: str
+) -> polars.DataFrame | pandas.DataFrame: ...
 def query(
     sql: str,
     params: Sequence[Any] | dict[str, Any] | None = None,

@@ -21,18 +21,9 @@ from test_brief import EXAMPLES, render_examples
 
 from analysis import brief, config, html
 
-CHROMIUM = Path("/usr/bin/chromium")
 IN_CI = bool(os.environ.get("CI"))
-FLAGS = [
-    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+#: Every host name but 127.0.0.1 unresolvable: nothing can be fetched.
+OFFLINE = "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1"
 HOSTILE = "<script>alert(1)</script>"
 
 pytestmark = pytest.mark.slow
@@ -74,24 +65,20 @@ class Page:
 
 
 @pytest.fixture(scope="module")
-def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+def browser(tmp_path_factory: pytest.TempPathFactory, chromium) -> Iterator[object]:
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:  # pragma: no cover - the test extra installs it
         if IN_CI:
             pytest.fail("playwright is not installed")
         pytest.skip("playwright is not installed")
-    if not CHROMIUM.exists():
-        if IN_CI:
-            pytest.fail(f"{CHROMIUM} is missing: make test installs Debian's chromium")
-        pytest.skip(f"{CHROMIUM} is missing")
     profile = tmp_path_factory.mktemp("chromium-profile")  # a fresh profile every run
     with sync_playwright() as p:
         context = p.chromium.launch_persistent_context(
             str(profile),
-            executable_path=str(CHROMIUM),
+            executable_path=str(chromium.path),
             headless=True,
-            args=FLAGS,
+            args=[OFFLINE, *chromium.args],
             viewport={"width": 1100, "height": 1400},
         )
         yield context

@@ -13,6 +13,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parent.parent
 TABLES = [
     "models.csv",
@@ -30,6 +32,7 @@ TABLES = [
 ]
 
 
+@pytest.mark.slow
 def test_committed_tables_match_a_fresh_curation(reference_dir: Path, tmp_path: Path) -> None:
     out = tmp_path / "datasets"
     out.mkdir()

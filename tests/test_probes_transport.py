@@ -399,10 +399,10 @@ def test_small_sample_rule_by_hand():
 def test_an_undefined_tpot_is_not_an_slo_miss():
     slo = probes.SLO(ttft_ms=100, tpot_ms=10, e2e_ms=1000)
     one_token = RequestResult(index=0, ok=True, ttft_ms=50, e2e_ms=60, tpot_ms=None)
-    assert slo.met_by(one_token)
-    assert not slo.met_by(RequestResult(index=1, ok=True, ttft_ms=150, e2e_ms=160))
-    assert not slo.met_by(RequestResult(index=2, ok=False))
-    assert not slo.met_by(RequestResult(index=3, ok=True, ttft_ms=50, e2e_ms=60, tpot_ms=11))
+    assert one_token.meets(slo)
+    assert not RequestResult(index=1, ok=True, ttft_ms=150, e2e_ms=160).meets(slo)
+    assert not RequestResult(index=2, ok=False).meets(slo)
+    assert not RequestResult(index=3, ok=True, ttft_ms=50, e2e_ms=60, tpot_ms=11).meets(slo)
 
 
 # --------------------------------------------------------------------------- tiny server sockets

@@ -605,6 +605,7 @@ sys.exit(cli.main(sys.argv[3:]))
 """
 
 
+@pytest.mark.slow
 def test_two_refreshes_at_once_from_two_processes_lose_nothing(
     datasets: Path, tmp_path: Path
 ) -> None:

@@ -31,10 +31,13 @@ import logging
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from analysis.errors import ToolkitError
-from widgets.cards import PANEL_CSS, cards_html, message_html, note_html
+from widgets.cards import PANEL_CSS, Card, cards_html, message_html, note_html
+
+if TYPE_CHECKING:
+    from analysis.memo import Kpi
 
 log = logging.getLogger("widgets")
 
@@ -64,13 +67,13 @@ class View:
     """What a panel shows for one state.
 
     Attributes:
-        cards: the KPI cards (:class:`widgets.cards.Card` or alike), in reading order.
+        cards: the KPI cards (:class:`widgets.cards.Card` or a brief's Kpi), in reading order.
         charts: chart name -> Altair chart, Vega-Lite spec dict, or None (cleared).
         blocks: block name -> trusted HTML (its data text already escaped).
         inputs: input name (see :attr:`Panel.inputs`) -> the value in use and its source.
     """
 
-    cards: Sequence[Any] = ()
+    cards: Sequence[Card | Kpi] = ()
     charts: Mapping[str, Any] = field(default_factory=dict)
     blocks: Mapping[str, str] = field(default_factory=dict)
     inputs: Mapping[str, InUse] = field(default_factory=dict)
@@ -145,7 +148,11 @@ def describe_error(exc: BaseException) -> str:
     )
 
 
-class Panel:
+#: A panel's state: a scenario, or a small dataclass of the panel's own.
+StateT = TypeVar("StateT")
+
+
+class Panel(Generic[StateT]):
     """Base of every panel: controls, a state object, KPIs, charts and a message area.
 
     Subclasses build their controls in ``__init__`` (then call
@@ -176,7 +183,10 @@ class Panel:
     def __init__(self) -> None:
         import ipywidgets as W
 
-        self.state: Any = None
+        from analysis import charts
+
+        charts.use_theme()  # every panel's charts in the house theme
+        self.state: StateT | None = None
         self.view: View | None = None
         self.chart_specs: dict[str, dict[str, Any]] = {}
         self._held = 0
@@ -190,23 +200,23 @@ class Panel:
 
     # ------------------------------------------------------------------ for subclasses
 
-    def read_state(self) -> Any:
+    def read_state(self) -> StateT:
         """The state the controls describe (values copied, nothing computed)."""
         raise NotImplementedError
 
-    def write_state(self, state: Any) -> None:
+    def write_state(self, state: StateT) -> None:
         """Set the controls from a state (called inside :meth:`holding`)."""
         raise NotImplementedError
 
-    def compute(self, state: Any) -> View:
+    def compute(self, state: StateT) -> View:
         """What to show for a state: calls into ``analysis``, returns a :class:`View`."""
         raise NotImplementedError
 
-    def state_to_mapping(self, state: Any) -> dict[str, Any]:
+    def state_to_mapping(self, state: StateT) -> dict[str, Any]:
         """The state as plain YAML values."""
         raise NotImplementedError
 
-    def state_from_mapping(self, data: Any, where: str) -> Any:
+    def state_from_mapping(self, data: Any, where: str) -> StateT:
         """A state from plain YAML values; ``where`` names the origin in errors."""
         raise NotImplementedError
 
@@ -301,11 +311,8 @@ class Panel:
     @contextlib.contextmanager
     def holding(self) -> Iterator[None]:
         """Set several controls without a refresh after each; refresh once at the end."""
-        self._held += 1
-        try:
+        with self.quietly():
             yield
-        finally:
-            self._held -= 1
         if not self._held:
             self.refresh()
 
@@ -369,7 +376,7 @@ class Panel:
 
     # ------------------------------------------------------------------ state files
 
-    def set_state(self, state: Any) -> None:
+    def set_state(self, state: StateT) -> None:
         """Set every control from ``state`` and refresh once."""
         with self.holding():
             self.write_state(state)
@@ -391,7 +398,7 @@ class Panel:
         state = self.read_state()
         return write_yaml(path, self.state_to_mapping(state), title=f"{type(self).__name__} state")
 
-    def load(self, path: str | Path) -> Any:
+    def load(self, path: str | Path) -> StateT:
         """Read a state from a YAML file and set the controls from it.
 
         Args:

@@ -14,7 +14,10 @@ from __future__ import annotations
 import html
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from analysis.memo import Kpi
 
 #: The style sheet of every panel (class names below); shown once per panel.
 PANEL_CSS = """
@@ -65,12 +68,11 @@ class Card:
     tone: str = "neutral"
 
 
-def card_html(card: Any) -> str:
+def card_html(card: Card | Kpi) -> str:
     """The HTML of one card, every text escaped.
 
     Args:
-        card: a :class:`Card`, or any object with ``label`` and ``value`` (and
-            optionally ``detail`` and ``tone``), such as :class:`analysis.memo.Kpi`.
+        card: a :class:`Card`, or a brief's :class:`analysis.memo.Kpi` (no tone).
 
     Returns:
         A ``<div class="kpi-card">`` element.
@@ -87,7 +89,7 @@ def card_html(card: Any) -> str:
     )
 
 
-def cards_html(cards: Iterable[Any]) -> str:
+def cards_html(cards: Iterable[Card | Kpi]) -> str:
     """A wrapping row of cards.
 
     Args:

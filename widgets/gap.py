@@ -99,7 +99,7 @@ def months(first: date, last: date) -> list[tuple[str, date]]:
     return out
 
 
-class GapExplorer(Panel):
+class GapExplorer(Panel[GapView]):
     """Measure, score source, lag method and date range in; the gap with its intervals, the
     frontier and the gap month by month, and the claim check out.
 
@@ -133,10 +133,9 @@ class GapExplorer(Panel):
     ) -> None:
         import ipywidgets as W
 
-        from analysis import charts, gap
+        from analysis import gap
 
         super().__init__()
-        charts.use_theme()
         self.result: GapResult | None = None
         self._claims: dict[tuple[str, str, date], Section] = {}
         self._series: dict[tuple[str, str, str | None, date], GapSeries | str] = {}

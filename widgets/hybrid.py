@@ -26,7 +26,7 @@ from widgets import choices
 from widgets.base import Panel, View
 from widgets.cards import Card
 from widgets.lookups import Lookups
-from widgets.tco import DEFAULT_SCENARIO, set_in
+from widgets.tco import set_in, starting_scenario
 
 if TYPE_CHECKING:
     from analysis.routing import FrontierPoint, RoutingResult
@@ -46,7 +46,7 @@ class HybridState:
     floor_factor: float = 1.0
 
 
-class HybridDesigner(Panel):
+class HybridDesigner(Panel[HybridState]):
     """Task classes in a table and a quality floor; the split, its cost and the Pareto chart.
 
     Args:
@@ -75,19 +75,12 @@ class HybridDesigner(Panel):
     ) -> None:
         import ipywidgets as W
 
-        from analysis import charts
-        from analysis.scenario import Scenario, load_scenario
-
         super().__init__()
-        charts.use_theme()
-        if not isinstance(scenario, Scenario):
-            scenario = load_scenario(Path(scenario or DEFAULT_SCENARIO))
+        scenario = starting_scenario(scenario, as_of)
         if scenario.routing is None:
             raise ScenarioError(
                 "routing", None, "the scenario has no routing section (task classes and options)"
             )
-        if as_of is not None or scenario.as_of is None:
-            scenario = dataclasses.replace(scenario, as_of=as_of or date.today())
         self.base: Scenario = scenario
         self.result: RoutingResult | None = None
         self.frontier: tuple[FrontierPoint, ...] = ()
@@ -208,6 +201,7 @@ class HybridDesigner(Panel):
 
     def _fill(self, scenario: Scenario, floor_factor: float) -> None:
         self.base = scenario
+        assert scenario.routing is not None  # the state always has one
         self.rows = [self._row(c) for c in scenario.routing.classes]
         self._layout_rows()
         self.volume.value = scenario.workload.requests_per_month
@@ -234,6 +228,7 @@ class HybridDesigner(Panel):
         if not classes:
             raise ScenarioError("routing.classes", [], "add at least one task class")
         sources = dict(base.sources)
+        assert base.routing is not None  # the state always has one
         if classes != base.routing.classes:
             sources["routing.classes"] = set_in("hybrid designer")
         workload = base.workload

@@ -82,7 +82,7 @@ class ProbeSettings:
         return cfg
 
 
-class ProbeRunner(Panel):
+class ProbeRunner(Panel[ProbeSettings]):
     """Endpoint, model list, load settings, Run with a live progress bar, results, Use in TCO.
 
     Args:
@@ -123,10 +123,7 @@ class ProbeRunner(Panel):
     ) -> None:
         import ipywidgets as W
 
-        from analysis import charts
-
         super().__init__()
-        charts.use_theme()
         self.tco = tco
         self.run_result: ProbeRun | None = None
         self.comparison: Comparison | None = None

@@ -40,6 +40,29 @@ if TYPE_CHECKING:
 DEFAULT_SCENARIO = PROJECT_ROOT / "reports" / "params" / "example_scenario.yaml"
 
 
+def starting_scenario(scenario: Scenario | str | Path | None, as_of: date | None) -> Scenario:
+    """The scenario a panel starts from, dated.
+
+    Args:
+        scenario: a :class:`~analysis.scenario.Scenario`, a YAML file, or None for
+            :data:`DEFAULT_SCENARIO`.
+        as_of: the date to start from (default: the scenario's ``as_of``, else
+            today: the only place a "today" enters).
+
+    Returns:
+        The scenario, its ``as_of`` set.
+
+    Raises:
+        ScenarioError: the file is missing or its settings are wrong.
+    """
+    from analysis.scenario import Scenario, load_scenario
+
+    if not isinstance(scenario, Scenario):
+        scenario = load_scenario(Path(scenario or DEFAULT_SCENARIO))
+    when = as_of or scenario.as_of or date.today()
+    return scenario if scenario.as_of == when else dataclasses.replace(scenario, as_of=when)
+
+
 def set_in(panel: str) -> str:
     """The source recorded for a value set with a panel's control."""
     return f"assumption: set in the {panel}"
@@ -109,7 +132,7 @@ def _layout(width: str = "390px") -> Any:
     return W.Layout(width=width)
 
 
-class TCOExplorer(Panel):
+class TCOExplorer(Panel["Scenario"]):
     """Monthly cost of the API and of self-hosting, the break-even volume and the tornado.
 
     Args:
@@ -139,15 +162,8 @@ class TCOExplorer(Panel):
     ) -> None:
         import ipywidgets as W
 
-        from analysis import charts
-        from analysis.scenario import Scenario, load_scenario
-
         super().__init__()
-        charts.use_theme()
-        if scenario is None:
-            scenario = DEFAULT_SCENARIO
-        if not isinstance(scenario, Scenario):
-            scenario = load_scenario(Path(scenario))
+        scenario = starting_scenario(scenario, as_of)
         self.base: Scenario = scenario
         self.report: ScenarioReport | None = None
         self.measured: tuple[float, str] | None = None
@@ -188,7 +204,7 @@ class TCOExplorer(Panel):
             layout=_layout(),
         )
         self.as_of = W.DatePicker(
-            value=as_of or scenario.as_of or date.today(),  # "today" only at the notebook edge
+            value=scenario.as_of,
             description="Prices as of",
             style=_WIDE,
             layout=_layout(),
@@ -380,7 +396,7 @@ class TCOExplorer(Panel):
     # ------------------------------------------------------------------ controls <-> state
 
     def _api_options(
-        self, at: date | None, current: tuple[str, str] | None
+        self, at: date | None, current: tuple[str | None, str] | None
     ) -> list[tuple[str, Any]]:
         self._api = choices.api_models(at) if at else []
         pairs = choices.pairs(self._api)

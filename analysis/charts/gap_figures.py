@@ -18,7 +18,7 @@ from analysis.charts.data import (
     group_labels,
     inline,
     inline_rows,
-    layer_chart,
+    layered,
 )
 from analysis.errors import ChartError
 from analysis.pareto import pareto_flags
@@ -184,7 +184,7 @@ def frontier(
             ],
         )
     )
-    return layer_chart(*layers, title=chart_title(title, source, as_of, note))
+    return layered(*layers, title=chart_title(title, source, as_of, note))
 
 
 def lag_bars(
@@ -270,7 +270,7 @@ def lag_bars(
             .mark_rule(strokeDash=[], strokeWidth=2, color="#222222")
             .encode(x=alt.X("ci_low:Q"), x2=alt.X2("ci_high"), y=y, tooltip=tooltip)
         )
-    return layer_chart(*layers, title=chart_title(title, source, as_of, note))
+    return layered(*layers, title=chart_title(title, source, as_of, note))
 
 
 def quality_price(
@@ -346,7 +346,7 @@ def quality_price(
         .mark_text(align="left", dx=6, dy=-6)
         .encode(x=x, y=y, text=alt.Text("model:N"), tooltip=tooltip)
     )
-    return layer_chart(line, points, labels, title=chart_title(title, source, as_of, note))
+    return layered(line, points, labels, title=chart_title(title, source, as_of, note))
 
 
 def price_trend(
@@ -407,7 +407,7 @@ def price_trend(
     base = alt.Chart(inline(data, what))
     lines = base.mark_line(interpolate="step-after").encode(x=x, y=y, color=color, tooltip=tooltip)
     points = base.mark_point().encode(x=x, y=y, color=color, tooltip=tooltip)
-    return layer_chart(lines, points, title=chart_title(title, source, as_of, note))
+    return layered(lines, points, title=chart_title(title, source, as_of, note))
 
 
 def arena_gap(
@@ -552,7 +552,7 @@ def gap_over_time(
         layers.append(base.mark_point().encode(x=x, y=y, tooltip=tooltip))
         panel_title = alt.TitleParams(heading, fontSize=11, fontWeight="normal", anchor="start")
         size = {"height": height} if width is None else {"height": height, "width": width}
-        panels.append(layer_chart(*layers, title=panel_title, **size))
+        panels.append(layered(*layers, title=panel_title, **size))
     if not panels:
         raise ChartError(f"{what}: the table has no points or lag_months rows")
     top = chart_title(title, source, as_of, note)

@@ -10,7 +10,7 @@ from analysis.charts.data import (
     chart_title,
     frame,
     inline,
-    layer_chart,
+    layered,
 )
 
 if TYPE_CHECKING:  # altair is imported when a chart is built
@@ -73,7 +73,7 @@ def probe_latency(
     base = alt.Chart(inline(long, what))
     lines = base.mark_line().encode(x=x, y=y, color=color, strokeDash=dash, tooltip=tooltip)
     points = base.mark_point().encode(x=x, y=y, color=color, tooltip=tooltip)
-    return layer_chart(lines, points, title=chart_title(title, source, as_of, note))
+    return layered(lines, points, title=chart_title(title, source, as_of, note))
 
 
 def probe_throughput(
@@ -119,7 +119,7 @@ def probe_throughput(
     base = alt.Chart(inline(data, what))
     lines = base.mark_line().encode(x=x, y=y, color=color, tooltip=tooltip)
     points = base.mark_point().encode(x=x, y=y, color=color, tooltip=tooltip)
-    return layer_chart(lines, points, title=chart_title(title, source, as_of, note))
+    return layered(lines, points, title=chart_title(title, source, as_of, note))
 
 
 def probe_compare_latency(
@@ -221,7 +221,7 @@ def probe_goodput(
     lines = base.mark_line().encode(x=x, y=y, color=color, tooltip=tooltip)
     points = base.mark_point().encode(x=x, y=y, color=color, tooltip=tooltip)
     caption_note = f"objective: {slo}" + (f"; {note}" if note else "")
-    return layer_chart(lines, points, title=chart_title(title, source, as_of, caption_note))
+    return layered(lines, points, title=chart_title(title, source, as_of, caption_note))
 
 
 def probe_cost(

@@ -188,7 +188,8 @@ def _require(container: Mapping[str, Json], key: str, kind: type, where: str) ->
         raise FeedProblem(f"{where}: missing {key!r}")
     value = container[key]
     if not isinstance(value, kind) or isinstance(value, bool):
-        expected = {list: "a list", dict: "an object", str: "a string"}.get(kind, kind.__name__)
+        names: dict[type, str] = {list: "a list", dict: "an object", str: "a string"}
+        expected = names.get(kind, kind.__name__)
         raise FeedProblem(f"{where}: {key!r} should be {expected}, got {type_name(value)}")
     return value
 
@@ -308,12 +309,12 @@ def _genai_model(
         if not isinstance(constraint, dict):
             raise FeedProblem(f"{at}.constraint should be an object, got {type_name(constraint)}")
         found: dict[str, Decimal | None] = {}
-        notes = []
+        tier_notes = []
         for key in ("input_mtok", "output_mtok", "cache_read_mtok"):
             if key in values:
                 found[key], tier_note = _genai_price(values[key], f"{at}.{key}")
                 if tier_note:
-                    notes.append(f"{key} tiered: {tier_note}")
+                    tier_notes.append(f"{key} tiered: {tier_note}")
             else:
                 found[key] = None
         parsed.append(
@@ -322,7 +323,7 @@ def _genai_model(
                 found["input_mtok"],
                 found["output_mtok"],
                 found["cache_read_mtok"],
-                "; ".join(notes),
+                "; ".join(tier_notes),
             )
         )
 

@@ -120,6 +120,7 @@ def cheapest_over_time(
             live = side[
                 (side["effective_from"] <= d) & (side["until"].isna() | (side["until"] > d))
             ]
+            key: tuple[object, ...]
             if live.empty:
                 key: tuple[object, ...] = ("none",)
                 rec = None

@@ -15,22 +15,12 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 from urllib.parse import urlsplit
 
 from analysis.errors import ProbeConfigError
 from analysis.probes.backends import get_backend
 from analysis.records import to_plain
-
-
-class Timed(Protocol):
-    """What an SLO judges of a request (:class:`~analysis.probes.results.RequestResult`)."""
-
-    ok: bool
-    ttft_ms: float | None
-    tpot_ms: float | None
-    e2e_ms: float | None
-
 
 #: Environment variable holding the API key, unless ``api_key_env`` names another.
 DEFAULT_API_KEY_ENV = "AISTRAT_PROBE_API_KEY"
@@ -139,33 +129,6 @@ class SLO:
         _positive("slo percentile", self.percentile)
         if self.percentile > 100:
             raise ProbeConfigError(f"slo percentile = {self.percentile!r}: must be at most 100")
-
-    def met_by(self, result: Timed) -> bool:
-        """Whether a request completed within every bound.
-
-        A failed request misses. An undefined TPOT (fewer than two output
-        tokens, or the whole answer in one read) is not a miss: the request is
-        judged on its other bounds, and the run flags it
-        (:meth:`~analysis.probes.results.ProbeRun.warnings`). A missing TTFT or
-        e2e on a completed request (never the case for the probe's own runs)
-        is a miss.
-        """
-        if not result.ok:
-            return False
-        for name, bound, value in (
-            ("ttft", self.ttft_ms, result.ttft_ms),
-            ("tpot", self.tpot_ms, result.tpot_ms),
-            ("e2e", self.e2e_ms, result.e2e_ms),
-        ):
-            if bound is None:
-                continue
-            if value is None:
-                if name == "tpot":
-                    continue
-                return False
-            if value > bound:
-                return False
-        return True
 
     def describe(self) -> str:
         """E.g. ``TTFT <= 500 ms, TPOT <= 50 ms for 95% of requests``."""

@@ -179,6 +179,32 @@ class RequestResult(Record):
         """How late the client started the request against its schedule (open loop)."""
         return max(0.0, self.sent_ms - self.scheduled_ms)
 
+    def meets(self, slo: SLO) -> bool:
+        """Whether the request completed within every bound of ``slo``.
+
+        A failed request misses. An undefined TPOT (fewer than two output
+        tokens, or the whole answer in one read) is not a miss: the request is
+        judged on its other bounds, and the run flags it
+        (:meth:`ProbeRun.warnings`). A missing TTFT or e2e on a completed
+        request (never the case for the probe's own runs) is a miss.
+        """
+        if not self.ok:
+            return False
+        for name, bound, value in (
+            ("ttft", slo.ttft_ms, self.ttft_ms),
+            ("tpot", slo.tpot_ms, self.tpot_ms),
+            ("e2e", slo.e2e_ms, self.e2e_ms),
+        ):
+            if bound is None:
+                continue
+            if value is None:
+                if name == "tpot":
+                    continue
+                return False
+            if value > bound:
+                return False
+        return True
+
 
 #: Confidence of the bound behind the small-sample rule (see :func:`supported_percentile`).
 SUPPORT_CONFIDENCE = 0.95
@@ -414,7 +440,7 @@ def aggregate(
         return count / window if window > 0 else None
 
     output_tokens = sum(r.output_tokens or 0 for r in done)
-    good = sum(1 for r in done if slo.met_by(r))
+    good = sum(1 for r in done if r.meets(slo))
     metrics = {
         name: summarise(
             (g for r in done for g in r.itl_ms)

@@ -127,6 +127,26 @@ def per_second(count: Any, duration: Any, scale: float) -> float | None:
     return n / (d * scale) if n and d else None
 
 
+def stream_object(obs: Observation, value: Any, what: str) -> dict[str, Any] | None:
+    """``value``, a streamed JSON item, when it is an object that reports no error.
+
+    Otherwise the request fails (``malformed``, or ``stream_error`` with the
+    server's error) and None is returned.
+
+    Args:
+        obs: the request's observation.
+        value: the parsed item.
+        what: what the item is (``event data``, ``line``), for the message.
+    """
+    if not isinstance(value, dict):
+        obs.fail("malformed", f"{what} is not a JSON object: {snippet(value)}")
+        return None
+    if "error" in value:
+        obs.fail("stream_error", f"server error in stream: {snippet(value['error'])}")
+        return None
+    return value
+
+
 class StreamParser(Protocol):
     """Records a reply's stream into an :class:`Observation`, line by line."""
 
@@ -193,13 +213,10 @@ class SSEParser:
             return
         self._chunk(chunk, at)
 
-    def _chunk(self, chunk: Any, at: float) -> None:
+    def _chunk(self, data: Any, at: float) -> None:
         obs = self.obs
-        if not isinstance(chunk, dict):
-            obs.fail("malformed", f"event data is not a JSON object: {snippet(chunk)}")
-            return
-        if "error" in chunk:
-            obs.fail("stream_error", f"server error in stream: {snippet(chunk['error'])}")
+        chunk = stream_object(obs, data, "event data")
+        if chunk is None:
             return
         usage = chunk.get("usage")
         if isinstance(usage, dict):
@@ -263,11 +280,8 @@ class NDJSONParser:
         except ValueError:
             obs.fail("malformed", f"line is not JSON: {snippet(line)}")
             return
-        if not isinstance(item, dict):
-            obs.fail("malformed", f"line is not a JSON object: {snippet(item)}")
-            return
-        if "error" in item:
-            obs.fail("stream_error", f"server error in stream: {snippet(item['error'])}")
+        item = stream_object(obs, item, "line")
+        if item is None:
             return
         if "done" not in item:
             obs.fail("malformed", f"line without 'done': {snippet(item)}")

@@ -179,8 +179,7 @@ def _vocabulary() -> tuple[list[str], list[float], list[int], list[bool]]:
     for word in (*letters, *PROMPT_WORDS):
         marked = WORD_BOUNDARY + word
         pieces += [marked[:i] for i in range(2, len(marked) + 1)]
-    seen: set[str] = set()
-    normal = [p for p in pieces if not (p in seen or seen.add(p))]
+    normal = list(dict.fromkeys(pieces))  # each piece once, in order
     tokens += normal
     types += [1] * len(normal)
     scores = [float(len(t)) if k == 1 else 0.0 for t, k in zip(tokens, types, strict=True)]
@@ -348,8 +347,8 @@ def _counting_llama(base: type, counters: _Counters) -> type:
     """
     import llama_cpp
 
-    class CountingLlama(base):  # type: ignore[misc, valid-type]
-        _tiny: dict[str, Any]
+    class CountingLlama(base):
+        _tiny: dict[str, Any] | None
 
         def eval(self, tokens: Any) -> None:
             state = getattr(self, "_tiny", None)
@@ -359,7 +358,7 @@ def _counting_llama(base: type, counters: _Counters) -> type:
 
         def generate(self, tokens: Any, *args: Any, **kwargs: Any) -> Iterator[int]:
             now = time.perf_counter()
-            state = {"prompt_len": len(tokens), "prompt_n": None, "predicted_n": 0}
+            state: dict[str, Any] = {"prompt_len": len(tokens), "prompt_n": None, "predicted_n": 0}
             state.update(start=now, first=None, last=None)
             self._tiny = state
             for token in super().generate(tokens, *args, **kwargs):
@@ -474,7 +473,8 @@ def serve(
 
     sock = tcp_socket(sock)
     counters = _Counters()
-    llama_cpp.Llama = _counting_llama(llama_cpp.Llama, counters)
+    # The server builds its model from llama_cpp.Llama: the counting subclass takes its place.
+    llama_cpp.Llama = _counting_llama(llama_cpp.Llama, counters)  # type: ignore[misc, assignment]
     os.environ.pop("CONFIG_FILE", None)  # the server would read its settings from it instead
     host, port = sock.getsockname()[:2]
     # Explicit values: these settings classes also read environment variables.

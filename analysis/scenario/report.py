@@ -248,7 +248,8 @@ def evaluate_scenario(
         quality = quality_adjusted(
             result, dict(scenario.quality.self_hosted_scores), dict(scenario.quality.api_scores)
         )
-    routing, frontier = None, ()
+    routing: RoutingResult | None = None
+    frontier: tuple[FrontierPoint, ...] = ()
     if scenario.routing is not None:
         options = route_options(scenario)
         routing = route(scenario.workload, scenario.routing.classes, options)

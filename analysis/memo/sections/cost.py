@@ -93,7 +93,7 @@ def cost_components(report: ScenarioReport, names: Names) -> list[dict[str, Any]
     api, sh = report.tco.api, report.tco.self_hosted
     api_label = f"API: {names.api_model}"
     sh_label = f"Self-hosted: {names.open_model}"
-    rows = [
+    rows: list[dict[str, Any]] = [
         {"option": api_label, "component": "Input tokens", "monthly_usd": api.input_usd},
         {
             "option": api_label,
