@@ -291,8 +291,8 @@ def _price_facts(prices: Iterable[dict[str, str]], reference: Path) -> Iterator[
             continue
         other = LLM_PRICES_SOURCE.format(vendor=vendor)
         for model in json.loads(path.read_text(encoding="utf-8")).get("models", []):
-            rows = offers.get((provider, model["id"]))
-            if not rows:
+            offer_rows = offers.get((provider, model["id"]))
+            if not offer_rows:
                 continue
             for entry in model.get("price_history", []):
                 start, stop = _day(entry.get("from_date") or ""), _day(entry.get("to_date") or "")
@@ -302,7 +302,7 @@ def _price_facts(prices: Iterable[dict[str, str]], reference: Path) -> Iterator[
                 elif start is None or start <= LLM_PRICES_DATE:
                     days.add(LLM_PRICES_DATE)  # an open entry still held when copied
                 for day in sorted(d for d in days if d):
-                    ours = _in_force(rows, day)
+                    ours = _in_force(offer_rows, day)
                     if ours is None:
                         continue
                     theirs = (Decimal(str(entry["input"])), Decimal(str(entry["output"])))

@@ -122,7 +122,7 @@ def cheapest_over_time(
             ]
             key: tuple[object, ...]
             if live.empty:
-                key: tuple[object, ...] = ("none",)
+                key = ("none",)
                 rec = None
             else:
                 top = live.sort_values(["usd_per_mtok", "score"], ascending=[True, False]).iloc[0]
