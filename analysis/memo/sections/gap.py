@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from analysis.errors import GapError
+from analysis.freshness import DataDates, data_dates
 from analysis.memo.context import BriefContext, kept
 from analysis.memo.formatting import months, pct
 from analysis.memo.layout import (
@@ -20,13 +21,20 @@ from analysis.memo.layout import (
 from analysis.memo.options import OPTIONS
 
 
-def gap_section(benchmark: str, as_of: date, *, source: str = OPTIONS["gap_source"]) -> Section:
+def gap_section(
+    benchmark: str,
+    as_of: date,
+    *,
+    source: str = OPTIONS["gap_source"],
+    dates: DataDates | None = None,
+) -> Section:
     """The gap on one benchmark as of a date, and the trend of the Arena rating gap.
 
     Args:
         benchmark: the benchmark the gap is measured on.
         as_of: models released by this date; Arena snapshots up to it.
         source: which scores count: ``independent``, ``vendor`` or ``all``.
+        dates: how current the data is on ``as_of``, for the chart captions (read when None).
 
     Returns:
         A section with the monthly Arena gap (in the body) and the frontier
@@ -40,6 +48,7 @@ def gap_section(benchmark: str, as_of: date, *, source: str = OPTIONS["gap_sourc
 
     from analysis import charts, gap
 
+    dates = dates if dates is not None else data_dates(as_of)
     g = gap.benchmark_gap(benchmark, source=source, as_of=as_of)
     v = g.vertical
     day = as_of.isoformat()
@@ -64,6 +73,7 @@ def gap_section(benchmark: str, as_of: date, *, source: str = OPTIONS["gap_sourc
                     as_of=day,
                     title=f"Best open and closed scores over time: {g.benchmark}",
                     score_title=f"{g.benchmark} ({g.selection.unit or 'score'})",
+                    note=dates.line(["benchmark_scores", "models"]),
                 )
             ),
             "Each line is the best score of its side so far; the shaded band is the gap.",
@@ -114,6 +124,10 @@ def gap_section(benchmark: str, as_of: date, *, source: str = OPTIONS["gap_sourc
                         source="LMArena text leaderboard snapshots (arena_ratings)",
                         as_of=day,
                         title="The gap in human preference votes",
+                        note=(
+                            f"{dates.line(['arena_ratings'])} Ratings compared within each "
+                            "month only; the scale drifts between months."
+                        ),
                     )
                 ),
                 "One bar per monthly snapshot.",
@@ -149,4 +163,4 @@ def gap_trend(ctx: BriefContext) -> Section:
         monthly Arena rating gap.
     """
     o = ctx.options
-    return gap_section(o["benchmarks"][0], ctx.as_of, source=o["gap_source"])
+    return gap_section(o["benchmarks"][0], ctx.as_of, source=o["gap_source"], dates=ctx.data_dates)
