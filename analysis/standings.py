@@ -83,8 +83,8 @@ class Standings(Record):
     unranked: tuple[Unranked, ...]
     window_days: int = WINDOW_DAYS
 
-    def sentence(self, listed: int = 5) -> str:
-        """The standings in plain words, naming at most ``listed`` unranked models."""
+    def sentence(self, listed: int = 3) -> str:
+        """The standings in plain words, naming at most ``listed`` unranked models, newest first."""
         day = self.as_of.isoformat()
 
         def who(r: Ranked | None, side: str) -> str:
@@ -98,15 +98,12 @@ class Standings(Record):
                 f"{who(self.best_closed, 'closed')}, open {who(self.best_open, 'open-weight')}."
             )
         if self.unranked:
-            names = ", ".join(
-                f"{u.name} ({u.released.isoformat()})" for u in self.unranked[:listed]
-            )
-            more = len(self.unranked) - listed
+            n = len(self.unranked)
+            names = ", ".join(u.name for u in self.unranked[:listed])
             text += (
-                f" Not ranked for lack of a score: {len(self.unranked)} model"
-                f"{'' if len(self.unranked) == 1 else 's'} released in the "
-                f"{self.window_days} days to {day}, among them {names}"
-                + (f" and {more} more." if more > 0 else ".")
+                f" Not ranked for lack of a score: {n} model{'' if n == 1 else 's'} released in "
+                f"the {self.window_days} days to {day}"
+                + (f", newest {names}." if n > listed else f": {names}.")
             )
         return text
 

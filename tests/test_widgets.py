@@ -109,6 +109,34 @@ def test_unexpected_error_is_one_line_without_traceback():
     assert "Traceback" not in text and "File " not in text
 
 
+def test_start_page_says_how_current_each_table_is():
+    from widgets.start import overview_html
+
+    def summary(today: date) -> dict:
+        table = {"rows": 10, "as_of_column": "source_date", "as_of_min": date(2025, 1, 2)}
+        return {
+            "today": today,
+            "built_at": "2026-12-04 10:00",
+            "tables": {
+                "benchmark_scores": {
+                    **table,
+                    "as_of_max": date(2026, 7, 1),
+                    "data_through": date(2026, 7, 1),
+                },
+                "gpus": {"rows": 3, "as_of_column": None},
+            },
+        }
+
+    fresh = overview_html(summary(date(2026, 8, 1)))  # 31 days after the newest score
+    assert "data through 2026-07-01 on 2026-08-01" in fresh
+    assert "panel-message kind-note" not in fresh
+    stale = overview_html(summary(date(2026, 12, 1)))  # 153 days after it
+    assert "panel-message kind-note" in stale
+    assert "The newest benchmark data behind the toolkit&#x27;s comparisons is from 2026-07-01" in (
+        stale
+    )
+
+
 # --------------------------------------------------------------------------- TCO explorer
 
 
