@@ -5,12 +5,14 @@ best the data knows on the brief's date, not the best of whatever happens to
 be scored, and the brief must say which recent models it could not rank for
 lack of a score. The rule (:func:`rank`):
 
-1. The measure is Epoch AI's Capabilities Index (ECI) of the newest snapshot
-   dated on or before the date (one snapshot only: ECI is refitted with each
-   release, so two snapshots never meet in one ranking); without one, a single
-   benchmark's scores dated on or before the date.
+1. The measure is Epoch AI's Capabilities Index (ECI) of one snapshot (ECI is
+   refitted with each release, so two snapshots never meet in one ranking): the
+   newest dated on or before the date, else the first one after it (said so in
+   the measure's words); without ECI data, a single benchmark's scores.
 2. Only models released by the date count (the model's release date in
-   ``models``, else the snapshot's own date for the model).
+   ``models``, else the snapshot's own date for the model). Their scores may have
+   been published later, as in the gap analysis: the ranking is of the models
+   that existed on the date, by what is known of them.
 3. The best of each side is the highest score; ties go to the earlier release.
 4. Unranked: models of ``models`` released in the ``window_days`` before the
    date (base models left out) that have no score on the measure, newest first.
@@ -159,6 +161,7 @@ def rank(
 def standings(
     as_of: date,
     *,
+    measure: str = "eci",
     benchmark: str = "GPQA-Diamond",
     source: str = "independent",
     window_days: int = WINDOW_DAYS,
@@ -167,7 +170,9 @@ def standings(
 
     Args:
         as_of: the date.
-        benchmark: the benchmark that ranks when no ECI snapshot is dated by ``as_of``.
+        measure: ``eci`` (Epoch's Capabilities Index; the benchmark when the warehouse
+            holds no ECI snapshot) or ``benchmark``.
+        benchmark: the benchmark that ranks without ECI.
         source: its scores counted: ``independent`` runs, ``vendor`` (self-reported)
             or ``all``.
         window_days: how far back unranked models are listed [days].
@@ -185,11 +190,13 @@ def standings(
         "WHERE release_date IS NOT NULL AND model_type <> 'base'"
     )
     recent = [Unranked(m, n, bool(o), d) for m, n, o, d in rows]
-    _, (snap,) = warehouse.query_rows(
-        "SELECT max(snapshot) FROM eci_scores WHERE snapshot <= ?", [as_of]
+    _, ((before, after),) = warehouse.query_rows(
+        "SELECT max(snapshot) FILTER (WHERE snapshot <= ?), "
+        "min(snapshot) FILTER (WHERE snapshot > ?) FROM eci_scores",
+        [as_of, as_of],
     )
-    snapshot = snap[0]
-    if snapshot is not None:
+    snapshot = before or after
+    if measure == "eci" and snapshot is not None:
         _, rows = warehouse.query_rows(
             "SELECT e.eci_model, e.model_id, coalesce(m.open_weights, e.open_weights), e.eci, "
             "coalesce(m.release_date, e.model_date) FROM eci_scores e "
@@ -198,9 +205,11 @@ def standings(
             [snapshot],
         )
         scored = [Ranked(str(n), m, bool(o), float(s), d) for n, m, o, s, d in rows]
-        measure = f"Epoch AI's Capabilities Index (ECI), snapshot {snapshot.isoformat()}"
+        words = f"Epoch AI's Capabilities Index (ECI), snapshot {snapshot.isoformat()}"
+        if before is None:
+            words += " (the first, published after this date)"
         return rank(
-            scored, recent, as_of, measure=measure, measured_on=snapshot, window_days=window_days
+            scored, recent, as_of, measure=words, measured_on=snapshot, window_days=window_days
         )
     relationship = {"independent": "= 'independent'", "vendor": "= 'self-reported'"}.get(
         source, "IS NOT NULL"
@@ -209,18 +218,17 @@ def standings(
         "SELECT m.name, b.model_id, m.open_weights, max(b.score_pct), m.release_date, "
         "max(b.source_date) FROM benchmark_scores b JOIN models m USING (model_id) "
         f"WHERE b.benchmark = ? AND b.score_pct IS NOT NULL AND b.eval_relationship {relationship} "
-        "AND (b.source_date IS NULL OR b.source_date <= ?) GROUP BY ALL",
-        [benchmark, as_of],
+        "GROUP BY ALL",
+        [benchmark],
     )
     scored = [Ranked(str(n), m, bool(o), float(s), d) for n, m, o, s, d, _ in rows]
     dates = [r[5] for r in rows if r[5] is not None and (r[4] is None or r[4] <= as_of)]
-    words = {"independent": "independent runs", "vendor": "developers' own results"}
-    measure = f"{benchmark} ({words.get(source, 'all published results')})"
+    labels = {"independent": "independent runs", "vendor": "developers' own results"}
     return rank(
         scored,
         recent,
         as_of,
-        measure=measure,
+        measure=f"{benchmark} ({labels.get(source, 'all published results')})",
         measured_on=max(dates) if dates else None,
         window_days=window_days,
     )

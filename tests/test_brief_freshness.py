@@ -194,16 +194,22 @@ def test_standings_use_one_eci_snapshot_else_the_benchmark(small: Path) -> None:
     # 2026-09-01: the 2026-08-11 snapshot (the 2026-10-01 one is later); its closed best is
     # Claude 3.7 Sonnet (141.61) and its open best DeepSeek-V3 (132.87), per the fixture.
     s = standings.standings(date(2026, 9, 1))
-    assert s.measured_on == date(2026, 8, 11) and "snapshot 2026-08-11" in s.measure
+    assert s.measured_on == date(2026, 8, 11) and s.measure.endswith("snapshot 2026-08-11")
     assert (s.best_closed.name, s.best_closed.score) == ("Claude 3.7 Sonnet", 141.61)
     assert (s.best_open.name, s.best_open.score) == ("DeepSeek-V3", 132.87)
     # 2026-11-01: the 2026-10-01 snapshot holds one row whose side is unknown: nothing ranks.
     later = standings.standings(date(2026, 11, 1))
     assert later.best_open is None and later.best_closed is None
     assert "No model released by 2026-11-01 has a score" in later.sentence()
-    # 2025-03-01: no snapshot yet, so GPQA-Diamond ranks; only a self-reported score exists.
-    early = standings.standings(date(2025, 3, 1), source="vendor")
-    assert early.measure.startswith("GPQA-Diamond")
+    # 2025-01-01, before any snapshot: the first one after the date ranks the models released
+    # by then, and says so; Claude 3.7 Sonnet (2025-02-24) is not among them.
+    first = standings.standings(date(2025, 1, 1))
+    assert "snapshot 2026-08-11 (the first, published after this date)" in first.measure
+    assert first.best_closed is None
+    assert (first.best_open.name, first.best_open.score) == ("DeepSeek-V3", 132.87)
+    # By a benchmark: GPQA-Diamond has one self-reported score in the fixture.
+    early = standings.standings(date(2025, 3, 1), measure="benchmark", source="vendor")
+    assert early.measure == "GPQA-Diamond (developers' own results)"
     assert early.best_open is not None and early.best_open.name == "Llama 3.3 70B Instruct"
     assert early.best_closed is None
     # Released in the year to 2025-03-01 with no GPQA score, newest first: Claude 3.7 Sonnet
@@ -306,3 +312,32 @@ def test_a_brief_a_year_past_its_data_says_so_first(default_params) -> None:
 def test_a_brief_cannot_name_a_model_released_after_its_date(default_params) -> None:
     with pytest.raises(BriefError, match=r"released on 2026-.*after the brief's date 2025-06-01"):
         _context(default_params, date(2025, 6, 1))
+
+
+def test_a_brief_as_of_2025_06_01_names_only_models_released_by_then() -> None:
+    """The historical example moved to 2025-06-01: its models, prices and names are of then."""
+    from analysis.prices import price_for
+
+    day = date(2025, 6, 1)
+    params = brief.load_params(PARAMS / "historical_2025_01.yaml", [("as_of", day.isoformat())])
+    ctx = _context(params, day)
+    # Priced at the prices in force that day.
+    price = price_for("gpt-4o", at=day, provider="openai")
+    api = ctx.scenario.api
+    assert (api.input_usd_per_mtok, api.output_usd_per_mtok) == (
+        price.input_usd_per_mtok,
+        price.output_usd_per_mtok,
+    )
+    assert f"in force on {day.isoformat()}" in ctx.scenario.sources["api.input_usd_per_mtok"]
+    # Every model the brief names (text and chart data) was released by then.
+    text = "\n".join(s.to_html() for f in memo.SECTIONS if (s := f(ctx)) is not None)
+    _, later = warehouse.query_rows(
+        "SELECT name, release_date FROM models WHERE release_date > ?", [day]
+    )
+    named = [(n, d) for n, d in later if len(n) >= 6 and n in text]
+    assert named == [], f"models released after {day} named in the brief: {named}"
+    ranks = standings.standings(day)
+    for r in (ranks.best_open, ranks.best_closed):
+        assert r is not None and r.released is not None and r.released <= day
+        assert r.name in text
+    assert all(u.released <= day for u in ranks.unranked)
