@@ -29,6 +29,8 @@ DATASET_LABELS = {
     "gpu_cloud_prices": "cloud GPU prices",
     "models": "model releases",
     "gap_claims": "published gap claims",
+    "gpu_price_index": "GPU price index",
+    "api_aliases": "API alias periods",
 }
 
 #: The datasets that say how capable models are: their newest row decides staleness.
