@@ -4,15 +4,24 @@
 :mod:`analysis.schema`) and loads the typed rows into tables, beside the views
 and macros the notebooks share:
 
-- ``api_prices_history`` (view): ``api_prices`` plus ``effective_to`` (the next
-  ``effective_from`` of the same ``provider`` + ``api_model``, exclusive; NULL =
-  still current) and ``start_known`` (false for ``date_basis = unknown_start``).
-  ``effective_to`` is computed once per build into the internal table
-  ``_api_prices_history``, which the view and the macros read.
+- ``api_prices_history`` (view): ``api_prices`` with ``effective_to`` the end of
+  each price: the next ``effective_from`` of the same ``provider`` + ``api_model``
+  or the offer's end (the ``effective_to`` given on one of its rows), whichever
+  comes first,
+  exclusive; NULL = still current; plus ``start_known`` (false for ``date_basis =
+  unknown_start``). Computed once per build into the internal table
+  ``_api_prices_history``.
+- ``api_prices_resolved`` (view): each price period cut by the periods of
+  ``api_aliases`` (what the API name served): ``model_id`` is the model served in
+  the period, ``effective_from``/``effective_to`` the overlap, ``alias_of`` the
+  API name (NULL for names without alias rows, which keep their own
+  ``model_id``). A name with alias rows is priced only inside them. Computed once
+  per build into ``_api_prices_resolved``, which the macros read.
 - ``prices_at(d)`` (table macro): the price in force on date ``d`` for every
-  ``(provider, api_model)``: ``effective_from <= d < effective_to``. A row with an
-  unknown start is in force before its ``effective_to``; a scheduled row only
-  from its date on.
+  ``(provider, api_model)`` and the model it served: ``effective_from <= d <
+  effective_to`` in ``api_prices_resolved``. A row with an unknown start is in
+  force before its ``effective_to``; a scheduled row only from its date on; an
+  ended offer never after its end.
 - ``blended_price(input_usd, output_usd, input_weight := 3, output_weight := 1)``
   (scalar macro), in USD per 1M tokens:
   ``(input_weight x input_usd + output_weight x output_usd) / (input_weight + output_weight)``;
@@ -109,20 +118,64 @@ _DUCKDB_TYPES = {
 _VIEWS_SQL = (
     # effective_to depends only on api_prices, so it is computed once per build into an
     # internal table; the view and the macros read it (a window per query costs ~4 ms).
+    # A row ends at the next row's start or at the offer's end (the effective_to given
+    # on any of its rows), whichever comes first.
     """
     CREATE TABLE _api_prices_history AS
-    SELECT p.*,
-           lead(p.effective_from) OVER (
-               PARTITION BY p.provider, p.api_model ORDER BY p.effective_from ASC NULLS FIRST
-           ) AS effective_to,
-           p.date_basis <> 'unknown_start' AS start_known
-    FROM api_prices AS p
-    ORDER BY p.provider, p.api_model, p.effective_from ASC NULLS FIRST
+    WITH h AS (
+        SELECT p.*,
+               lead(p.effective_from) OVER (
+                   PARTITION BY p.provider, p.api_model ORDER BY p.effective_from ASC NULLS FIRST
+               ) AS _next_from,
+               min(p.effective_to) OVER (PARTITION BY p.provider, p.api_model) AS _offer_end
+        FROM api_prices AS p
+    )
+    SELECT h.* EXCLUDE (_next_from, _offer_end) REPLACE (
+               CASE WHEN h._offer_end IS NULL THEN h._next_from
+                    WHEN h._next_from IS NULL THEN h._offer_end
+                    ELSE least(h._offer_end, h._next_from) END AS effective_to
+           ),
+           h.date_basis <> 'unknown_start' AS start_known
+    FROM h
+    ORDER BY h.provider, h.api_model, h.effective_from ASC NULLS FIRST
     """,
     "CREATE VIEW api_prices_history AS SELECT * FROM _api_prices_history",
+    # Each price period cut by the periods of api_aliases: the row's model_id becomes the
+    # model the API name served (alias_of keeps the name). A name with alias rows is
+    # priced only inside them; a name without any keeps its own model_id.
+    """
+    CREATE TABLE _api_prices_resolved AS
+    WITH named AS (
+        SELECT h.*, regexp_replace(h.api_model, ' \\[[^]]*\\]$', '') AS _alias
+        FROM _api_prices_history AS h
+    ),
+    aliased AS (SELECT DISTINCT provider, alias FROM api_aliases)
+    SELECT n.* EXCLUDE (_alias) REPLACE (
+               a.model_id AS model_id,
+               CASE WHEN n.effective_from IS NULL THEN a.valid_from
+                    ELSE greatest(n.effective_from, a.valid_from) END AS effective_from,
+               CASE WHEN n.effective_to IS NULL THEN a.valid_to
+                    WHEN a.valid_to IS NULL THEN n.effective_to
+                    ELSE least(n.effective_to, a.valid_to) END AS effective_to
+           ),
+           n._alias AS alias_of
+    FROM named AS n
+    JOIN api_aliases AS a
+      ON a.provider = n.provider AND a.alias = n._alias
+     AND (n.effective_to IS NULL OR a.valid_from < n.effective_to)
+     AND (a.valid_to IS NULL OR n.effective_from IS NULL OR n.effective_from < a.valid_to)
+    UNION ALL BY NAME
+    SELECT n.* EXCLUDE (_alias), NULL::VARCHAR AS alias_of
+    FROM named AS n
+    WHERE NOT EXISTS (
+        SELECT 1 FROM aliased AS x WHERE x.provider = n.provider AND x.alias = n._alias
+    )
+    ORDER BY provider, api_model, effective_from ASC NULLS FIRST, model_id
+    """,
+    "CREATE VIEW api_prices_resolved AS SELECT * FROM _api_prices_resolved",
     """
     CREATE MACRO prices_at(d) AS TABLE
-    SELECT * FROM _api_prices_history
+    SELECT * FROM _api_prices_resolved
     WHERE coalesce(effective_from <= CAST(d AS DATE), true)
       AND coalesce(CAST(d AS DATE) < effective_to, true)
     """,
@@ -177,6 +230,7 @@ _VIEWS_SQL = (
 # Queries that must run on a freshly written database before it replaces the old one.
 _SELF_CHECKS = (
     "SELECT count(*) FROM api_prices_history",
+    "SELECT count(*) FROM api_prices_resolved",
     "SELECT count(*) FROM prices_at(current_date)",
     "SELECT count(*) FROM model_prices_at(current_date)",
     "SELECT count(*) FROM models_priced",

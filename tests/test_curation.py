@@ -23,6 +23,9 @@ TABLES = [
     "gpus.csv",
     "gpu_cloud_prices.csv",
     "gap_claims.csv",
+    "api_aliases.csv",
+    "gpu_price_index.csv",
+    "cross_check_resolutions.csv",
 ]
 
 

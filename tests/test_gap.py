@@ -190,6 +190,9 @@ def _tables() -> dict[str, list[dict]]:
         "gpu_cloud_prices": [],
         "eci_scores": [],
         "model_shapes": [],
+        "api_aliases": [],
+        "gpu_price_index": [],
+        "cross_check_resolutions": [],
     }
 
 
