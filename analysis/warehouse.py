@@ -57,8 +57,9 @@ Readers attach the file read-only to an in-memory DuckDB, so a rebuilt file is
 seen by the next call even while an older connection is still open. The ways in:
 :func:`connect` (a connection of one's own), :func:`load` (a whole table or
 view), :func:`query` (SQL to a DataFrame), :func:`query_rows` (SQL to plain
-tuples, no DataFrame library), :func:`table_names`, :func:`table_sources` and
-:func:`summary`; :func:`build`, :func:`validate` / :func:`validate_dir`,
+tuples, no DataFrame library), :func:`table_names`, :func:`table_sources`,
+:func:`data_through` (how current each table is on a date) and :func:`summary`;
+:func:`build`, :func:`validate` / :func:`validate_dir`,
 :func:`export` and :func:`version` (the key caches of warehouse reads use).
 These return values; ``python -m analysis build|validate|sql|export|summary``
 (:mod:`analysis.cli.data`) prints them.
@@ -1078,19 +1079,96 @@ def table_sources() -> dict[str, dict[str, Any]]:
     return out
 
 
-def summary(*, today: date | None = None) -> dict[str, Any]:
-    """A short account of the warehouse: when built, tables, rows, date ranges, newest price.
+def data_through(at: date | None = None) -> dict[str, date | None]:
+    """Per dated table: the date of its newest row on or before ``at``.
+
+    The date is the table's first date column (see :func:`table_sources`), so
+    "benchmark_scores data through 2026-07-01" means no score in the warehouse
+    is dated later than that day (the day its source published it).
 
     Args:
-        today: the date for "prices in force" (default: ``date.today()``).
+        at: the day the data is read as of (None: every row counts).
 
     Returns:
-        ``{"path", "built_at", "tables": table_sources(), "newest_price_date",
-        "prices_in_force", "scheduled_changes"}``.
+        ``{table: date}`` for every table with a date column; None when no row
+        is dated on or before ``at``.
+    """
+    _, meta = query_rows(
+        "SELECT m.table_name, (SELECT c.column_name FROM schema_columns c "
+        "WHERE c.table_name = m.table_name AND c.type = 'date' ORDER BY c.position LIMIT 1) "
+        "FROM metadata m WHERE m.table_name IS NOT NULL ORDER BY m.table_name"
+    )
+    dated = [(table, column) for table, column in meta if column]
+    if not dated:
+        return {}
+    selects = " UNION ALL ".join(
+        f'SELECT \'{table}\' AS t, max("{column}") FILTER (WHERE ? IS NULL OR "{column}" <= ?) '
+        f'FROM "{table}"'
+        for table, column in dated
+    )
+    params: list[Any] = [at, at] * len(dated)
+    _, rows = query_rows(selects, params)
+    return {table: newest for table, newest in rows}
+
+
+def undated_priced_models() -> list[dict[str, Any]]:
+    """Models with an API price but no release date, each with the reason the row gives.
+
+    Returns:
+        ``[{"model_id", "name", "open_weights", "reason"}]`` ordered by ``model_id``;
+        ``reason`` is ``release_date_missing_reason`` ("no reason given" when empty).
+    """
+    cols, rows = query_rows(
+        "SELECT m.model_id, m.name, m.open_weights, "
+        "coalesce(nullif(trim(m.release_date_missing_reason), ''), 'no reason given') AS reason "
+        "FROM models m WHERE m.release_date IS NULL "
+        "AND EXISTS (SELECT 1 FROM api_prices p WHERE p.model_id = m.model_id) ORDER BY 1"
+    )
+    return [dict(zip(cols, row, strict=True)) for row in rows]
+
+
+def score_counts() -> dict[str, Any]:
+    """Benchmark scores counted by side (open or closed weights) and by who reported them.
+
+    Returns:
+        ``{"by_side": {"open": n, "closed": n}, "by_reporter": {eval_relationship:
+        {"open": n, "closed": n}}}``; ``eval_relationship`` is ``independent``,
+        ``self-reported``, ``competitor-reported``, ...
+    """
+    _, rows = query_rows(
+        "SELECT b.eval_relationship, m.open_weights, count(*) FROM benchmark_scores b "
+        "JOIN models m USING (model_id) GROUP BY ALL ORDER BY 1, 2"
+    )
+    by_side = {"open": 0, "closed": 0}
+    by_reporter: dict[str, dict[str, int]] = {}
+    for relationship, open_weights, n in rows:
+        side = "open" if open_weights else "closed"
+        by_side[side] += int(n)
+        counts = by_reporter.setdefault(str(relationship), {"open": 0, "closed": 0})
+        counts[side] += int(n)
+    return {"by_side": by_side, "by_reporter": by_reporter}
+
+
+def summary(*, today: date | None = None) -> dict[str, Any]:
+    """A short account of the warehouse: tables, rows, how current each is, gaps in it.
+
+    Args:
+        today: the date for "prices in force" and "data through" (default: ``date.today()``).
+
+    Returns:
+        ``{"path", "built_at", "today", "tables", "newest_price_date",
+        "prices_in_force", "scheduled_changes", "undated_priced", "scores"}``:
+        ``tables`` is :func:`table_sources` with each table's ``data_through`` on
+        ``today`` (:func:`data_through`); ``undated_priced`` the models with a price
+        and no release date, with the reason (:func:`undated_priced_models`);
+        ``scores`` the counts by side and reporter (:func:`score_counts`).
     """
     today = today or date.today()
     path = ensure_built()
     tables = table_sources()
+    through = data_through(today)
+    for table, info in tables.items():
+        info["data_through"] = through.get(table)
     _, ((built_at,),) = query_rows("SELECT max(built_at) FROM metadata")
     _, ((newest, scheduled),) = query_rows(
         "SELECT max(effective_from) FILTER (WHERE effective_from <= ?), "
@@ -1106,6 +1184,8 @@ def summary(*, today: date | None = None) -> dict[str, Any]:
         "newest_price_date": newest,
         "prices_in_force": int(in_force),
         "scheduled_changes": int(scheduled),
+        "undated_priced": undated_priced_models(),
+        "scores": score_counts(),
     }
 
 

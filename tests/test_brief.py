@@ -97,12 +97,17 @@ def test_every_example_renders_a_complete_memo(examples, name):
     assert 3 <= html.count_charts(memo_part) <= 5
     assert html.count_charts(memo_part + appendix) == html.count_charts(page)
     assert "Appendix A" in appendix and "Appendix B" in appendix and "Appendix C" in appendix
-    # Every chart has a caption naming its source and date.
+    # Every chart has a caption naming its source, its date and how current its data is.
     figures = re.findall(r"<figure.*?</figure>", memo_html, flags=re.S)
     assert len(figures) == html.count_charts(page)
     for fig in figures:
         caption = re.search(r"<figcaption>(.*?)</figcaption>", fig, flags=re.S).group(1)
         assert "Source: " in caption and "As of " in caption, caption
+        assert "Data through: " in caption, caption
+    # The first screen says how current each dataset is, and names the best in the data.
+    head = memo_html.split('id="section-claims"', 1)[0]
+    assert '<p class="dateline">Data through: benchmark results ' in head
+    assert "Best in the data on " in head or "has a score on" in head
     tables = re.findall(r"<tr>(.*?)</tr>", page)
     assert max(row.count("<t") for row in tables) <= 6, "a table wider than six columns"
     executed = nbformat.read(result.notebook, as_version=4)
@@ -120,9 +125,9 @@ def test_example_recommendations_follow_the_must_haves(examples):
     assert heads["public_agency"].startswith("Self-host ")
     assert heads["startup"].startswith("Stay on the ")
     bank = examples["regulated_bank"].html.read_text(encoding="utf-8")
-    assert "Claude Sonnet 4.5 API cannot show processing in EU" in bank
+    assert "Claude Sonnet 5 API cannot show processing in EU" in bank
     agency = examples["public_agency"].html.read_text(encoding="utf-8")
-    assert "GPT-4o API does not meet 'self-hosted on agency hardware'" in agency
+    assert "GPT-5.5 API does not meet 'self-hosted on agency hardware'" in agency
 
 
 def _main_html(page: str) -> str:

@@ -161,7 +161,7 @@ def test_the_index_lists_every_brief_offline(browser, examples):
 # --------------------------------------------------------------------------- injection
 
 
-def _hostile_datasets(root: Path) -> Path:
+def _hostile_datasets(root: Path, model_id: str) -> Path:
     """A copy of the datasets in which the open model's name carries a script tag."""
     target = root / "datasets"
     shutil.copytree(config.datasets_dir(), target)
@@ -171,7 +171,7 @@ def _hostile_datasets(root: Path) -> Path:
         fields = list(rows[0].keys())
     changed = 0
     for row in rows:
-        if row["model_id"] == "llama-3.3-70b-instruct":
+        if row["model_id"] == model_id:
             row["name"] = f"Llama {HOSTILE} 70B"
             changed += 1
     assert changed == 1
@@ -185,9 +185,10 @@ def _hostile_datasets(root: Path) -> Path:
 def test_a_script_in_the_data_is_shown_as_text_and_runs_nothing(
     browser, tmp_path, monkeypatch, artifacts_dir
 ):
-    monkeypatch.setenv("AISTRAT_DATASETS", str(_hostile_datasets(tmp_path)))
-    monkeypatch.setenv("AISTRAT_WAREHOUSE", str(tmp_path / "hostile.duckdb"))
     params = brief.load_params(config.PROJECT_ROOT / "reports/params/default.yaml")
+    hosted = params.scenario["self_hosted"]["model"]  # the default brief's open model
+    monkeypatch.setenv("AISTRAT_DATASETS", str(_hostile_datasets(tmp_path, hosted)))
+    monkeypatch.setenv("AISTRAT_WAREHOUSE", str(tmp_path / "hostile.duckdb"))
 
     result = brief.render(params, tmp_path / "reports")
 

@@ -31,6 +31,7 @@ from analysis.scenario import (
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = REPO / "reports" / "params" / "example_scenario.yaml"
 AS_OF = date(2026, 11, 29)
+EXAMPLE_AS_OF = date(2026, 12, 1)  # the example scenario's as_of
 
 EXAMPLE_1 = """\
 name: worked example 1
@@ -93,14 +94,17 @@ def test_cli_runs_the_example_scenario_against_the_warehouse(capsys, tmp_path):
     status, out, err = run_cli(capsys, "tco", "-f", str(EXAMPLE), "--json", "--dump", str(dumped))
     assert status == 0, err
     data = json.loads(out)
-    price = price_for("gpt-4o", at=AS_OF, provider="openai")
+    price = price_for("claude-sonnet-5", at=EXAMPLE_AS_OF, provider="anthropic")
     # 1M requests · (1,500 input + 500 output tokens) at the price in force on as_of.
     expected_api = 1_000_000 * (1_500 * price.input_usd_per_mtok + 500 * price.output_usd_per_mtok)
     assert data["api"]["monthly_usd"] == pytest.approx(expected_api / 1e6, rel=1e-12)
     hosted = data["self_hosted"]
-    # Llama 3.3 70B at fp8 with 16 × 8k-token sequences needs ~124 GB: two 80 GB H100s.
+    # MiniMax-M2.5 (230B) at fp8 with 16 × 8k-token sequences: weights 230 GB + KV cache
+    # 2·62 layers·8 KV heads·128·2 bytes·8192·16 = 33.3 GB, + 10% = 289.6 GB: two 141 GB
+    # H200s hold 282 GB, so three.
     assert hosted["sizing"]["gpus_basis"] == "memory fit"
-    assert (hosted["replicas"], hosted["gpus"]) == (1, 2)
+    assert hosted["sizing"]["memory_fit"]["required_gb"] == pytest.approx(289.6, abs=0.1)
+    assert (hosted["replicas"], hosted["gpus"]) == (1, 3)
     throughput = hosted["sizing"]["throughput"]
     assert throughput["basis"] == "decode estimate"
     assert throughput["limit"] == "bandwidth"  # the planned 16 sequences fit and meet the target
@@ -108,12 +112,12 @@ def test_cli_runs_the_example_scenario_against_the_warehouse(capsys, tmp_path):
     assert throughput["plan"]["batch"] == 16
     offer = one(
         "SELECT usd_per_gpu_hour FROM gpu_cloud_prices WHERE provider = ? AND instance_type = ? "
-        "AND region = ? ORDER BY as_of DESC LIMIT 1",
-        ["Nebius", "gpu-h100-sxm_8gpu-128vcpu-1600gb", "eu-north1"],
+        "AND region = ? AND as_of <= ? ORDER BY as_of DESC LIMIT 1",
+        ["Nebius", "gpu-h200-sxm_8gpu-128vcpu-1600gb", "eu-north1", EXAMPLE_AS_OF],
     )
     assert hosted["sizing"]["gpu_hour"]["usd"] == offer["usd_per_gpu_hour"]
     assert hosted["monthly_usd"] == pytest.approx(
-        2 * 730 * offer["usd_per_gpu_hour"] + 0.25 * 180_000 / 12
+        3 * 730 * offer["usd_per_gpu_hour"] + 0.25 * 180_000 / 12
     )
     be = data["break_even_requests_per_month"]
     assert be == pytest.approx(hosted["monthly_usd"] / (expected_api / 1e12), abs=1)
@@ -485,7 +489,7 @@ def test_full_report_is_json_safe_and_complete():
     assert data["scorecard"]["winner"] in {o["name"] for o in data["scorecard"]["options"]}
     assert data["quality"]["ratio"] > 0
     assert data["horizon_api_usd"] == pytest.approx(12 * data["tco"]["api"]["monthly_usd"])
-    assert data["scenario"]["name"] == "GPT-4o API vs Llama 3.3 70B on rented H100s"
+    assert data["scenario"]["name"] == "Claude Sonnet 5 API vs MiniMax-M2.5 on rented H200s"
 
 
 def test_probe_run_names_are_matched_to_the_model_and_gpu():

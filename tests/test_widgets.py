@@ -110,6 +110,34 @@ def test_unexpected_error_is_one_line_without_traceback():
     assert "Traceback" not in text and "File " not in text
 
 
+def test_start_page_says_how_current_each_table_is():
+    from widgets.start import overview_html
+
+    def summary(today: date) -> dict:
+        table = {"rows": 10, "as_of_column": "source_date", "as_of_min": date(2025, 1, 2)}
+        return {
+            "today": today,
+            "built_at": "2026-12-04 10:00",
+            "tables": {
+                "benchmark_scores": {
+                    **table,
+                    "as_of_max": date(2026, 7, 1),
+                    "data_through": date(2026, 7, 1),
+                },
+                "gpus": {"rows": 3, "as_of_column": None},
+            },
+        }
+
+    fresh = overview_html(summary(date(2026, 8, 1)))  # 31 days after the newest score
+    assert "data through 2026-07-01 on 2026-08-01" in fresh
+    assert "panel-message kind-note" not in fresh
+    stale = overview_html(summary(date(2026, 12, 1)))  # 153 days after it
+    assert "panel-message kind-note" in stale
+    assert "The newest benchmark data behind the toolkit&#x27;s comparisons is from 2026-07-01" in (
+        stale
+    )
+
+
 # --------------------------------------------------------------------------- TCO explorer
 
 
@@ -161,6 +189,7 @@ def test_raising_volume_past_break_even_flips_the_cheaper_option(tco):
 
 
 def test_buying_gpus_changes_the_bill_and_records_estimates(tco):
+    tco.gpu.value = "nvidia-h100-sxm"  # the GPU the warehouse has a purchase price for
     rented = tco.report.tco.self_hosted.monthly_usd
     tco.ownership.value = "buy"
     assert tco.message.value == ""
@@ -176,12 +205,16 @@ def test_buying_gpus_changes_the_bill_and_records_estimates(tco):
 
 def test_a_model_that_does_not_fit_is_a_message_not_a_traceback(tco):
     tco.quantisation.value = "bf16"
-    tco.gpu.value = "nvidia-t4"  # 8 × 16 GB cannot hold 70B parameters at 2 bytes
+    tco.gpu.value = "nvidia-t4"  # 8 × 16 GB cannot hold 230B parameters, even at int4
     text = tco.message.value
-    assert "needs 201.2 GB but 8 × nvidia-t4 hold 128 GB" in text, text
+    # 230B at half a byte = 115.0 GB; KV 2·62·8·128·2 bytes·8192·16 = 33.3 GB; + 10% = 163.1 GB.
+    assert (
+        "it needs 163.1 GB (weights 115.0 + KV cache 33.3 + overhead 14.8) "
+        "but 8 × nvidia-t4 hold 128 GB" in text
+    ), text
     assert "Traceback" not in text
     assert tco.kpis.value == "" and tco.chart_specs == {}
-    tco.gpu.value = "nvidia-h100-sxm"
+    tco.gpu.value = "nvidia-h200-sxm"
     assert tco.message.value == "" and len(kpi_values(tco)) == 6
 
 
@@ -209,7 +242,7 @@ def test_looked_up_rent_is_shown_in_its_control_with_its_source(tco):
     offer = warehouse.query(
         "SELECT usd_per_gpu_hour, as_of FROM gpu_cloud_prices WHERE provider = ? "
         "AND instance_type = ? AND region = ? AND as_of <= ? ORDER BY as_of DESC LIMIT 1",
-        ["Nebius", "gpu-h100-sxm_8gpu-128vcpu-1600gb", "eu-north1", tco.as_of.value],
+        ["Nebius", "gpu-h200-sxm_8gpu-128vcpu-1600gb", "eu-north1", tco.as_of.value],
     ).to_dicts()[0]
     assert tco.gpu_hour.value == offer["usd_per_gpu_hour"] > 0
     assert tco.report.tco.self_hosted.sizing.gpu_hour.usd == tco.gpu_hour.value
@@ -230,6 +263,7 @@ def test_looked_up_rent_is_shown_in_its_control_with_its_source(tco):
     tco.gpu_hour.value = 0
     assert tco.gpu_hour.value == offer["usd_per_gpu_hour"]
     # Buying: the purchase price is looked up and shown the same way; the rent is not used.
+    tco.gpu.value = "nvidia-h100-sxm"  # the GPU the warehouse has a purchase price for
     tco.ownership.value = "buy"
     price = tco.report.scenario.self_hosted.capex_usd_per_gpu
     assert price is not None and tco.capex.value == price
@@ -247,6 +281,24 @@ def test_looked_up_rent_is_shown_in_its_control_with_its_source(tco):
     assert f"bound by {throughput.limit}" in tco.throughput.tooltip
     assert "kWh per million output tokens" in tco.blocks["notes"].value
     assert any(c.label.startswith("Energy, kWh per 1M") for c in tco.view.cards)
+
+
+def test_panel_says_when_its_date_is_past_the_data(tco):
+    from datetime import timedelta
+
+    from analysis import warehouse
+
+    assert tco.notice.value == ""  # the example's date is close to the data
+    caption = tco.chart_specs["comparison"]["title"]["subtitle"]
+    assert any(line.startswith("Data through: API prices ") for line in caption)
+    through = warehouse.data_through(None)
+    data_end = max(through["benchmark_scores"], through["eci_scores"])
+    tco.as_of.value = data_end + timedelta(days=365)
+    assert tco.message.value == "", tco.message.value
+    assert "The newest benchmark data behind this panel is from" in tco.notice.value
+    assert f"{data_end.isoformat()}, 365 days before its date" in tco.notice.value
+    tco.as_of.value = data_end + timedelta(days=30)
+    assert tco.notice.value == ""
 
 
 def test_measured_throughput_is_used_and_recorded(tco):
@@ -270,6 +322,7 @@ def test_tco_state_round_trips_through_yaml(tco, tmp_path):
 
     tco.volume.value = 2_500_000
     tco.output_tokens.value = 777
+    tco.gpu.value = "nvidia-h100-sxm"
     tco.ownership.value = "buy"
     tco.staff_fte.value = 1.5
     path = tco.save(tmp_path / "panel.yaml")
@@ -347,8 +400,8 @@ def test_scorecard_weights_move_the_ranking_and_the_deciding_factor(scorecard):
     assert kpi(scorecard, "Deciding factor") == "Customisation depth"
     assert scorecard.scorecard.deciding_factor == "customization_depth"
     margin_one = scorecard.scorecard.margin
-    scorecard.weights["data_sovereignty"].value = 4
-    assert scorecard.scorecard.weights.data_sovereignty == 4
+    scorecard.weights["latency_control"].value = 4
+    assert scorecard.scorecard.weights.latency_control == 4
     assert scorecard.scorecard.margin != margin_one
     assert kpi(scorecard, "Margin") == f"{scorecard.scorecard.margin:.2f}"
     assert scorecard.chart_specs["scorecard"] != spec_before

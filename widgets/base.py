@@ -30,6 +30,7 @@ import contextlib
 import logging
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
@@ -71,12 +72,32 @@ class View:
         charts: chart name -> Altair chart, Vega-Lite spec dict, or None (cleared).
         blocks: block name -> trusted HTML (its data text already escaped).
         inputs: input name (see :attr:`Panel.inputs`) -> the value in use and its source.
+        notice: a caveat shown above the KPIs in plain words (e.g. the data is stale,
+            :func:`stale_note`); "" for none.
     """
 
     cards: Sequence[Card | Kpi] = ()
     charts: Mapping[str, Any] = field(default_factory=dict)
     blocks: Mapping[str, str] = field(default_factory=dict)
     inputs: Mapping[str, InUse] = field(default_factory=dict)
+    notice: str = ""
+
+
+def stale_note(as_of: date | None) -> str:
+    """The brief's staleness note for a panel's date ("" when the data is current enough).
+
+    The rule is the brief's (:func:`analysis.freshness.staleness`, with its
+    default threshold): the newest benchmark data is older than that many days
+    before the date.
+
+    Raises:
+        WarehouseError: the warehouse cannot be read.
+    """
+    from analysis.freshness import data_dates, staleness
+
+    if as_of is None:
+        return ""
+    return staleness(data_dates(as_of)).note("this panel")
 
 
 def chart_spec(chart: Any) -> dict[str, Any]:
@@ -165,6 +186,7 @@ class Panel(Generic[StateT]):
         chart_specs: chart name -> the Vega-Lite spec on show.
         kpis: the KPI HTML widget.
         message: the message area (errors and notices).
+        notice: the caveat of the view shown (:attr:`View.notice`), above the KPIs.
         inputs: input name -> its control, for the values in use a view reports
             (:attr:`View.inputs`); filled by :meth:`noted`.
         input_notes: input name -> the line below its control (value in use, source).
@@ -192,6 +214,7 @@ class Panel(Generic[StateT]):
         self._held = 0
         self.kpis = W.HTML()
         self.message = W.HTML()
+        self.notice = W.HTML()
         self.charts = {name: W.Output() for name in self.chart_names}
         self.blocks = {name: W.HTML() for name in self.block_names}
         self.inputs: dict[str, Any] = {}
@@ -261,7 +284,15 @@ class Panel(Generic[StateT]):
             + (f'<p class="panel-lead">{_esc(self.lead)}</p>' if self.lead else "")
         )
         self.widget = W.VBox(
-            [W.HTML(head), self.controls(), self.message, self.kpis, *self.body(), self._files()]
+            [
+                W.HTML(head),
+                self.controls(),
+                self.message,
+                self.notice,
+                self.kpis,
+                *self.body(),
+                self._files(),
+            ]
         )
         self.widget.add_class("aistrat-panel")
         for control in watched:
@@ -334,6 +365,7 @@ class Panel(Generic[StateT]):
         self.state = state
         self.view = view
         self.message.value = ""
+        self.notice.value = message_html(view.notice, kind="note")
         self.kpis.value = cards_html(view.cards)
         for name, spec in specs.items():
             self._show_chart(name, spec)
@@ -364,6 +396,7 @@ class Panel(Generic[StateT]):
         """Show a message in place of the KPIs and charts (which are cleared)."""
         self.view = None
         self.message.value = message_html(text)
+        self.notice.value = ""
         self.kpis.value = ""
         for name in list(self.charts):
             self._show_chart(name, None)

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from analysis.errors import ScenarioError
 from widgets import choices
-from widgets.base import Panel, View
+from widgets.base import Panel, View, stale_note
 from widgets.cards import Card
 from widgets.lookups import Lookups
 from widgets.tco import set_in, starting_scenario
@@ -274,6 +274,7 @@ class HybridDesigner(Panel[HybridState]):
         import pandas as pd
 
         from analysis import charts
+        from analysis.freshness import data_dates
         from analysis.memo import hybrid_section
         from analysis.routing import pareto_frontier, route
         from analysis.scenario import evaluate_scenario, route_options
@@ -291,6 +292,11 @@ class HybridDesigner(Panel[HybridState]):
         self.result, self.frontier = result, frontier
         as_of = resolved.as_of.isoformat() if resolved.as_of else "an unstated date"
         source = "published benchmark scores and prices (warehouse), task classes as set here"
+        through = (
+            data_dates(resolved.as_of).line(["benchmark_scores", "api_prices"])
+            if resolved.as_of
+            else None
+        )
         split = charts.hybrid_split(
             pd.DataFrame(
                 [
@@ -306,6 +312,7 @@ class HybridDesigner(Panel[HybridState]):
             source=source,
             as_of=as_of,
             title="Where each class of tasks goes",
+            note=through,
         )
         cards = [
             Card(k.label, k.value, k.detail, "accent" if i == 0 else "neutral")
@@ -337,11 +344,14 @@ class HybridDesigner(Panel[HybridState]):
                 "routing": "; ".join(f"{c.name} → {c.option}" for c in result.classes),
             }
         )
-        pareto = charts.hybrid_pareto(pd.DataFrame(routings), source=source, as_of=as_of)
+        pareto = charts.hybrid_pareto(
+            pd.DataFrame(routings), source=source, as_of=as_of, note=through
+        )
         return View(
             cards=cards,
             charts={"split": split, "pareto": pareto},
             blocks={"table": "".join(t.to_html() for t in section.tables)},
+            notice=stale_note(resolved.as_of),
         )
 
 

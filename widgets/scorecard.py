@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from analysis.errors import ScenarioError
 from widgets import choices
-from widgets.base import Panel, View
+from widgets.base import Panel, View, stale_note
 from widgets.cards import Card, note_html
 from widgets.lookups import Lookups
 from widgets.tco import starting_scenario
@@ -195,6 +195,7 @@ class ScorecardPanel(Panel["Scenario"]):
             cards=cards,
             charts={"scorecard": section.figures[0].chart if section.figures else None},
             blocks={"details": _details(card, section, labels)},
+            notice=stale_note(scenario.as_of),
         )
 
 

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 from analysis.config import PROJECT_ROOT
 from analysis.errors import ScenarioError
 from widgets import choices
-from widgets.base import InUse, Panel, View, options_of
+from widgets.base import InUse, Panel, View, options_of, stale_note
 from widgets.cards import Card, note_html
 from widgets.lookups import Lookups
 
@@ -611,6 +611,7 @@ class TCOExplorer(Panel["Scenario"]):
             },
             blocks={"notes": note_html(_notes(report))},
             inputs=inputs,
+            notice=stale_note(resolved.as_of),
         )
 
     # ------------------------------------------------------------------ probes and files

@@ -115,6 +115,7 @@ def _cmd_summary(args: argparse.Namespace) -> int:
         print_json(to_plain(info, non_finite="none"))
         return 0
     built = info["built_at"].strftime("%Y-%m-%d %H:%M UTC") if info["built_at"] else "?"
+    today = info["today"]
     print(f"Warehouse {info['path']} (built {built})")
     print_table(
         [
@@ -124,16 +125,51 @@ def _cmd_summary(args: argparse.Namespace) -> int:
                 "sources": v["sources"],
                 "as of": f"{v['as_of_min']} .. {v['as_of_max']}" if v["as_of_column"] else "",
                 "date column": v["as_of_column"] or "",
+                f"data through {today}": (v["data_through"] or "none yet")
+                if v["as_of_column"]
+                else "",
             }
             for t, v in info["tables"].items()
         ]
     )
     print(
         f"Newest price date: {info['newest_price_date']}; "
-        f"{info['prices_in_force']} API prices in force on {info['today']}; "
+        f"{info['prices_in_force']} API prices in force on {today}; "
         f"{info['scheduled_changes']} scheduled change(s) after it."
     )
+    undated = info["undated_priced"]
+    print(f"\nModels with a price but no release date: {len(undated)}")
+    if undated:
+        print_table(
+            [
+                {
+                    "model": m["model_id"],
+                    "side": "open" if m["open_weights"] else "closed",
+                    "reason": m["reason"],
+                }
+                for m in undated
+            ]
+        )
+    scores = info["scores"]
+    side = scores["by_side"]
+    print(f"\nBenchmark scores: {side['open']:,} of open models, {side['closed']:,} of closed")
+    print_table(
+        [
+            {
+                "reported as": relationship,
+                "open": counts["open"],
+                "closed": counts["closed"],
+                "open share": _share(counts["open"], side["open"]),
+                "closed share": _share(counts["closed"], side["closed"]),
+            }
+            for relationship, counts in scores["by_reporter"].items()
+        ]
+    )
     return 0
+
+
+def _share(part: int, whole: int) -> str:
+    return f"{part / whole:.0%}" if whole else "-"
 
 
 def format_score_refresh(result: ScoreRefreshResult, *, show_untracked: bool = False) -> str:

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from analysis.freshness import DataDates, data_dates
 from analysis.memo.context import BriefContext, ProbeFacts
 from analysis.memo.formatting import (
     date_range,
@@ -257,13 +258,18 @@ DATASETS = {
     "gpus": "GPU datasheet figures",
     "gpu_cloud_prices": "cloud GPU offers",
     "benchmark_scores": "benchmark results",
+    "eci_scores": "Epoch Capabilities Index",
     "arena_ratings": "LMArena ratings",
     "gap_claims": "published gap claims",
 }
 
 
 def sources_section(
-    as_of: date, *, probe: ProbeFacts | None = None, params_file: str = ""
+    as_of: date,
+    *,
+    probe: ProbeFacts | None = None,
+    params_file: str = "",
+    dates: DataDates | None = None,
 ) -> Section:
     """The sources and date ranges of every dataset a brief reads.
 
@@ -271,9 +277,11 @@ def sources_section(
         as_of: the brief's date.
         probe: the probe run used, if any.
         params_file: the parameter file, for the record.
+        dates: how current each dataset is on ``as_of`` (read when None).
 
     Returns:
-        A section with one row per dataset (rows, distinct sources, date range)
+        A section with one row per dataset (rows, distinct sources, the dates the
+        rows cover, and the newest row on or before ``as_of``: the data through)
         and the probe run, when one was used.
 
     Raises:
@@ -282,21 +290,26 @@ def sources_section(
     from analysis import warehouse
 
     info = warehouse.table_sources()
+    dates = dates if dates is not None else data_dates(as_of)
     rows = []
     for table, what in DATASETS.items():
         t = info.get(table)
         if t is None:
             continue
+        through = dates.through.get(table)
         rows.append(
             [
                 f"{what} ({t['file']})",
                 f"{t['rows']:,}",
                 f"{t['sources']:,}",
                 date_range(t.get("as_of_min"), t.get("as_of_max")),
+                iso(through) if through else ("—" if not t.get("as_of_column") else "none yet"),
             ]
         )
     if probe is not None:
-        rows.append([f"probe run {probe.run_id} (probe store)", "1", "1", probe.started])
+        rows.append(
+            [f"probe run {probe.run_id} (probe store)", "1", "1", probe.started, probe.started]
+        )
     built = warehouse.summary(today=as_of).get("built_at")
     notes = [
         "Every row of the datasets names its source (repository and commit, or URL) and its "
@@ -311,8 +324,20 @@ def sources_section(
         eyebrow="Appendix C",
         title="Sources and dates",
         appendix=True,
-        finding=f"All figures are as of {iso(as_of)} unless a row below says otherwise.",
-        tables=[Table(["Dataset", "Rows", "Sources", "Dates covered"], rows, numeric=[1, 2])],
+        finding=(
+            f"Prices and models are as of {iso(as_of)}; each dataset's newest row on or before "
+            "that date is its 'data through' date below."
+        ),
+        tables=[
+            Table(
+                ["Dataset", "Rows", "Sources", "Dates covered", "Data through"],
+                rows,
+                numeric=[1, 2],
+                widths=(40, 9, 9, 25, 17),
+                note="Data through: the date of the dataset's newest row on or before the "
+                f"brief's date ({iso(as_of)}).",
+            )
+        ],
         notes=notes,
         numbers={"datasets": float(len(rows))},
     )
@@ -328,4 +353,6 @@ def sources(ctx: BriefContext) -> Section:
         A section with one row per dataset (rows, distinct sources, date range)
         and the probe run, when one was used.
     """
-    return sources_section(ctx.as_of, probe=ctx.probe, params_file=ctx.params_file)
+    return sources_section(
+        ctx.as_of, probe=ctx.probe, params_file=ctx.params_file, dates=ctx.data_dates
+    )

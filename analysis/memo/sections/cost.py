@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from typing import TYPE_CHECKING, Any
 
+from analysis.freshness import DataDates, data_dates
 from analysis.memo.context import BriefContext, Names, kept
 from analysis.memo.formatting import number, ownership_word, pct, usd
 from analysis.memo.layout import (
@@ -153,7 +154,13 @@ def volume_curve(report: ScenarioReport, names: Names) -> list[dict[str, Any]]:
     return out
 
 
-def cost_section(report: ScenarioReport, names: Names, *, probe_run: str | None = None) -> Section:
+def cost_section(
+    report: ScenarioReport,
+    names: Names,
+    *,
+    probe_run: str | None = None,
+    dates: DataDates | None = None,
+) -> Section:
     """Cost comparison and break-even of an evaluated scenario.
 
     Args:
@@ -161,6 +168,8 @@ def cost_section(report: ScenarioReport, names: Names, *, probe_run: str | None 
         names: display names.
         probe_run: the probe run the throughput was measured in, if any (named
             briefly in the text).
+        dates: how current the price data is on that date, for the chart captions
+            (read from the warehouse when None).
 
     Returns:
         A section with the cost by component (in the body) and the cost against
@@ -184,6 +193,7 @@ def cost_section(report: ScenarioReport, names: Names, *, probe_run: str | None 
         if gh.ownership == "rent" and option.cloud_offer
         else "GPU purchase price and power (gpus, scenario)"
     )
+    through = price_dates(r, dates)
     per_replica = sizing.gpus_per_replica
     paragraphs = [
         f"The API costs {usd(api.per_mtok_usd, 2)} per million tokens at the list prices in force "
@@ -226,6 +236,7 @@ def cost_section(report: ScenarioReport, names: Names, *, probe_run: str | None 
                 source=[price_src, gpu_src],
                 as_of=as_of,
                 title="Monthly cost by option and component",
+                note=through,
             ),
             f"Monthly cost at {number(w.requests_per_month)} requests, by component.",
             # Two bars, each labelled on two lines ("API" / the model), to fit a half column.
@@ -250,6 +261,7 @@ def cost_section(report: ScenarioReport, names: Names, *, probe_run: str | None 
                     break_even=be.requests_per_month,
                     title="Monthly cost against volume",
                     x_title="Requests per month",
+                    note=through,
                 )
             ),
             "Self-hosted cost steps up with each replica; the API's grows with every request. "
@@ -287,6 +299,26 @@ def cost_section(report: ScenarioReport, names: Names, *, probe_run: str | None 
     )
 
 
+def price_dates(report: ScenarioReport, dates: DataDates | None = None) -> str:
+    """ "Data through" of the price data a cost figure rests on, for its caption.
+
+    The API prices always; the cloud GPU offers when the GPUs are rented and
+    their price was looked up.
+
+    Args:
+        report: the evaluated scenario (its ``scenario.as_of`` the price date).
+        dates: the datasets' dates on that date (read from the warehouse when None).
+    """
+    as_of = report.scenario.as_of
+    if dates is None:
+        if as_of is None:
+            return ""
+        dates = data_dates(as_of)
+    rent = report.scenario.sources.get("self_hosted.gpu_hour_usd", "")
+    offer = report.scenario.self_hosted.ownership == "rent" and "gpu_cloud_prices" in rent
+    return dates.line(["api_prices", *(["gpu_cloud_prices"] if offer else [])])
+
+
 @kept
 def cost(ctx: BriefContext) -> Section:
     """Cost comparison and break-even: both bills, their parts, and cost against volume.
@@ -298,5 +330,8 @@ def cost(ctx: BriefContext) -> Section:
         A section with KPIs, a stacked cost chart and the break-even curve.
     """
     return cost_section(
-        ctx.report, ctx.names, probe_run=ctx.probe.run_id if ctx.probe is not None else None
+        ctx.report,
+        ctx.names,
+        probe_run=ctx.probe.run_id if ctx.probe is not None else None,
+        dates=ctx.data_dates,
     )

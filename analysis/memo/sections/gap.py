@@ -12,6 +12,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from analysis.errors import GapError
+from analysis.freshness import DataDates, data_dates
 from analysis.memo.context import BriefContext, kept
 from analysis.memo.formatting import pct
 from analysis.memo.layout import (
@@ -80,13 +81,20 @@ def _eci_paragraph(g: GapResult, series: GapSeries | None, trends: list[Trend]) 
     return text
 
 
-def gap_section(benchmark: str, as_of: date, *, source: str = OPTIONS["gap_source"]) -> Section:
+def gap_section(
+    benchmark: str,
+    as_of: date,
+    *,
+    source: str = OPTIONS["gap_source"],
+    dates: DataDates | None = None,
+) -> Section:
     """The gap on ECI (headline) and on one benchmark as of a date, with intervals and trend.
 
     Args:
         benchmark: a single benchmark shown beside ECI (e.g. ``GPQA-Diamond``).
         as_of: models released by this date; ECI snapshots and Arena snapshots up to it.
         source: which scores count on the benchmark: ``independent``, ``vendor`` or ``all``.
+        dates: how current the data is on ``as_of``, for the chart captions (read when None).
 
     Returns:
         A section with the ECI gap month by month (in the body) and the frontier and
@@ -100,6 +108,7 @@ def gap_section(benchmark: str, as_of: date, *, source: str = OPTIONS["gap_sourc
 
     from analysis import charts, gap
 
+    dates = dates if dates is not None else data_dates(as_of)
     day = as_of.isoformat()
     numbers: dict[str, float] = {}
     paragraphs: list[str] = []
@@ -145,6 +154,7 @@ def gap_section(benchmark: str, as_of: date, *, source: str = OPTIONS["gap_sourc
                         height=70,
                         width=105,
                         side_by_side=True,
+                        note=dates.line(["eci_scores"]),
                     ),
                     "Monthly averages as of each month's end, with 90% bands.",
                     axis_titles={"x": None},
@@ -188,6 +198,7 @@ def gap_section(benchmark: str, as_of: date, *, source: str = OPTIONS["gap_sourc
                         as_of=day,
                         title=f"Best open and closed scores over time: {g.benchmark}",
                         score_title=f"{g.benchmark} ({g.selection.unit or 'score'})",
+                        note=dates.line(["benchmark_scores", "models"]),
                     )
                 ),
                 "Each line is the best score of its side so far (a single benchmark); the "
@@ -225,6 +236,10 @@ def gap_section(benchmark: str, as_of: date, *, source: str = OPTIONS["gap_sourc
                         source="LMArena text leaderboard snapshots (arena_ratings)",
                         as_of=day,
                         title="The gap in human preference votes",
+                        note=(
+                            f"{dates.line(['arena_ratings'])} Ratings compared within each "
+                            "month only; the scale drifts between months."
+                        ),
                     )
                 ),
                 f"One bar per monthly snapshot: the best closed model led by "
@@ -265,4 +280,4 @@ def gap_trend(ctx: BriefContext) -> Section:
         See :func:`gap_section`.
     """
     o = ctx.options
-    return gap_section(o["benchmarks"][0], ctx.as_of, source=o["gap_source"])
+    return gap_section(o["benchmarks"][0], ctx.as_of, source=o["gap_source"], dates=ctx.data_dates)
