@@ -9,7 +9,7 @@ each part is, not only the date the result is stamped with.
 too old for the date: older than :data:`STALE_AFTER_DAYS` days before it.
 
 :func:`data_dates` reads the dates from the warehouse
-(:func:`analysis.warehouse.data_through`), once per warehouse version and date.
+(:func:`analysis.catalog.data_through`), once per warehouse version and date.
 """
 
 from __future__ import annotations
@@ -164,12 +164,12 @@ def data_dates(as_of: date) -> DataDates:
     Raises:
         WarehouseError: the warehouse cannot be read.
     """
-    from analysis import warehouse
+    from analysis import catalog, warehouse
 
     key = (warehouse.version(), as_of)
     found = _CACHE.get(key)
     if found is None:
         if len(_CACHE) >= 64:
             _CACHE.clear()
-        found = _CACHE[key] = DataDates(as_of, warehouse.data_through(as_of))
+        found = _CACHE[key] = DataDates(as_of, catalog.data_through(as_of))
     return found

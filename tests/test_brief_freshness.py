@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from analysis import brief, freshness, memo, standings, warehouse
+from analysis import brief, catalog, freshness, memo, standings, warehouse
 from analysis.errors import BriefError
 from analysis.freshness import DataDates, staleness
 from analysis.standings import Ranked, Unranked, rank
@@ -148,25 +148,26 @@ def test_data_through_is_the_newest_row_on_or_before_the_date(small: Path) -> No
         "api_prices": "effective_from",
         "arena_ratings": "snapshot_date",
         "benchmark_scores": "source_date",
+        "decode_measurements": "measured_on",
         "eci_scores": "snapshot",
         "gap_claims": "published_date",
         "gpu_cloud_prices": "as_of",
         "models": "release_date",
     }
     for at in (None, date(2025, 3, 1), date(2026, 9, 1)):
-        found = warehouse.data_through(at)
+        found = catalog.data_through(at)
         # Read independently from the CSV files.
         expected = {t: _newest(small / f"{t}.csv", c, at) for t, c in columns.items()}
         assert {t: found[t] for t in columns} == expected
         assert all(found[t] is None for t in set(found) - set(columns))  # tables with no rows
-    assert warehouse.data_through(date(2026, 9, 1))["eci_scores"] == date(2026, 8, 11)
-    assert warehouse.data_through(date(2000, 1, 1))["models"] is None
+    assert catalog.data_through(date(2026, 9, 1))["eci_scores"] == date(2026, 8, 11)
+    assert catalog.data_through(date(2000, 1, 1))["models"] is None
 
 
 def test_summary_counts_undated_priced_models_and_scores_by_side(small: Path, capsys) -> None:
     from analysis.cli import main
 
-    info = warehouse.summary(today=AS_OF)
+    info = catalog.summary(today=AS_OF)
     assert info["undated_priced"] == [
         {
             "model_id": "alias-model",
@@ -255,7 +256,7 @@ def test_default_brief_today_names_2026_models_and_dates_every_dataset(default_p
     if ranks.unranked:
         assert "Not ranked for lack of a score" in page and ranks.unranked[0].name in page
     # "Data through" for each dataset the brief reads, on the first screen and in appendix C.
-    through = warehouse.data_through(today)
+    through = catalog.data_through(today)
     for table in (
         "benchmark_scores",
         "eci_scores",
@@ -286,7 +287,7 @@ def _eci_rows(as_of: date) -> list[Ranked]:
 
 
 def test_a_brief_a_year_past_its_data_says_so_first(default_params) -> None:
-    newest = warehouse.data_through(None)
+    newest = catalog.data_through(None)
     data_end = max(newest["benchmark_scores"], newest["eci_scores"])
     later = data_end + timedelta(days=365)
     first = memo.recommendation(_context(default_params, later))

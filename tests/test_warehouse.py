@@ -24,7 +24,7 @@ import pandas as pd
 import polars as pl
 import pytest
 
-from analysis import config, warehouse
+from analysis import catalog, config, warehouse
 from analysis.errors import DataValidationError, WarehouseError
 from analysis.schema import load_schema
 
@@ -441,7 +441,7 @@ def test_database_holds_no_relative_paths(ro: Path, tmp_path: Path, monkeypatch)
 
 
 def test_table_sources_for_briefs(ro: Path) -> None:
-    sources = warehouse.table_sources()
+    sources = catalog.table_sources()
     assert set(sources) == set(FIXTURE_ROWS)
     assert sources["api_prices"] == {
         "file": "api_prices.csv",
@@ -456,7 +456,7 @@ def test_table_sources_for_briefs(ro: Path) -> None:
 
 
 def test_summary(ro: Path) -> None:
-    info = warehouse.summary(today=date(2026, 11, 21))
+    info = catalog.summary(today=date(2026, 11, 21))
     assert info["newest_price_date"] == date(2026, 11, 20)
     assert info["prices_in_force"] == 8
     assert info["scheduled_changes"] == 0

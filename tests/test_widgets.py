@@ -286,12 +286,12 @@ def test_looked_up_rent_is_shown_in_its_control_with_its_source(tco):
 def test_panel_says_when_its_date_is_past_the_data(tco):
     from datetime import timedelta
 
-    from analysis import warehouse
+    from analysis import catalog
 
     assert tco.notice.value == ""  # the example's date is close to the data
     caption = tco.chart_specs["comparison"]["title"]["subtitle"]
     assert any(line.startswith("Data through: API prices ") for line in caption)
-    through = warehouse.data_through(None)
+    through = catalog.data_through(None)
     data_end = max(through["benchmark_scores"], through["eci_scores"])
     tco.as_of.value = data_end + timedelta(days=365)
     assert tco.message.value == "", tco.message.value

@@ -1,6 +1,6 @@
 """The start page: what the toolkit's data covers, and which notebook answers what.
 
-:func:`overview` reads :func:`analysis.warehouse.summary` (building the
+:func:`overview` reads :func:`analysis.catalog.summary` (building the
 warehouse first if needed) and shows it as KPI cards with the date range of
 every table, so a reader sees at once how current the numbers are.
 """
@@ -45,7 +45,7 @@ def overview_html(summary: dict[str, Any]) -> str:
     """The start page's HTML from a warehouse summary, every data text escaped.
 
     Args:
-        summary: what :func:`analysis.warehouse.summary` returns.
+        summary: what :func:`analysis.catalog.summary` returns.
 
     Returns:
         Trusted HTML: the style sheet, KPI cards, a table of notebooks and date notes.
@@ -110,6 +110,6 @@ def overview() -> Any:
     """
     import ipywidgets as W
 
-    from analysis import warehouse
+    from analysis import catalog
 
-    return W.HTML(overview_html(warehouse.summary()))
+    return W.HTML(overview_html(catalog.summary()))

@@ -10,7 +10,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from analysis import crosscheck, warehouse
+from analysis import catalog, crosscheck, warehouse
 from analysis.cli import date_arg
 from analysis.cli.prices import positive_number
 from analysis.console import print_json, print_table
@@ -110,7 +110,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
 
 def _cmd_summary(args: argparse.Namespace) -> int:
-    info = warehouse.summary()
+    info = catalog.summary()
     if args.json:
         print_json(to_plain(info, non_finite="none"))
         return 0

@@ -287,9 +287,9 @@ def sources_section(
     Raises:
         WarehouseError: the warehouse cannot be read.
     """
-    from analysis import warehouse
+    from analysis import catalog
 
-    info = warehouse.table_sources()
+    info = catalog.table_sources()
     dates = dates if dates is not None else data_dates(as_of)
     rows = []
     for table, what in DATASETS.items():
@@ -310,7 +310,7 @@ def sources_section(
         rows.append(
             [f"probe run {probe.run_id} (probe store)", "1", "1", probe.started, probe.started]
         )
-    built = warehouse.summary(today=as_of).get("built_at")
+    built = catalog.summary(today=as_of).get("built_at")
     notes = [
         "Every row of the datasets names its source (repository and commit, or URL) and its "
         "date; see datasets/SOURCES.md. Estimates are marked as such in their rows.",
