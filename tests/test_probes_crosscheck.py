@@ -9,10 +9,15 @@ library only, :func:`test_probes_transport.reference_request`):
 - output tokens per second within 5% of the server's own token count
   (``llamacpp:tokens_predicted_total`` on ``/metrics``) over the run's wall time.
 
-The reference and the probe take turns in short rounds, and each side's
-medians are over all its rounds, so a machine that slows down for a while
-slows both alike. These run in CI against the real server (the
-``tiny_server`` fixture fails there if llama-cpp-python is missing).
+Both sides run the same load shape: a closed-loop warm-up of one request per
+unit of concurrency, then the measured requests as a new closed loop. The tiny
+server answers one request at a time, so above concurrency 1 a request's TTFT
+is mostly its wait behind the others, which that shape sets; the first
+measured requests of a burst wait less than the later ones. The two sides take
+turns in short rounds and each side's medians are over all its rounds, so a
+machine that slows down for a while slows both alike. These run in CI against
+the real server (the ``tiny_server`` fixture fails there if llama-cpp-python
+is missing).
 """
 
 from __future__ import annotations
@@ -31,11 +36,13 @@ ROUNDS = 6
 BLOCK = 12  # measured requests per round and side
 
 
-def _reference_block(url: str, model: str, concurrency: int, seed: int) -> list[dict[str, float]]:
-    """BLOCK + concurrency requests, concurrency at a time; the first to finish are dropped."""
+def _closed_loop(
+    url: str, model: str, concurrency: int, count: int, seed: int, max_tokens: int
+) -> list[dict[str, float]]:
+    """``count`` requests, ``concurrency`` at a time, each sent when a worker is free."""
     results: list[dict[str, float]] = []
     lock = threading.Lock()
-    left = list(range(BLOCK + concurrency))
+    left = list(range(count))
 
     def worker() -> None:
         while True:
@@ -44,7 +51,7 @@ def _reference_block(url: str, model: str, concurrency: int, seed: int) -> list[
                     return
                 i = left.pop()
             prompt = probes.synthetic_prompt(WORDS, seed + i)
-            out = reference_request(url, model, prompt, MAX_TOKENS)
+            out = reference_request(url, model, prompt, max_tokens)
             with lock:
                 results.append(out)
 
@@ -53,16 +60,24 @@ def _reference_block(url: str, model: str, concurrency: int, seed: int) -> list[
         thread.start()
     for thread in threads:
         thread.join()
-    return results[concurrency:]  # as the probe's warm-up: one per unit of concurrency
+    return results
 
 
-def _config(url: str, model: str, concurrency: int, requests: int, warmup: int):
+def _reference_block(url: str, model: str, concurrency: int, seed: int) -> list[dict[str, float]]:
+    """The probe's load shape: ``concurrency`` warm-up requests, then BLOCK measured ones."""
+    _closed_loop(url, model, concurrency, concurrency, seed, MAX_TOKENS)  # warm-up, dropped
+    return _closed_loop(url, model, concurrency, BLOCK, seed + concurrency, MAX_TOKENS)
+
+
+def _config(
+    url: str, model: str, concurrency: int, requests: int, warmup: int, max_tokens: int
+) -> probes.ProbeConfig:
     return probes.ProbeConfig(
         url=url,
         model=model,
         load=probes.ConcurrencySweep(levels=(concurrency,), requests=requests, warmup=warmup),
         input_tokens=32,
-        max_tokens=MAX_TOKENS,
+        max_tokens=max_tokens,
         ignore_eos=True,
     )
 
@@ -74,7 +89,7 @@ def test_probe_latencies_agree_with_a_reference_client(tiny_server, concurrency)
     measured: list[probes.RequestResult] = []
     for round_ in range(ROUNDS):
         reference += _reference_block(url, model, concurrency, 1000 * (round_ + 1))
-        cfg = _config(url, model, concurrency, BLOCK, concurrency)
+        cfg = _config(url, model, concurrency, BLOCK, concurrency, MAX_TOKENS)
         assert cfg.connection == "reuse"  # the default mode is the one checked
         run = probes.run_probe(cfg)
         assert all(r.ok for r in run.requests)
@@ -83,8 +98,8 @@ def test_probe_latencies_agree_with_a_reference_client(tiny_server, concurrency)
     reference_ttft = statistics.median(r["ttft_ms"] for r in reference)
     tpot = statistics.median(r.tpot_ms for r in measured if r.tpot_ms is not None)
     reference_tpot = statistics.median(r["tpot_ms"] for r in reference)
-    assert abs(ttft - reference_ttft) <= 3.0, (ttft, reference_ttft)
-    assert tpot == pytest.approx(reference_tpot, rel=0.10), (tpot, reference_tpot)
+    assert abs(ttft - reference_ttft) <= 3.0, (concurrency, ttft, reference_ttft)
+    assert tpot == pytest.approx(reference_tpot, rel=0.10), (concurrency, tpot, reference_tpot)
 
 
 @pytest.mark.parametrize("concurrency", [1, 2, 4])
@@ -92,7 +107,7 @@ def test_probe_throughput_agrees_with_the_server_count(tiny_server, concurrency)
     url, model = tiny_server
     requests = 40
     before = probes.read_server_counters(url)
-    run = probes.run_probe(_config(url, model, concurrency, requests, 0))
+    run = probes.run_probe(_config(url, model, concurrency, requests, 0, MAX_TOKENS))
     after = probes.read_server_counters(url)
     (level,) = run.levels()
     assert level.completed == requests and level.output_tokens == requests * MAX_TOKENS
