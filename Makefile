@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 SERVER_STAMP := $(VENV)/.installed-server
 PARAMS ?= reports/params/default.yaml
 
-.PHONY: venv brief test lab lint check bench system-deps clean
+.PHONY: venv brief test test-without-reference lab lint check bench system-deps clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -37,6 +37,13 @@ brief: $(STAMP)
 
 test: $(SERVER_STAMP) system-deps
 	$(PY) -m pytest
+
+# The suite in a copy of the committed tree with no ../shared beside it, as a user
+# who clones only the repository gets it; same virtualenv, tests spread over the CPUs.
+test-without-reference: $(SERVER_STAMP) system-deps
+	rm -rf build/clone && mkdir -p build/clone
+	git archive --format=tar HEAD | tar -x -C build/clone
+	cd build/clone && CI=1 AISTRAT_WITHOUT_REFERENCE=1 $(abspath $(PY)) -m pytest -q -n auto -p no:cacheprovider
 
 lab: $(STAMP)
 	$(VENV)/bin/jupyter lab --notebook-dir=notebooks $$( [ "$$(id -u)" = 0 ] && echo --allow-root )
