@@ -39,11 +39,11 @@ test: $(SERVER_STAMP) system-deps
 	$(PY) -m pytest
 
 # The suite in a copy of the committed tree with no ../shared beside it, as a user
-# who clones only the repository gets it; same virtualenv, tests spread over the CPUs.
+# who clones only the repository gets it, with the same virtualenv.
 test-without-reference: $(SERVER_STAMP) system-deps
 	rm -rf build/clone && mkdir -p build/clone
 	git archive --format=tar HEAD | tar -x -C build/clone
-	cd build/clone && CI=1 AISTRAT_WITHOUT_REFERENCE=1 $(abspath $(PY)) -m pytest -q -n auto -p no:cacheprovider
+	cd build/clone && CI=1 AISTRAT_WITHOUT_REFERENCE=1 $(abspath $(PY)) -m pytest -q -p no:cacheprovider
 
 lab: $(STAMP)
 	$(VENV)/bin/jupyter lab --notebook-dir=notebooks $$( [ "$$(id -u)" = 0 ] && echo --allow-root )
