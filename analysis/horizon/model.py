@@ -361,14 +361,20 @@ class Plan(Record):
 def api_plan(case: TcoCase, label: str | None = None) -> Plan:
     """All traffic through the case's API, every month."""
     monthly = api_cost(case.workload, case.api).monthly_usd
-    return Plan(API, label or f"API: {case.api.label}", (Regime(1, monthly, 0.0),))
+    name = case.api.label
+    return Plan(
+        API, label or ("API" if name == "API" else f"API: {name}"), (Regime(1, monthly, 0.0),)
+    )
 
 
 def self_hosted_plan(case: TcoCase, label: str | None = None) -> Plan:
     """All traffic self-hosted on the case's deployment, every month."""
+    sh = case.self_hosted
+    gpus = "bought GPUs" if sh.ownership == "buy" else "rented GPUs"
+    default = f"Self-hosted: {sh.label} ({gpus})" if sh.model else f"Self-hosted ({gpus})"
     return Plan(
         SELF_HOSTED,
-        label or f"Self-hosted: {case.self_hosted.label} ({case.self_hosted.ownership})",
+        label or default,
         (Regime(1, 0.0, float(case.workload.output_tokens)),),
     )
 

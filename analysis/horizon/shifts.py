@@ -640,12 +640,15 @@ def summary_text(
     """The horizon's finding in a few sentences (the CLI, the panel and the brief use it)."""
     n = result.settings.months
     best = result.plan(result.cheapest)
-    others = [p for p in result.plans if p.name != best.name]
+    tied = [p for p in result.plans if p.name != best.name and p.npv_usd == best.npv_usd]
+    others = [p for p in result.plans if p.npv_usd != best.npv_usd]
     runner = min(others, key=lambda p: p.npv_usd) if others else None
-    parts = [
-        f"Over the next {n} months, {labels[best.name]} costs least: NPV ${best.npv_usd:,.0f}"
-        + (f" against ${runner.npv_usd:,.0f} for {labels[runner.name]}." if runner else ".")
-    ]
+    lead = f"Over the next {n} months, {labels[best.name]} costs least: NPV ${best.npv_usd:,.0f}"
+    if runner is not None:
+        lead += f" against ${runner.npv_usd:,.0f} for {labels[runner.name]}"
+    if tied:
+        lead += " (" + ", ".join(labels[p.name] for p in tied) + " costs the same)"
+    parts = [lead + "."]
     if result.crossover is not None:
         parts.append(result.crossover.text[:1].upper() + result.crossover.text[1:] + ".")
     if held.cheapest != result.cheapest:
