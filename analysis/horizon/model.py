@@ -81,7 +81,7 @@ MAX_MONTHS = 60
 API_PATHS = ("held", "trend", "switch")
 RENT_PATHS = ("held", "trend")
 #: The largest annual decline factor accepted [× per year] (Epoch AI measured up to ~900×).
-MAX_DECLINE_FACTOR = 10_000.0
+MAX_DECLINE_FACTOR = 100_000.0
 #: A load within a billionth of a replica's capacity does not add one (as in analysis.tco).
 _CAPACITY_SLACK = 1e-9
 #: Plans compared by the crossover and P(self-hosting cheaper), when both are there.
@@ -563,8 +563,11 @@ def _life_months(base: _Base, hardware: HardwarePlan) -> int:
 
 
 def _trend(np: Any, factor: Any, months: Any) -> Any:
-    """``f^(−(t−1)/12)`` for months t (factor: a float or a draws × 1 array)."""
-    return np.power(factor, -(months - 1) / MONTHS_PER_YEAR)
+    """``f^(−(t−1)/12)`` for months t (factor: a float or a draws × 1 array).
+
+    Computed as ``exp(−ln f·(t−1)/12)``: one logarithm per draw, not per month.
+    """
+    return np.exp(np.log(factor) * (-(months - 1) / MONTHS_PER_YEAR))
 
 
 def _with_events(np: Any, mult: Any, months: Any, events: Sequence[PriceEvent]) -> Any:
@@ -623,6 +626,21 @@ def discount_factors(months: int, discount_rate: float) -> tuple[Any, Any]:
     return v**t, v ** (t - 1)
 
 
+#: The monthly components of a plan's cost (and its GPU counts).
+_PARTS = (
+    "api",
+    "rent",
+    "capex",
+    "power",
+    "hosting",
+    "staff",
+    "resale",
+    "depreciation",
+    "gpus",
+    "owned",
+)
+
+
 @dataclass(frozen=True, slots=True)
 class _Draws:
     """The moving parts of one evaluation: floats, or draws × 1 arrays in a Monte Carlo."""
@@ -652,9 +670,14 @@ def _plan_arrays(
         [r.throughput_tok_s or base.sizing.throughput.tok_s for r in plan.regimes], dtype=float
     )[idx]
 
-    volume = np.power(1.0 + draws.growth, months - 1)  # R_t / R
+    volume = np.exp(np.log1p(draws.growth) * (months - 1))  # R_t / R = (1+g)^(t−1)
     requests = base.requests * volume
     api = api_base * volume * api_mult
+    # Components a plan does not have stay the scalar 0.0 (broadcast when reported).
+    out: dict[str, Any] = dict.fromkeys(_PARTS, 0.0)
+    out.update(requests=requests, api=api, book=0.0)
+    if not plan.self_hosts:
+        return out
     # replicas_t = max(1, ceil(R_t·O_h·P/(H·3600)/(T·u))) while O_h > 0 (analysis.tco's formula)
     peak = requests * tokens / (base.hours * SECONDS_PER_HOUR) * base.peak_to_average
     replicas = np.maximum(1.0, np.ceil(peak / (tput * base.utilisation) - _CAPACITY_SLACK))
@@ -662,33 +685,12 @@ def _plan_arrays(
     gpus = replicas * gpr
     shape = np.broadcast_shapes(np.shape(api), np.shape(gpus), np.shape(rent_mult))
     zeros = np.zeros(shape)
-    out: dict[str, Any] = {"requests": requests + zeros, "api": api + zeros, "gpus": gpus + zeros}
-    if not plan.self_hosts:
-        out.update(
-            owned=zeros,
-            rent=zeros,
-            capex=zeros,
-            power=zeros,
-            hosting=zeros,
-            staff=zeros,
-            resale=zeros,
-            depreciation=zeros,
-            book=zeros[..., -1],
-        )
-        return out
     if base.ownership == "rent":
-        rent = gpus * base.hours * base.rent_usd_per_gpu_hour * rent_mult
-        staff = np.where(gpus > 0, base.staff_usd, 0.0)
+        gpus = gpus + zeros
         out.update(
-            owned=zeros,
-            rent=rent + zeros,
-            capex=zeros,
-            power=zeros,
-            hosting=zeros,
-            staff=staff + zeros,
-            resale=zeros,
-            depreciation=zeros,
-            book=zeros[..., -1],
+            gpus=gpus,
+            rent=gpus * base.hours * base.rent_usd_per_gpu_hour * rent_mult,
+            staff=np.where(gpus > 0, base.staff_usd, 0.0),
         )
         return out
     life = _life_months(base, settings.hardware)
@@ -719,7 +721,6 @@ def _plan_arrays(
         owned=owned,
         bought=bought,
         replaced=replaced,
-        rent=zeros,
         capex=capex,
         power=power + zeros,
         hosting=hosting,
@@ -748,33 +749,40 @@ def _present_values(arrays: Mapping[str, Any], end: Any, start: Any) -> tuple[An
 def _purchases(arrays: Mapping[str, Any], n: int) -> tuple[Purchase, ...]:
     if "bought" not in arrays:
         return ()
+    bought, replaced = arrays["bought"].tolist(), arrays["replaced"].tolist()
+    capex = arrays["capex"].tolist()
     out = []
     for t in range(n):
-        for what, reason in (
-            ("bought", "initial" if t == 0 else "volume"),
-            ("replaced", "end of life"),
+        total = bought[t] + replaced[t]
+        if not total:
+            continue
+        for count, reason in (
+            (bought[t], "initial" if t == 0 else "volume"),
+            (replaced[t], "end of life"),
         ):
-            count = int(round(float(arrays[what][t])))
             if count:
-                usd = (
-                    float(arrays["capex"][t])
-                    * count
-                    / (float(arrays["bought"][t]) + float(arrays["replaced"][t]))
-                )
-                out.append(Purchase(t + 1, count, usd, reason))
+                out.append(Purchase(t + 1, int(round(count)), capex[t] * count / total, reason))
     return tuple(out)
 
 
 def _floats(values: Any) -> tuple[float, ...]:
-    return tuple(float(v) for v in values.tolist())
+    return tuple(values.astype(float).tolist())
+
+
+def _ints(np: Any, values: Any) -> tuple[int, ...]:
+    return tuple(np.rint(values).astype(int).tolist())
 
 
 def _check_finite(np: Any, arrays: Mapping[str, Any], plan: str) -> None:
+    total = sum(np.sum(value) for value in arrays.values())  # NaN or inf anywhere shows here
+    if np.isfinite(total):
+        return
     for key, value in arrays.items():
         if not np.all(np.isfinite(value)):
             raise ScenarioError(
                 f"horizon.plan.{plan}.{key}", "not finite", "check the inputs' sizes and rates"
             )
+    raise ScenarioError(f"horizon.plan.{plan}", "not finite", "check the inputs' sizes and rates")
 
 
 def _leader(first: str, second: str, a: float, b: float) -> str:
@@ -876,9 +884,14 @@ def evaluate_horizon(
     draws = _draws_of(settings)
     paths = []
     for plan in plans:
-        arrays = _plan_arrays(base, settings, plan, draws, api_mult, rent_mult)
-        cash, pv = _present_values(arrays, end, start)
-        arrays = {**arrays, "cash": cash, "pv": pv}
+        parts = _plan_arrays(base, settings, plan, draws, api_mult, rent_mult)
+        cash, pv = _present_values(parts, end, start)
+        arrays = {
+            k: (np.broadcast_to(np.asarray(v, dtype=float), (n,)) if k in _PARTS else v)
+            for k, v in parts.items()
+        }
+        arrays.update(cash=np.broadcast_to(cash, (n,)), pv=np.broadcast_to(pv, (n,)))
+        pv = arrays["pv"]
         _check_finite(np, arrays, plan.name)
         cumulative = np.cumsum(pv)
         hosted = plan.self_hosts
@@ -899,8 +912,8 @@ def evaluate_horizon(
                 cash_usd=_floats(cash),
                 present_value_usd=_floats(pv),
                 cumulative_usd=_floats(cumulative),
-                gpus_in_service=tuple(int(round(g)) for g in arrays["gpus"].tolist()),
-                gpus_owned=tuple(int(round(g)) for g in arrays["owned"].tolist()),
+                gpus_in_service=_ints(np, arrays["gpus"]),
+                gpus_owned=_ints(np, arrays["owned"]),
                 purchases=_purchases(arrays, n),
                 total_cash_usd=float(cash.sum()),
                 npv_usd=float(cumulative[-1]),
