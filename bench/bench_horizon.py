@@ -88,14 +88,14 @@ BUY_SETTINGS = HorizonSettings(
     hardware=HardwarePlan(resale_fraction=0.3, price_decline_factor=1.2),
 )
 RENT_DRAWS = {
-    "horizon.api_price.decline_factor": LogNormal.from_p10_p90(2.0, 20.0),
-    "horizon.rent_price.decline_factor": Triangular(1.0, 1.3, 2.0),
-    "horizon.volume_growth": Uniform(0.0, 0.05),
+    "api_price.decline_factor": LogNormal.from_p10_p90(2.0, 20.0),
+    "rent_price.decline_factor": Triangular(1.0, 1.3, 2.0),
+    "volume_growth": Uniform(0.0, 0.05),
 }
 BUY_DRAWS = {
-    "horizon.api_price.decline_factor": LogNormal.from_p10_p90(2.0, 30.0),
-    "horizon.hardware.price_decline_factor": Triangular(1.0, 1.2, 1.6),
-    "horizon.volume_growth": Uniform(0.0, 0.06),
+    "api_price.decline_factor": LogNormal.from_p10_p90(2.0, 30.0),
+    "hardware.price_decline_factor": Triangular(1.0, 1.2, 1.6),
+    "volume_growth": Uniform(0.0, 0.06),
 }
 
 

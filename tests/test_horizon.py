@@ -272,8 +272,8 @@ def test_zero_width_distributions_give_back_the_point_estimate() -> None:
         BUY_CASE,
         settings,
         {
-            "horizon.api_price.decline_factor": Uniform(3.0, 3.0),
-            "horizon.volume_growth": Triangular(0.02, 0.02, 0.02),
+            "api_price.decline_factor": Uniform(3.0, 3.0),
+            "volume_growth": Triangular(0.02, 0.02, 0.02),
         },
         draws=1_000,
     )
@@ -303,13 +303,13 @@ def test_probability_self_hosting_is_cheaper_matches_the_break_even_decline() ->
         lo, hi = (mid, hi) if gap(mid) < 0 else (lo, mid)
     expected = (lo - 1.0) / 4.0
     mc = horizon_monte_carlo(
-        BUY_CASE, settings, {"horizon.api_price.decline_factor": Uniform(1.0, 5.0)}, 40_000, 3
+        BUY_CASE, settings, {"api_price.decline_factor": Uniform(1.0, 5.0)}, 40_000, 3
     )
     assert mc.p_self_hosted_cheaper == pytest.approx(expected, abs=0.01)
     assert mc.p_cheapest["self_hosted"] == pytest.approx(mc.p_self_hosted_cheaper)
     # Same seed, same answer; P10 <= P50 <= P90 month by month.
     again = horizon_monte_carlo(
-        BUY_CASE, settings, {"horizon.api_price.decline_factor": Uniform(1.0, 5.0)}, 40_000, 3
+        BUY_CASE, settings, {"api_price.decline_factor": Uniform(1.0, 5.0)}, 40_000, 3
     )
     assert again == mc
     band = next(b for b in mc.bands if b.name == "api")
@@ -319,16 +319,16 @@ def test_probability_self_hosting_is_cheaper_matches_the_break_even_decline() ->
 def test_monte_carlo_refuses_what_has_no_effect_or_cannot_be_drawn() -> None:
     held = HorizonSettings(months=24)
     with pytest.raises(ScenarioError, match="no effect"):
-        horizon_monte_carlo(BUY_CASE, held, {"horizon.api_price.decline_factor": Uniform(1, 2)})
+        horizon_monte_carlo(BUY_CASE, held, {"api_price.decline_factor": Uniform(1, 2)})
     with pytest.raises(ScenarioError, match="no effect"):
         horizon_monte_carlo(
             BUY_CASE,
             with_settings(held, rent_price__path="trend"),
-            {"horizon.rent_price.decline_factor": Uniform(1, 2)},
+            {"rent_price.decline_factor": Uniform(1, 2)},
         )
     with pytest.raises(ScenarioError, match="cannot be drawn"):
-        horizon_monte_carlo(BUY_CASE, held, {"horizon.discount_rate": Uniform(0, 0.1)})
+        horizon_monte_carlo(BUY_CASE, held, {"discount_rate": Uniform(0, 0.1)})
     with pytest.raises(ScenarioError, match="must be"):
-        horizon_monte_carlo(BUY_CASE, held, {"horizon.volume_growth": Uniform(-2, 0.1)})
+        horizon_monte_carlo(BUY_CASE, held, {"volume_growth": Uniform(-2, 0.1)})
     with pytest.raises(ScenarioError, match="draws"):
         horizon_monte_carlo(BUY_CASE, held, {}, draws=10)

@@ -64,6 +64,7 @@ from typing import Any
 from analysis.errors import ScenarioError
 from analysis.records import Record
 from analysis.tco import (
+    MAX_INPUT,
     MONTHS_PER_YEAR,
     SECONDS_PER_HOUR,
     Num,
@@ -80,8 +81,9 @@ MIN_MONTHS = 12
 MAX_MONTHS = 60
 API_PATHS = ("held", "trend", "switch")
 RENT_PATHS = ("held", "trend")
-#: The largest annual decline factor accepted [× per year] (Epoch AI measured up to ~900×).
-MAX_DECLINE_FACTOR = 100_000.0
+#: The largest annual decline factor accepted [× per year]: the toolkit's bound on any input,
+#: which keeps every product finite (Epoch AI has measured up to ~900× a year).
+MAX_DECLINE_FACTOR = MAX_INPUT
 #: A load within a billionth of a replica's capacity does not add one (as in analysis.tco).
 _CAPACITY_SLACK = 1e-9
 #: Plans compared by the crossover and P(self-hosting cheaper), when both are there.
@@ -941,12 +943,12 @@ def evaluate_horizon(
 # Monte Carlo over the trends
 # --------------------------------------------------------------------------- #
 
-#: What the horizon Monte Carlo can draw, by its dotted name.
+#: What the horizon Monte Carlo can draw, by its dotted name within the ``horizon`` block.
 HORIZON_SAMPLEABLE: dict[str, Num] = {
-    "horizon.api_price.decline_factor": ApiPricePath.NUMBERS["decline_factor"],
-    "horizon.rent_price.decline_factor": RentPricePath.NUMBERS["decline_factor"],
-    "horizon.volume_growth": HorizonSettings.NUMBERS["volume_growth"],
-    "horizon.hardware.price_decline_factor": HardwarePlan.NUMBERS["price_decline_factor"],
+    "api_price.decline_factor": ApiPricePath.NUMBERS["decline_factor"],
+    "rent_price.decline_factor": RentPricePath.NUMBERS["decline_factor"],
+    "volume_growth": HorizonSettings.NUMBERS["volume_growth"],
+    "hardware.price_decline_factor": HardwarePlan.NUMBERS["price_decline_factor"],
 }
 
 
@@ -999,11 +1001,9 @@ def check_horizon_distributions(
         ownership: the self-hosted option's ``rent`` or ``buy``.
     """
     unused = {
-        "horizon.api_price.decline_factor": settings.api_price.path == "held",
-        "horizon.rent_price.decline_factor": (
-            ownership != "rent" or settings.rent_price.path == "held"
-        ),
-        "horizon.hardware.price_decline_factor": ownership != "buy",
+        "api_price.decline_factor": settings.api_price.path == "held",
+        "rent_price.decline_factor": (ownership != "rent" or settings.rent_price.path == "held"),
+        "hardware.price_decline_factor": ownership != "buy",
     }
     for path, dist in distributions.items():
         where = f"horizon.monte_carlo.distributions.{path}"
@@ -1081,10 +1081,10 @@ def horizon_monte_carlo(
     drawn = {p: distributions[p].sample(rng, draws)[:, None] for p in sorted(distributions)}
     point = _draws_of(settings)
     d = _Draws(
-        growth=drawn.get("horizon.volume_growth", point.growth),
-        api_factor=drawn.get("horizon.api_price.decline_factor", point.api_factor),
-        rent_factor=drawn.get("horizon.rent_price.decline_factor", point.rent_factor),
-        hardware_factor=drawn.get("horizon.hardware.price_decline_factor", point.hardware_factor),
+        growth=drawn.get("volume_growth", point.growth),
+        api_factor=drawn.get("api_price.decline_factor", point.api_factor),
+        rent_factor=drawn.get("rent_price.decline_factor", point.rent_factor),
+        hardware_factor=drawn.get("hardware.price_decline_factor", point.hardware_factor),
     )
     api_mult = api_multipliers(settings, d.api_factor)
     rent_mult = rent_multipliers(settings, d.rent_factor)
