@@ -1,5 +1,6 @@
 # Two commands on a fresh machine: `make brief` (the main job) and `make test`.
 # Both create or update the virtualenv at .venv and install what they need.
+# While working: `make check` (lint, types and the tests not marked slow, in parallel).
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -7,7 +8,7 @@ STAMP := $(VENV)/.installed
 SERVER_STAMP := $(VENV)/.installed-server
 PARAMS ?= reports/params/default.yaml
 
-.PHONY: venv brief test lab lint bench system-deps clean
+.PHONY: venv brief test lab lint check bench system-deps clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -40,12 +41,19 @@ test: $(SERVER_STAMP) system-deps
 lab: $(STAMP)
 	$(VENV)/bin/jupyter lab --notebook-dir=notebooks $$( [ "$$(id -u)" = 0 ] && echo --allow-root )
 
+# Ruff over everything; mypy over the package and the panels ([tool.mypy] in pyproject.toml).
 lint: $(STAMP)
 	$(VENV)/bin/ruff check analysis widgets tests bench tools
 	$(VENV)/bin/ruff format --check analysis widgets tests bench tools
+	$(VENV)/bin/mypy
+
+# The fast loop: lint, types, then every test not marked slow (servers, browsers,
+# notebooks, subprocesses), spread over the CPUs. Under a minute on 2 cores.
+check: lint
+	$(PY) -m pytest -m "not slow" -q -n auto
 
 bench: $(SERVER_STAMP)
 	for f in bench/bench_*.py; do echo "== $$f"; $(PY) $$f || exit 1; done
 
 clean:
-	rm -rf build .pytest_cache test-artifacts
+	rm -rf build .pytest_cache .mypy_cache test-artifacts

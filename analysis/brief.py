@@ -26,7 +26,6 @@ Only this module orchestrates; the content of the brief is :mod:`analysis.memo`.
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import copy
 import math
@@ -41,11 +40,18 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from analysis import config
-from analysis.errors import BriefError, ToolkitError
+from analysis.dates import parse_date
+from analysis.errors import BriefError, DateError, ToolkitError
 from analysis.files import atomic_write, exclusive_lock
+from analysis.records import to_plain
+
+if TYPE_CHECKING:
+    from nbformat import NotebookNode
+
+    from analysis.scenario import Scenario
 
 #: The notebook every brief is rendered from.
 NOTEBOOK = config.PROJECT_ROOT / "notebooks" / "executive_brief.ipynb"
@@ -128,10 +134,20 @@ class BriefParams:
             "organisation": self.organisation,
             "as_of": self.as_of.isoformat(),
             "title": self.title,
-            "scenario": _plain(self.scenario),
-            "brief": _plain(self.options),
+            "scenario": to_plain(self.scenario),
+            "brief": to_plain(self.options),
             "params_file": self.source_label,
         }
+
+    def to_scenario(self) -> Scenario:
+        """The scenario of these parameters, dated ``as_of`` (nothing looked up yet).
+
+        Raises:
+            BriefError: the scenario is invalid (the message names the file and the key).
+        """
+        from analysis import memo
+
+        return memo.check_scenario(self.scenario, str(self.source or "parameters"), self.as_of)
 
     @property
     def source_label(self) -> str:
@@ -151,17 +167,6 @@ def slugify(text: str) -> str:
     """A file-name slug: ``"Bank of X (EU)"`` -> ``"bank-of-x-eu"``; ``"brief"`` if empty."""
     slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
     return slug[:60].rstrip("-") or "brief"
-
-
-def _plain(value: Any) -> Any:
-    """``value`` with dates as ISO strings, so papermill can write it as a literal."""
-    if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    if isinstance(value, (date, datetime)):
-        return value.isoformat()
-    return value
 
 
 def _looks_secret_key(key: str) -> bool:
@@ -207,18 +212,14 @@ def check_no_secrets(mapping: Mapping[str, Any], where: str, prefix: str = "") -
         )
 
 
-def _parse_date(value: Any, where: str, key: str) -> date:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str):
-        if value.strip().lower() == "today":
-            # The one place "now" enters a brief: a scheduled run dates itself.
-            return date.today()
-        with contextlib.suppress(ValueError):
-            return date.fromisoformat(value.strip())
-    raise BriefError(f"{where}: {key} = {value!r} is not a date; write it as YYYY-MM-DD (or today)")
+def _parse_date(value: object, where: str, key: str) -> date:
+    """A parameter file's date; ``today`` is the one place "now" enters a brief."""
+    try:
+        return parse_date(value, key, allow_today=True)
+    except DateError:
+        raise BriefError(
+            f"{where}: {key} = {value!r} is not a date; write it as YYYY-MM-DD (or today)"
+        ) from None
 
 
 def _yaml_value(text: str) -> Any:
@@ -408,7 +409,7 @@ def _kernel_pythonpath() -> str:
     return os.pathsep.join([root, *rest])
 
 
-def _kernel_manager_class(socket_dir: Path) -> type:
+def kernel_manager_class(socket_dir: Path) -> type:
     """A kernel manager that always starts ``sys.executable -m ipykernel_launcher``.
 
     A brief must run on the toolkit's own Python. Looking up the ``python3``
@@ -509,7 +510,7 @@ def execute(
             log_output=False,
             start_timeout=START_TIMEOUT,
             execution_timeout=CELL_TIMEOUT,
-            kernel_manager_class=_kernel_manager_class(socket_dir),
+            kernel_manager_class=kernel_manager_class(socket_dir),
         )
     except PapermillExecutionError as exc:
         section, ename, evalue = _failed_section(output)
@@ -535,7 +536,7 @@ def _css() -> str:
     return (Path(__file__).parent / "assets" / "brief.css").read_text(encoding="utf-8")
 
 
-def _memo_notebook(nb: Any) -> Any:
+def _memo_notebook(nb: NotebookNode) -> NotebookNode:
     """A copy of ``nb`` with only what a reader should see.
 
     Keeps rich display outputs (their ``text/html``); drops code, stream
@@ -566,7 +567,7 @@ def _memo_notebook(nb: Any) -> Any:
 
 
 def export_html(
-    nb: Any,
+    nb: NotebookNode,
     params: BriefParams,
     generated: datetime | None = None,
     bundle_cache: Path | None = None,
@@ -765,6 +766,38 @@ class BatchOutcome:
         }
 
 
+def scenario_from_file(path: str | Path) -> Scenario:
+    """The scenario a file holds: a scenario file, or a brief parameter file's ``scenario``.
+
+    A brief parameter file (a YAML mapping with ``organisation``) is read and
+    checked whole (:func:`load_params`); its scenario takes the brief's
+    ``as_of``. Any other file is read by :func:`analysis.scenario.load_scenario`.
+
+    Args:
+        path: the YAML file.
+
+    Returns:
+        The scenario (nothing looked up yet).
+
+    Raises:
+        BriefError: a brief parameter file is invalid.
+        ScenarioError: a scenario file is missing, not YAML, or invalid.
+    """
+    import yaml
+
+    from analysis.scenario import MAX_FILE_BYTES, load_scenario
+
+    path = Path(path)
+    try:
+        small = path.stat().st_size <= MAX_FILE_BYTES
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) if small else None
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        data = None  # the scenario reader says what is wrong
+    if isinstance(data, dict) and "organisation" in data:
+        return load_params(path).to_scenario()
+    return load_scenario(path)
+
+
 def is_brief_params(path: Path) -> bool:
     """Whether a YAML file is a brief parameter file (a mapping with ``organisation``).
 
@@ -944,81 +977,3 @@ def write_index(out_dir: str | Path | None = None) -> Path:
         path = out / INDEX
         atomic_write(path, html.page("Executive briefs", body, css=_css()))
     return path
-
-
-# --------------------------------------------------------------------------- CLI
-
-
-def _cmd_brief(args: argparse.Namespace) -> int:
-    from analysis.console import print_json, print_table
-
-    overrides = [tuple(p) for p in args.param or []]
-    if args.all:
-        outcomes = render_all(args.all, args.output, overrides, notebook=args.notebook)
-        if args.json:
-            print_json([o.to_dict() for o in outcomes])
-        else:
-            print_table(
-                [
-                    {
-                        "parameters": o.params_file.name,
-                        "brief": str(o.result.html) if o.result else "",
-                        "seconds": round(o.result.seconds["total"], 1) if o.result else None,
-                        "status": o.status,
-                    }
-                    for o in outcomes
-                ]
-            )
-            for o in outcomes:
-                if o.skipped:
-                    print(f"skipped {o.params_file.name}: {o.skipped}")
-            for o in outcomes:
-                if o.error:
-                    print(f"error: {o.error}", file=sys.stderr)
-        return 0 if all(o.error is None for o in outcomes) else 1
-    params = load_params(args.file, overrides)
-    result = render(params, args.output, notebook=args.notebook)
-    if args.json:
-        print_json(result.to_dict())
-    else:
-        print(f"brief written: {result.html}")
-        print(f"index: {result.html.parent / INDEX}")
-    return 0
-
-
-def register_cli(subparsers: argparse._SubParsersAction) -> None:
-    """Add the ``brief`` command."""
-    parser = subparsers.add_parser(
-        "brief",
-        help="render executive briefs (HTML memos) from parameter files",
-        description=(
-            "Run notebooks/executive_brief.ipynb with the parameters of a file and write "
-            "REPORTS/<organisation>-<as-of>.html (self-contained, works offline), the executed "
-            "notebook beside it, and REPORTS/index.html. A failed run exits 1, keeps its "
-            "notebook under REPORTS/failed/ and leaves the last good brief in place."
-        ),
-    )
-    source = parser.add_mutually_exclusive_group(required=True)
-    source.add_argument("-f", "--file", type=Path, help="a brief parameter file (YAML)")
-    source.add_argument(
-        "--all", type=Path, metavar="DIR", help="render every *.yaml parameter file in DIR"
-    )
-    parser.add_argument(
-        "-p",
-        "--param",
-        nargs=2,
-        action="append",
-        metavar=("KEY", "VALUE"),
-        help="override a parameter by dotted key, e.g. -p scenario.horizon_months 24 (repeatable)",
-    )
-    parser.add_argument(
-        "-o", "--output", type=Path, metavar="DIR", help="output folder (default: reports/)"
-    )
-    parser.add_argument(
-        "--notebook",
-        type=Path,
-        metavar="IPYNB",
-        help="render another brief notebook (default: notebooks/executive_brief.ipynb)",
-    )
-    parser.add_argument("--json", action="store_true", help="print what was written as JSON")
-    parser.set_defaults(func=_cmd_brief)

@@ -2,6 +2,8 @@
 
 - :func:`atomic_write`: readers see the old file or the new one, never half of one.
 - :func:`exclusive_lock`: one writer at a time across processes (POSIX ``flock``).
+- :func:`file_lock`: that lock with the toolkit's timeout message, raised as the
+  caller's own error class.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import os
 import tempfile
 import time
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 
@@ -84,3 +87,39 @@ def exclusive_lock(
             fcntl.flock(fd, fcntl.LOCK_UN)
     finally:
         os.close(fd)
+
+
+def file_lock(
+    lock: Path,
+    *,
+    timeout: float,
+    error: Callable[[str], Exception],
+    holder: str = "another process",
+    poll_s: float = 0.05,
+) -> AbstractContextManager[None]:
+    """:func:`exclusive_lock` on ``lock``, raising ``error(message)`` after ``timeout``.
+
+    The message names the lock file, the holder and the wait, and says what to
+    do: ``"<lock> has been held by <holder> for over <timeout> s; if none is
+    running, delete that file and retry"``.
+
+    Args:
+        lock: the lock file (created if missing, never deleted: removing a lock
+            file another process holds would let a third one in).
+        timeout: seconds to wait for the holder, > 0.
+        error: the exception class (or factory) to raise, e.g. ``RefreshError``.
+        holder: who else may hold it, for the message (``"another refresh"``).
+        poll_s: seconds between attempts.
+
+    Returns:
+        A context manager holding the lock for its block.
+    """
+    return exclusive_lock(
+        lock,
+        timeout=timeout,
+        poll_s=poll_s,
+        timeout_error=lambda: error(
+            f"{lock} has been held by {holder} for over {timeout:g} s; "
+            "if none is running, delete that file and retry"
+        ),
+    )

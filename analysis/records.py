@@ -10,19 +10,24 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import fields, is_dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from typing import Any
+from pathlib import PurePath
+from typing import Any, Literal
+from uuid import UUID
 
 from analysis.errors import ScenarioError
 
+NonFinite = Literal["raise", "none"]
 
-def to_plain(obj: Any, *, non_finite: str = "raise") -> Any:
+
+def to_plain(obj: Any, *, non_finite: NonFinite = "raise") -> Any:
     """A JSON-safe copy of ``obj``.
 
     Dataclasses become dicts (field order), mappings dicts with text keys,
-    tuples and lists lists, dates and datetimes ISO text, ``Decimal`` a float,
-    ``timedelta`` seconds, ``bytes`` hex; other objects with ``to_dict()`` use it.
+    tuples and lists lists, dates, datetimes and times ISO text, ``Decimal`` a
+    float, ``timedelta`` seconds, ``bytes`` hex, paths and UUIDs text; other
+    objects with ``to_dict()`` use it; anything else is returned as it is.
 
     Args:
         obj: the value.
@@ -30,33 +35,42 @@ def to_plain(obj: Any, *, non_finite: str = "raise") -> Any:
             never holds one) or ``"none"`` (a database cell that is missing).
 
     Raises:
-        ScenarioError: a float is NaN or infinite and ``non_finite`` is ``"raise"``.
+        ScenarioError: a float is NaN or infinite and ``non_finite`` is ``"raise"``,
+            or ``non_finite`` is neither ``"raise"`` nor ``"none"``.
     """
+    if non_finite not in ("raise", "none"):
+        raise ScenarioError("non_finite", non_finite, 'must be "raise" or "none"')
+    return _plain(obj, non_finite == "none")
+
+
+def _plain(obj: Any, none_if_not_finite: bool) -> Any:
     if obj is None or isinstance(obj, (bool, int, str)):
         return obj
     if isinstance(obj, float):
         if math.isfinite(obj):
             return obj
-        if non_finite == "none":
+        if none_if_not_finite:
             return None
         raise ScenarioError("result", obj, "is not a finite number; check the inputs' sizes")
     if is_dataclass(obj) and not isinstance(obj, type):
-        return {f.name: to_plain(getattr(obj, f.name), non_finite=non_finite) for f in fields(obj)}
+        return {f.name: _plain(getattr(obj, f.name), none_if_not_finite) for f in fields(obj)}
     if isinstance(obj, Mapping):
-        return {str(k): to_plain(v, non_finite=non_finite) for k, v in obj.items()}
+        return {str(k): _plain(v, none_if_not_finite) for k, v in obj.items()}
     if isinstance(obj, (list, tuple)):
-        return [to_plain(v, non_finite=non_finite) for v in obj]
-    if isinstance(obj, (date, datetime)):
+        return [_plain(v, none_if_not_finite) for v in obj]
+    if isinstance(obj, (date, datetime, time)):
         return obj.isoformat()
     if isinstance(obj, Decimal):
-        return to_plain(float(obj), non_finite=non_finite)
+        return _plain(float(obj), none_if_not_finite)
     if isinstance(obj, timedelta):
         return obj.total_seconds()
     if isinstance(obj, bytes):
         return obj.hex()
+    if isinstance(obj, (PurePath, UUID)):
+        return str(obj)
     to_dict = getattr(obj, "to_dict", None)
     if callable(to_dict):
-        return to_plain(to_dict(), non_finite=non_finite)
+        return _plain(to_dict(), none_if_not_finite)
     return obj
 
 
@@ -67,4 +81,5 @@ class Record:
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-safe dict of every field (nested dataclasses included)."""
-        return to_plain(self)
+        out: dict[str, Any] = _plain(self, False)
+        return out

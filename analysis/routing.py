@@ -18,21 +18,19 @@ import itertools
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from typing import ClassVar
 
 from analysis.errors import ScenarioError
+from analysis.parameters import Num, check_number
 from analysis.records import Record
+from analysis.sizing import SECONDS_PER_HOUR, SelfHostedOption, Sizing, size_replica
 from analysis.tco import (
-    SECONDS_PER_HOUR,
     ApiOption,
-    Num,
-    SelfHostedOption,
     Workload,
-    _staff,
     api_cost,
-    check_number,
     replicas_needed,
     self_hosted_monthly_usd,
-    size_replica,
+    staff_inputs,
 )
 
 #: The most combinations of (class → candidate option) costed exactly.
@@ -53,8 +51,8 @@ class TaskClass(Record):
         output_tokens: O for this class [tokens/request].
     """
 
-    SECTION = "routing.classes"
-    NUMBERS = {
+    SECTION: ClassVar[str] = "routing.classes"
+    NUMBERS: ClassVar[dict[str, Num]] = {
         "share": Num("share of requests", 0.0, True, 1.0),
         "required_score": Num("benchmark points", 0.0, False),
         "input_tokens": Num("tokens/request"),
@@ -215,8 +213,8 @@ class _Plan:
         self.requests = [r * c.share for c in classes]
         # API cost of each class on each API option [USD/month].
         self.api_cost: dict[tuple[int, int], float] = {}
-        self.sizing = {}
-        self.staff = {}
+        self.sizing: dict[int, Sizing] = {}
+        self.staff: dict[int, tuple[float, float]] = {}
         for j, opt in enumerate(options):
             if opt.api is not None:
                 for i, c in enumerate(classes):
@@ -230,7 +228,7 @@ class _Plan:
             else:
                 assert opt.self_hosted is not None
                 self.sizing[j] = size_replica(opt.self_hosted, workload.hours_per_month)
-                self.staff[j] = _staff(opt.self_hosted)
+                self.staff[j] = staff_inputs(opt.self_hosted)
 
     def score(self, i: int, j: int) -> float | None:
         return self.options[j].scores.get(self.classes[i].benchmark)
@@ -314,13 +312,13 @@ class _Plan:
             if not cands:
                 scores = [(o.scores.get(c.benchmark), o.name) for o in self.options]
                 known = [(s, n) for s, n in scores if s is not None]
-                best = (
+                top = (
                     f"the best is {max(known)[0]:g} ({max(known)[1]})"
                     if known
                     else "no option has a score on it"
                 )
                 return (
-                    f"class {c.name!r} needs {c.required_score * factor:g} on {c.benchmark}; {best}"
+                    f"class {c.name!r} needs {c.required_score * factor:g} on {c.benchmark}; {top}"
                 )
             choices.append(cands)
         if math.prod(len(c) for c in choices) > MAX_COMBINATIONS:
@@ -346,10 +344,12 @@ class _Plan:
         return best[2]
 
     def result(self, assignment: tuple[int, ...], factor: float) -> RoutingResult:
-        hosted = {}
+        hosted: dict[int, tuple[float, int, float]] = {}
         for j in set(assignment):
             if self.options[j].api is None:
-                hosted[j] = self.hosted(j, [i for i, k in enumerate(assignment) if k == j])
+                bill = self.hosted(j, [i for i, k in enumerate(assignment) if k == j])
+                assert bill is not None, "a routed assignment is within max_replicas"
+                hosted[j] = bill
         routes = []
         for i, (c, j) in enumerate(zip(self.classes, assignment, strict=True)):
             opt = self.options[j]
@@ -497,7 +497,7 @@ def pareto_frontier(
                 (c.name, plan.options[j].name) for c, j in zip(plan.classes, best, strict=True)
             ),
         )
-    frontier = []
+    frontier: list[FrontierPoint] = []
     for p in sorted(points.values(), key=lambda p: (p.monthly_usd, -p.quality)):
         if not frontier or p.quality > frontier[-1].quality:
             frontier.append(p)

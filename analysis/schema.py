@@ -733,3 +733,117 @@ def validate_sources(
                     text += f" ({_fmt(value)})"
                 problems.add((o, line, names.index(column)), text)
     return problems.sorted(), parsed
+
+
+# ------------------------------------------------- checks of eci_scores and model_shapes (2026)
+
+
+def _eci_within_interval(t: ParsedTable, today: date) -> Iterator[tuple[int, str, str, Any]]:
+    eci, low, high = t.columns["eci"], t.columns["ci_low"], t.columns["ci_high"]
+    for i, (e, lo, hi) in enumerate(zip(eci, low, high, strict=True)):
+        if (lo is None) != (hi is None):
+            yield i, "ci_low" if lo is None else "ci_high", "an interval needs both ends", ""
+        elif e is not None and lo is not None and hi is not None and not lo <= e <= hi:
+            yield i, "eci", f"outside its interval {_fmt(lo)}..{_fmt(hi)}", _fmt(e)
+
+
+def _eci_model_once_per_snapshot(
+    t: ParsedTable, today: date
+) -> Iterator[tuple[int, str, str, Any]]:
+    seen: dict[tuple[Any, Any], int] = {}
+    for i, key in enumerate(zip(t.columns["snapshot"], t.columns["model_id"], strict=True)):
+        if key[1] is None:
+            continue
+        if key in seen:
+            yield (
+                i,
+                "model_id",
+                f"already in snapshot {key[0]} on line {t.lines[seen[key]]}; "
+                "one ECI per model and snapshot",
+                key[1],
+            )
+        else:
+            seen[key] = i
+
+
+def _shape_attention_fields(t: ParsedTable, today: date) -> Iterator[tuple[int, str, str, Any]]:
+    c = t.columns
+    for i, kind in enumerate(c["attention"]):
+        if kind in ("mha", "gqa"):
+            for col in ("kv_heads", "head_dim"):
+                if c[col][i] is None:
+                    yield i, col, f"empty for {kind} attention", ""
+            for col in ("kv_lora_rank", "qk_rope_head_dim"):
+                if c[col][i] is not None:
+                    yield i, col, f"must be empty for {kind} attention", c[col][i]
+            heads, kv = c["attention_heads"][i], c["kv_heads"][i]
+            if kind == "mha" and heads is not None and kv is not None and heads != kv:
+                yield i, "kv_heads", f"mha needs kv_heads = attention_heads {heads}", kv
+            uneven = heads is not None and kv is not None and (kv >= heads or heads % kv)
+            if kind == "gqa" and uneven:
+                yield i, "kv_heads", f"gqa needs fewer K/V heads dividing {heads} query heads", kv
+        elif kind == "mla":
+            for col in ("kv_lora_rank", "qk_rope_head_dim"):
+                if c[col][i] is None:
+                    yield i, col, "empty for mla attention", ""
+            for col in ("kv_heads", "head_dim"):
+                if c[col][i] is not None:
+                    yield i, col, "must be empty for mla (the cache holds a latent)", c[col][i]
+        full, layers = c["full_attention_layers"][i], c["layers"][i]
+        if full is not None and layers is not None and full > layers:
+            yield i, "full_attention_layers", f"above layers {layers}", full
+
+
+def _shape_moe_fields(t: ParsedTable, today: date) -> Iterator[tuple[int, str, str, Any]]:
+    c = t.columns
+    moe_cols = ("routed_experts", "experts_per_token", "moe_layers", "expert_ffn_size")
+    for i, ffn in enumerate(c["ffn"]):
+        if ffn == "moe":
+            for col in ("routed_experts", "experts_per_token"):
+                if c[col][i] is None:
+                    yield i, col, "empty for a moe model", ""
+            e, k = c["routed_experts"][i], c["experts_per_token"][i]
+            if e is not None and k is not None and k > e:
+                yield i, "experts_per_token", f"above routed_experts {e}", k
+        elif ffn == "dense":
+            for col in moe_cols:
+                if c[col][i] is not None:
+                    yield i, col, "must be empty for a dense model", c[col][i]
+        dense, moe, layers = c["dense_layers"][i], c["moe_layers"][i], c["layers"][i]
+        if dense is not None and moe is not None and layers is not None and dense + moe > layers:
+            yield i, "moe_layers", f"dense_layers + moe_layers above layers {layers}", moe
+
+
+CHECKS.update(
+    {
+        "eci_within_interval": Check(("eci", "ci_low", "ci_high"), _eci_within_interval),
+        "eci_model_once_per_snapshot": Check(
+            ("snapshot", "model_id"), _eci_model_once_per_snapshot
+        ),
+        "shape_attention_fields": Check(
+            (
+                "attention",
+                "attention_heads",
+                "kv_heads",
+                "head_dim",
+                "kv_lora_rank",
+                "qk_rope_head_dim",
+                "full_attention_layers",
+                "layers",
+            ),
+            _shape_attention_fields,
+        ),
+        "shape_moe_fields": Check(
+            (
+                "ffn",
+                "routed_experts",
+                "experts_per_token",
+                "moe_layers",
+                "expert_ffn_size",
+                "dense_layers",
+                "layers",
+            ),
+            _shape_moe_fields,
+        ),
+    }
+)

@@ -19,11 +19,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, fields
 
 from analysis.errors import ScenarioError
+from analysis.parameters import Num, check_number
 from analysis.records import Record
-from analysis.tco import (
-    Num,
-    check_number,
-)
 
 FACTORS = (
     "cost_predictability",

@@ -14,18 +14,18 @@ from typing import TYPE_CHECKING, Any
 
 from analysis.errors import ScenarioError
 from analysis.records import Record
+from analysis.sizing import gpu_hour_bought_usd, size_replica
 from analysis.tco import (
     TcoCase,
-    _staff,
     api_cost,
     api_monthly_usd,
+    api_prices,
     assumptions_in_use,
-    gpu_hour_bought_usd,
     parameter_spec,
     replicas_needed,
     self_hosted_cost,
     self_hosted_monthly_usd,
-    size_replica,
+    staff_inputs,
 )
 
 if TYPE_CHECKING:  # numpy is imported only when a Monte Carlo runs
@@ -511,7 +511,8 @@ def monte_carlo(
     def value(path: str, point: Any) -> Any:
         return drawn.get(path, point)
 
-    p_in = value("api.input_usd_per_mtok", float(api.input_usd_per_mtok))
+    p_in_point, p_out_point, _ = api_prices(api)
+    p_in = value("api.input_usd_per_mtok", p_in_point)
     p_cached_point = (
         p_in if api.cached_input_usd_per_mtok is None else float(api.cached_input_usd_per_mtok)
     )
@@ -522,7 +523,7 @@ def monte_carlo(
         value("workload.cached_share", w.cached_share),
         p_in,
         value("api.cached_input_usd_per_mtok", p_cached_point),
-        value("api.output_usd_per_mtok", float(api.output_usd_per_mtok)),
+        value("api.output_usd_per_mtok", p_out_point),
     )
     replicas = replicas_needed(
         value("workload.requests_per_month", w.requests_per_month),
@@ -544,7 +545,7 @@ def monte_carlo(
             value("self_hosted.hosting_usd_per_gpu_month", sh.hosting_usd_per_gpu_month),
             w.hours_per_month,
         )
-    fte, annual = _staff(sh)
+    fte, annual = staff_inputs(sh)
     hosted_monthly = self_hosted_monthly_usd(
         replicas * sizing.gpus_per_replica,
         w.hours_per_month,

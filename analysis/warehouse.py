@@ -45,34 +45,44 @@ a lock file, so a failed or concurrent build never leaves a half-written
 database and readers keep the previous one.
 
 Readers attach the file read-only to an in-memory DuckDB, so a rebuilt file is
-seen by the next call even while an older connection is still open.
+seen by the next call even while an older connection is still open. The ways in:
+:func:`connect` (a connection of one's own), :func:`load` (a whole table or
+view), :func:`query` (SQL to a DataFrame), :func:`query_rows` (SQL to plain
+tuples, no DataFrame library), :func:`table_names`, :func:`table_sources` and
+:func:`summary`; :func:`build`, :func:`validate` / :func:`validate_dir`,
+:func:`export` and :func:`version` (the key caches of warehouse reads use).
+These return values; ``python -m analysis build|validate|sql|export|summary``
+(:mod:`analysis.cli.data`) prints them.
 """
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import csv
 import hashlib
 import json
-import math
 import os
 import secrets
-import sys
 import threading
 import time
-from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
-from datetime import UTC, date, datetime, timedelta
-from decimal import Decimal
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from analysis import __version__, config
-from analysis.cli import date_arg
 from analysis.errors import DataValidationError, WarehouseError
 from analysis.files import atomic_write, exclusive_lock
-from analysis.schema import SCHEMA_FILE, Schema, load_schema, parse_schema, validate_sources
+from analysis.records import to_plain
+from analysis.schema import (
+    SCHEMA_FILE,
+    ParsedTable,
+    Schema,
+    load_schema,
+    parse_schema,
+    validate_sources,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     import duckdb
@@ -194,12 +204,29 @@ class BuildReport:
     seconds: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict."""
-        out = asdict(self)
-        out["path"] = str(self.path)
-        out["built_at"] = self.built_at.isoformat() if self.built_at else None
+        """A JSON-ready dict (:func:`analysis.records.to_plain`; seconds to 0.1 ms)."""
+        out: dict[str, Any] = to_plain(self)
         out["seconds"] = round(self.seconds, 4)
         return out
+
+
+@dataclass(frozen=True)
+class Validation:
+    """What :func:`validate_dir` found in a datasets folder.
+
+    Attributes:
+        problems: every problem, one ``datasets/FILE.csv:LINE: column: what is wrong (value)``
+            line each; empty when the data is valid.
+        rows: rows read per table (those the schema describes and the folder holds).
+    """
+
+    problems: list[str]
+    rows: dict[str, int]
+
+    @property
+    def ok(self) -> bool:
+        """Whether the folder has no problem."""
+        return not self.problems
 
 
 # --------------------------------------------------------------------------- sources and freshness
@@ -426,21 +453,21 @@ def _read_sources(
 
 def _validate_blobs(
     datasets: Path, schema: Schema, blobs: dict[str, bytes], extra: Sequence[str], today: date
-) -> tuple[list[str], dict[str, Any]]:
+) -> tuple[list[str], dict[str, ParsedTable]]:
     files = {name: blobs.get(t.file) for name, t in schema.tables.items()}
     return validate_sources(
         schema, files, label_prefix=datasets.name, today=today, extra_files=extra
     )
 
 
-def _stage_csv(path: Path, parsed: Any) -> None:
+def _stage_csv(path: Path, parsed: ParsedTable) -> None:
     """Write validated, typed values as a canonical CSV for DuckDB's reader.
 
     Loading through DuckDB's CSV reader avoids Python-object scans (which pull in
     pandas, ~0.2 s); the canonical form (ISO dates, ``repr`` floats, which
     round-trip exactly, ``true``/``false``, empty = NULL) leaves nothing to guess.
     """
-    text = {
+    text: dict[str, Callable[[Any], str]] = {
         "str": lambda v: v,
         "int": str,
         "float": repr,
@@ -469,7 +496,7 @@ def _insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple[An
 def _write_database(
     target: Path,
     schema: Schema,
-    parsed: dict[str, Any],
+    parsed: dict[str, ParsedTable],
     blobs: dict[str, bytes],
     built_at: datetime,
 ) -> dict[str, int]:
@@ -498,7 +525,7 @@ def _write_database(
             finally:
                 with contextlib.suppress(FileNotFoundError):
                     staged.unlink()
-            (loaded,) = con.execute(f'SELECT count(*) FROM "{name}"').fetchone()
+            (loaded,) = _one_row(con, f'SELECT count(*) FROM "{name}"')
             if loaded != p.rows:
                 raise WarehouseError(
                     f"{table.file}: {p.rows} rows validated but {loaded} loaded; "
@@ -566,6 +593,14 @@ def _write_database(
     finally:
         con.close()
     return rows
+
+
+def _one_row(con: duckdb.DuckDBPyConnection, sql: str) -> tuple[Any, ...]:
+    """The single row of a query that always returns one (an aggregate)."""
+    row = con.execute(sql).fetchone()
+    if row is None:
+        raise WarehouseError(f"the warehouse build failed: no row from {sql}")
+    return row
 
 
 def _sql_text(text: str) -> str:
@@ -694,7 +729,7 @@ def validate(
 ) -> list[str]:
     """Check a datasets folder against its schema without building anything.
 
-    The folder's own ``schema.yaml`` is used, or the toolkit's when it has none.
+    The problems of :func:`validate_dir`.
 
     Args:
         directory: the folder of CSVs (default: ``config.datasets_dir()``).
@@ -704,14 +739,31 @@ def validate(
     Returns:
         Every problem, one ``datasets/FILE.csv:LINE: column: what is wrong (value)``
         line each; empty when the data is valid.
+
+    Raises:
+        WarehouseError: the folder does not exist.
     """
-    problems, _ = _validate_dir(directory, today)
-    return problems
+    return validate_dir(directory, today=today).problems
 
 
-def _validate_dir(
-    directory: str | os.PathLike[str] | None, today: date | None
-) -> tuple[list[str], dict[str, Any]]:
+def validate_dir(
+    directory: str | os.PathLike[str] | None = None, *, today: date | None = None
+) -> Validation:
+    """Check a datasets folder against its schema without building anything.
+
+    The folder's own ``schema.yaml`` is used, or the toolkit's when it has none.
+
+    Args:
+        directory: the folder of CSVs (default: ``config.datasets_dir()``).
+        today: the date against which unscheduled future prices are rejected
+            (default: ``date.today()``).
+
+    Returns:
+        The problems and the rows read per table.
+
+    Raises:
+        WarehouseError: the folder does not exist.
+    """
     folder = Path(directory or config.datasets_dir()).expanduser().resolve()
     if not folder.is_dir():
         raise WarehouseError(f"datasets folder not found: {folder}")
@@ -722,13 +774,14 @@ def _validate_dir(
         else:
             schema = load_schema(config.datasets_dir() / SCHEMA_FILE)
     except DataValidationError as exc:
-        return exc.problems, {}
+        return Validation(exc.problems, {})
     blobs: dict[str, bytes] = {}
     for f in sorted(folder.glob("*.csv")):
         blobs[f.name] = f.read_bytes()
     described = {t.file for t in schema.tables.values()}
     extra = sorted(n for n in blobs if n not in described)
-    return _validate_blobs(folder, schema, blobs, extra, today or date.today())
+    problems, parsed = _validate_blobs(folder, schema, blobs, extra, today or date.today())
+    return Validation(problems, {name: p.rows for name, p in parsed.items()})
 
 
 # --------------------------------------------------------------------------- reading
@@ -885,8 +938,21 @@ def _one_line(exc: BaseException) -> str:
     return " ".join(str(exc).split())
 
 
-def _rows(sql: str, params: Sequence[Any] | None = None) -> tuple[list[str], list[tuple[Any, ...]]]:
-    """Column names and rows of a read-only query (for the CLI)."""
+def query_rows(
+    sql: str, params: Sequence[Any] | None = None
+) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """Run SQL on a read-only connection and return plain Python rows (no DataFrame).
+
+    Args:
+        sql: the query; use ``?`` placeholders for values.
+        params: values for the placeholders.
+
+    Returns:
+        The column names (empty for a statement without a result) and the rows as tuples.
+
+    Raises:
+        WarehouseError: the SQL fails (the message carries DuckDB's explanation).
+    """
     import duckdb
 
     cur, _ = _SHARED.cursor(ensure_built())
@@ -913,7 +979,7 @@ def table_sources() -> dict[str, dict[str, Any]]:
         ``{table: {"file", "rows", "sources", "as_of_column", "as_of_min", "as_of_max"}}``
         with dates as ``datetime.date`` (None when the table has no date column or rows).
     """
-    _, meta = _rows(
+    _, meta = query_rows(
         "SELECT m.table_name, m.file, m.rows, "
         "  (SELECT c.column_name FROM schema_columns c WHERE c.table_name = m.table_name "
         "   AND c.type = 'date' ORDER BY c.position LIMIT 1), "
@@ -925,7 +991,7 @@ def table_sources() -> dict[str, dict[str, Any]]:
     for table, file, nrows, as_of, has_source in meta:
         parts = ['count(DISTINCT "source")' if has_source else "NULL"]
         parts += [f'min("{as_of}")', f'max("{as_of}")'] if as_of else ["NULL", "NULL"]
-        _, ((sources, lo, hi),) = _rows(f'SELECT {", ".join(parts)} FROM "{table}"')
+        _, ((sources, lo, hi),) = query_rows(f'SELECT {", ".join(parts)} FROM "{table}"')
         out[table] = {
             "file": file,
             "rows": int(nrows),
@@ -950,13 +1016,13 @@ def summary(*, today: date | None = None) -> dict[str, Any]:
     today = today or date.today()
     path = ensure_built()
     tables = table_sources()
-    _, ((built_at,),) = _rows("SELECT max(built_at) FROM metadata")
-    _, ((newest, scheduled),) = _rows(
+    _, ((built_at,),) = query_rows("SELECT max(built_at) FROM metadata")
+    _, ((newest, scheduled),) = query_rows(
         "SELECT max(effective_from) FILTER (WHERE effective_from <= ?), "
         "count(*) FILTER (WHERE effective_from > ?) FROM api_prices",
         [today, today],
     )
-    _, ((in_force,),) = _rows("SELECT count(*) FROM prices_at(?)", [today])
+    _, ((in_force,),) = query_rows("SELECT count(*) FROM prices_at(?)", [today])
     return {
         "path": str(path),
         "built_at": built_at.replace(tzinfo=UTC) if built_at else None,
@@ -993,7 +1059,7 @@ def export(directory: str | os.PathLike[str], *, fmt: str = "parquet") -> list[P
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise WarehouseError(f"cannot create {out_dir}: {exc}") from exc
-    _, tables = _rows(
+    _, tables = query_rows(
         "SELECT table_name FROM information_schema.tables "
         "WHERE table_catalog = ? AND table_type = 'BASE TABLE' "
         "AND NOT starts_with(table_name, '_') ORDER BY table_name",
@@ -1018,141 +1084,3 @@ def export(directory: str | os.PathLike[str], *, fmt: str = "parquet") -> list[P
     finally:
         cur.close()
     return written
-
-
-# --------------------------------------------------------------------------- command line
-
-
-def _plain(value: Any) -> Any:
-    """A JSON-safe version of a DuckDB value (NaN/inf -> None)."""
-    if value is None or isinstance(value, (bool, int, str)):
-        return value
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, Decimal):
-        return _plain(float(value))
-    if isinstance(value, (date, datetime)):
-        return value.isoformat()
-    if isinstance(value, timedelta):
-        return value.total_seconds()
-    if isinstance(value, bytes):
-        return value.hex()
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    return str(value)
-
-
-def _cmd_build(args: argparse.Namespace) -> int:
-    from analysis.console import print_json, print_table
-
-    report = build(force=args.force)
-    if args.json:
-        print_json(report.to_dict())
-        return 0
-    state = f"rebuilt ({report.reason})" if report.rebuilt else report.reason
-    print(f"{report.path}: {state} in {report.seconds:.2f} s")
-    print_table([{"table": t, "rows": n} for t, n in report.rows.items()])
-    return 0
-
-
-def _cmd_validate(args: argparse.Namespace) -> int:
-    problems, parsed = _validate_dir(args.directory, args.today)
-    if problems:
-        for line in problems:
-            print(line)
-        print(f"{len(problems)} problem(s)", file=sys.stderr)
-        return 1
-    rows = sum(p.rows for p in parsed.values())
-    print(f"ok: {len(parsed)} tables, {rows} rows")
-    return 0
-
-
-def _cmd_sql(args: argparse.Namespace) -> int:
-    from analysis.console import print_json, print_table
-
-    columns, rows = _rows(args.query)
-    if args.json:
-        print_json([{c: _plain(v) for c, v in zip(columns, r, strict=True)} for r in rows])
-    elif args.csv:
-        writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow(columns)
-        for r in rows:
-            writer.writerow(["" if v is None else _plain(v) for v in r])
-    else:
-        print_table([dict(zip(columns, r, strict=True)) for r in rows], columns)
-    return 0
-
-
-def _cmd_export(args: argparse.Namespace) -> int:
-    files = export(args.directory, fmt=args.format)
-    for f in files:
-        print(f)
-    return 0
-
-
-def _cmd_summary(args: argparse.Namespace) -> int:
-    from analysis.console import print_json, print_table
-
-    info = summary()
-    if args.json:
-        print_json(_plain(info))
-        return 0
-    built = info["built_at"].strftime("%Y-%m-%d %H:%M UTC") if info["built_at"] else "?"
-    print(f"Warehouse {info['path']} (built {built})")
-    print_table(
-        [
-            {
-                "table": t,
-                "rows": v["rows"],
-                "sources": v["sources"],
-                "as of": f"{v['as_of_min']} .. {v['as_of_max']}" if v["as_of_column"] else "",
-                "date column": v["as_of_column"] or "",
-            }
-            for t, v in info["tables"].items()
-        ]
-    )
-    print(
-        f"Newest price date: {info['newest_price_date']}; "
-        f"{info['prices_in_force']} API prices in force on {info['today']}; "
-        f"{info['scheduled_changes']} scheduled change(s) after it."
-    )
-    return 0
-
-
-def register_cli(subparsers: argparse._SubParsersAction) -> None:
-    """Add ``build``, ``validate``, ``sql``, ``export`` and ``summary`` to the CLI.
-
-    Args:
-        subparsers: the sub-command collection of ``python -m analysis``.
-    """
-    p = subparsers.add_parser(
-        "build", help="build the warehouse from datasets/ (only if a source changed)"
-    )
-    p.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
-    p.add_argument("--json", action="store_true", help="print the build report as JSON")
-    p.set_defaults(func=_cmd_build)
-
-    p = subparsers.add_parser("validate", help="check dataset CSVs against schema.yaml")
-    p.add_argument("directory", nargs="?", help="folder of CSVs (default: datasets/)")
-    p.add_argument(
-        "--today", type=date_arg, help="YYYY-MM-DD for the future-price rule (default: today)"
-    )
-    p.set_defaults(func=_cmd_validate)
-
-    p = subparsers.add_parser("sql", help="run a read-only SQL query on the warehouse")
-    p.add_argument("query", help='the SQL, e.g. "SELECT * FROM models_priced LIMIT 5"')
-    fmt = p.add_mutually_exclusive_group()
-    fmt.add_argument("--json", action="store_true", help="print rows as a JSON list")
-    fmt.add_argument("--csv", action="store_true", help="print rows as CSV")
-    p.set_defaults(func=_cmd_sql)
-
-    p = subparsers.add_parser("export", help="write every warehouse table to a folder")
-    p.add_argument("directory", help="output folder")
-    p.add_argument("--format", choices=["parquet"], default="parquet", help="file format")
-    p.set_defaults(func=_cmd_export)
-
-    p = subparsers.add_parser("summary", help="tables, rows, date ranges and newest prices")
-    p.add_argument("--json", action="store_true", help="print the summary as JSON")
-    p.set_defaults(func=_cmd_summary)

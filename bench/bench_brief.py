@@ -39,7 +39,7 @@ def kernel_startup_seconds() -> float:
     from analysis import brief
 
     async def run(socket_dir: Path) -> float:
-        manager = brief._kernel_manager_class(socket_dir)()
+        manager = brief.kernel_manager_class(socket_dir)()
         started = time.perf_counter()
         await manager.start_kernel()
         client = manager.client()

@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from analysis import probes  # noqa: E402
 from analysis.console import format_table  # noqa: E402
-from analysis.tiny_server import TinyModelSpec, start_tiny_server  # noqa: E402
+from analysis.probes.tiny_server import TinyModelSpec, start_tiny_server  # noqa: E402
 
 CPU_TARGET_PCT = 10.0
 

@@ -1,7 +1,7 @@
 """Warehouse speed: cold build and warm load, against the targets.
 
-Targets (2-core machine, real datasets: ~250 models, ~4,000 benchmark rows,
-~3,300 arena rows, ~200 prices):
+Targets (2-core machine, real datasets: ~385 models, ~7,600 benchmark rows,
+~4,100 arena rows, ~470 ECI rows, ~200 prices):
 
 - cold build <= 2 s: a new process that imports the toolkit, validates every CSV
   and writes the database (reported both in a fresh process and in-process);

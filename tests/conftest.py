@@ -67,7 +67,7 @@ def tiny_server(tmp_path_factory: pytest.TempPathFactory):
         if IN_CI:
             pytest.fail("llama-cpp-python is not installed (make test installs it)")
         pytest.skip("llama-cpp-python is not installed: pip install -e '.[server]'")
-    from analysis.tiny_server import start_tiny_server
+    from analysis.probes.tiny_server import start_tiny_server
 
     server = start_tiny_server(cache_dir=tmp_path_factory.mktemp("tiny-gguf"))
     try:
@@ -79,24 +79,39 @@ def tiny_server(tmp_path_factory: pytest.TempPathFactory):
 WAREHOUSE_FIXTURES = REPO / "tests" / "fixtures" / "warehouse"
 
 
+def _lay_out_datasets(under: Path, case: str | None = None) -> Path:
+    """Copy the small warehouse fixture into ``under/datasets`` and return that folder.
+
+    tests/fixtures/warehouse/valid and the repository's datasets/schema.yaml are
+    copied, then the files of the bad case tests/fixtures/warehouse/bad/``case``
+    are laid over them.
+    """
+    import shutil
+
+    target = under / "datasets"
+    shutil.copytree(WAREHOUSE_FIXTURES / "valid", target)
+    shutil.copy(REPO / "datasets" / "schema.yaml", target / "schema.yaml")
+    if case:
+        for f in (WAREHOUSE_FIXTURES / "bad" / case).iterdir():
+            shutil.copy(f, target / f.name)
+    return target
+
+
+@pytest.fixture(scope="session")
+def lay_out_datasets() -> Callable[..., Path]:
+    """The function ``lay_out_datasets(under, case=None)``, for fixtures of any scope."""
+    return _lay_out_datasets
+
+
 @pytest.fixture
 def make_datasets(tmp_path: Path) -> Callable[..., Path]:
     """Lay out a datasets folder from the small warehouse fixture.
 
-    Returns a function ``make_datasets(case=None, under=tmp_path)`` that copies
-    tests/fixtures/warehouse/valid and the repository's datasets/schema.yaml
-    into ``under/datasets``, lays the files of the bad case
-    tests/fixtures/warehouse/bad/``case`` over them, and returns that folder.
+    Returns a function ``make_datasets(case=None, under=tmp_path)``: see
+    :func:`_lay_out_datasets`.
     """
-    import shutil
 
     def make(case: str | None = None, under: Path | None = None) -> Path:
-        target = (tmp_path if under is None else under) / "datasets"
-        shutil.copytree(WAREHOUSE_FIXTURES / "valid", target)
-        shutil.copy(REPO / "datasets" / "schema.yaml", target / "schema.yaml")
-        if case:
-            for f in (WAREHOUSE_FIXTURES / "bad" / case).iterdir():
-                shutil.copy(f, target / f.name)
-        return target
+        return _lay_out_datasets(tmp_path if under is None else under, case)
 
     return make

@@ -109,6 +109,7 @@ def test_every_example_renders_a_complete_memo(examples, name):
     assert not [o for c in executed.cells for o in c.get("outputs", []) if o.output_type == "error"]
 
 
+@pytest.mark.slow
 def test_example_recommendations_follow_the_must_haves(examples):
     """The bank and the agency cannot use the API; the startup's volume does not pay for GPUs."""
     heads = {
@@ -134,6 +135,7 @@ def _visible_text(page: str) -> str:
     return re.sub(r"<[^>]+>", " ", _main_html(page))
 
 
+@pytest.mark.slow
 def test_all_renders_every_brief_and_skips_scenario_files(tmp_path, notebooks):
     folder = tmp_path / "params"
     folder.mkdir()
@@ -471,7 +473,8 @@ def _stored_probe_run() -> str:
     """A small hand-made probe run in the test run's probe store: 4 requests at concurrency 1."""
     from datetime import UTC, datetime, timedelta
 
-    from analysis import probe_store, probes
+    from analysis import probes
+    from analysis.probes import store as probe_store
 
     t0 = datetime(2026, 11, 1, 12, 0, 0, tzinfo=UTC)
     requests = []

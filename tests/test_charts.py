@@ -497,3 +497,29 @@ def test_text_from_data_stays_data() -> None:
     spec = charts.frontier(rows, source=SOURCE, as_of=AS_OF).to_dict()
     svg = vlc.vegalite_to_svg(spec)
     assert "<script>" not in svg
+
+
+def test_charts_import_neither_gap_nor_heavy_libraries() -> None:
+    # Imports flow one way: charts -> pure helpers (analysis.pareto), never charts -> gap.
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; import analysis.charts; "
+        "print(sorted(m for m in ('analysis.gap', 'altair', 'pandas') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_quality_price_computes_the_same_frontier_as_the_gap_table() -> None:
+    rows = _frontier_rows()[["model_id", "model", "open_weights", "score"]]
+    prices = rows[["model_id"]].assign(blended_usd_per_mtok=[10.0, 0.9, 5.0, 0.6, 3.5, 2.2])
+    table = gap.quality_price_table(rows, prices)
+    spec = charts.quality_price(
+        table.drop(columns=["on_frontier"]), source=SOURCE, as_of=AS_OF
+    ).to_dict()
+    drawn = {v["model"]: v["on_frontier"] for v in _values(spec["layer"][1], spec)}
+    assert drawn == dict(zip(table["model"], table["on_frontier"], strict=True))
+    # Open B (55 at $0.60) and Closed C (78 at $3.50) are undominated; Closed A is not.
+    assert drawn["Open B"] and drawn["Closed C"] and not drawn["Closed A"]

@@ -14,6 +14,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+pytestmark = pytest.mark.slow
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "tests" / "fixtures" / "warehouse"
 
@@ -91,7 +92,7 @@ def test_validate_lists_every_problem_and_exits_1(
 
 def test_validate_ok_and_bad_arguments(env: dict[str, str], tmp_path: Path) -> None:
     ok = run(env, "validate")
-    assert (ok.returncode, ok.stdout.strip()) == (0, "ok: 7 tables, 26 rows")
+    assert (ok.returncode, ok.stdout.strip()) == (0, "ok: 9 tables, 32 rows")
     missing = run(env, "validate", str(tmp_path / "nowhere"))
     assert missing.returncode == 1
     assert missing.stderr.startswith("error: datasets folder not found:")

@@ -18,6 +18,8 @@ TABLES = [
     "models.csv",
     "benchmark_scores.csv",
     "arena_ratings.csv",
+    "eci_scores.csv",
+    "model_shapes.csv",
     "gpus.csv",
     "gpu_cloud_prices.csv",
     "gap_claims.csv",

@@ -99,7 +99,7 @@ def test_notebook_runs_headless(name: str, tmp_path: Path, monkeypatch: pytest.M
 def test_probe_notebook_runs_against_the_tiny_server(
     tiny_server, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
-    from analysis import probe_store
+    from analysis.probes import store as probe_store
 
     before = probe_store.list_runs().height
     executed = _execute(

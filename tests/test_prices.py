@@ -14,9 +14,16 @@ from datetime import date
 
 import pytest
 
-from analysis import cli
+from analysis import cli, warehouse
 from analysis.errors import PriceNotFoundError
-from analysis.prices import Price, blended_usd_per_mtok, price_for, price_history
+from analysis.prices import (
+    BLEND_INPUT_WEIGHT,
+    BLEND_OUTPUT_WEIGHT,
+    Price,
+    blended_usd_per_mtok,
+    price_for,
+    price_history,
+)
 
 TODAY = date(2026, 11, 29)
 
@@ -90,6 +97,28 @@ def test_blended_price_is_three_to_one() -> None:
     assert isinstance(price, Price)
     assert price.blended_usd_per_mtok == 6.0
     assert price.to_dict()["blended_usd_per_mtok"] == 6.0
+    assert price.to_dict()["effective_from"] == "2026-09-01"
+
+
+# (input, output) USD per 1M tokens: zero, each side alone, real list prices, extremes.
+BLEND_CASES = [(0, 0), (1, 0), (0, 1), (2, 10), (0.27, 1.1), (3, 15), (1000, 0.001), (0.07, 0.3)]
+
+
+@pytest.mark.parametrize(("input_usd", "output_usd"), BLEND_CASES)
+def test_the_warehouse_blended_price_macro_defaults_to_the_python_rule(
+    input_usd: float, output_usd: float
+) -> None:
+    # One rule: the SQL macro's default weights are BLEND_INPUT_WEIGHT:BLEND_OUTPUT_WEIGHT.
+    row = warehouse.query(
+        "SELECT blended_price(?::DOUBLE, ?::DOUBLE) AS by_default, "
+        "blended_price(?::DOUBLE, ?::DOUBLE, input_weight := ?, output_weight := ?) AS explicit",
+        [input_usd, output_usd, input_usd, output_usd, BLEND_INPUT_WEIGHT, BLEND_OUTPUT_WEIGHT],
+    ).row(0, named=True)
+    expected = blended_usd_per_mtok(input_usd, output_usd)
+    assert row["by_default"] == pytest.approx(expected, rel=1e-12, abs=1e-15)
+    assert row["explicit"] == pytest.approx(expected, rel=1e-12, abs=1e-15)
+    # and by hand: 3 input tokens per output token
+    assert expected == pytest.approx((3 * input_usd + output_usd) / 4, rel=1e-12, abs=1e-15)
 
 
 def test_missing_price_names_the_date_and_the_periods_on_record() -> None:

@@ -18,8 +18,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from analysis import probe_store, probes
+from analysis import probes
 from analysis.errors import ProbeError
+from analysis.probes import store as probe_store
 
 REPO = Path(__file__).resolve().parent.parent
 T0 = datetime(2025, 3, 1, 12, 0, 0, tzinfo=UTC)
@@ -245,7 +246,7 @@ WRITER = textwrap.dedent(
     sys.path.insert(0, sys.argv[2])
     from pathlib import Path
     from test_probe_store import make_run
-    from analysis import probe_store
+    from analysis.probes import store as probe_store
 
     root = Path(sys.argv[1])
     for i in range(20):
@@ -255,6 +256,7 @@ WRITER = textwrap.dedent(
 )
 
 
+@pytest.mark.slow
 def test_concurrent_writer_process_and_readers_never_clash(tmp_path):
     errors: list[str] = []
     seen: dict[int, list[int]] = {0: [], 1: []}

@@ -20,9 +20,11 @@ from pathlib import Path
 
 import pytest
 
-from analysis import probe_store, probes
+from analysis import probes
 from analysis.errors import ProbeConfigError, ProbeError
+from analysis.probes import store as probe_store
 
+pytestmark = pytest.mark.slow
 REPO = Path(__file__).resolve().parent.parent
 STOP = threading.Event()
 

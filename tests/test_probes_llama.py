@@ -18,7 +18,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from analysis import probe_store, probes
+from analysis import probes
+from analysis.probes import store as probe_store
 
 REPO = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.slow
@@ -155,7 +156,7 @@ READER = textwrap.dedent(
     """
     import json, sys, time
     import duckdb
-    from analysis import probe_store
+    from analysis.probes import store as probe_store
 
     warehouse, seconds = sys.argv[1], float(sys.argv[2])
     con = duckdb.connect(warehouse, read_only=True)  # held open like a rendering brief

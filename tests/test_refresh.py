@@ -10,7 +10,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import shutil
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -23,6 +26,7 @@ import pytest
 
 from analysis import cli, prices
 from analysis.errors import RefreshError
+from analysis.feeds import prices as price_feeds
 
 REPO = Path(__file__).resolve().parent.parent
 TODAY = "2026-11-29"
@@ -344,9 +348,9 @@ def test_dry_run_prints_the_diff_and_writes_nothing(
 
 def test_refresh_from_a_saved_file(datasets: Path, reference_dir: Path) -> None:
     feed_file = reference_dir / "prices" / GENAI
-    first = prices.refresh_prices("genai-prices", file=feed_file, today=date(2026, 11, 29))
+    first = price_feeds.refresh_prices("genai-prices", file=feed_file, today=date(2026, 11, 29))
     text = (datasets / "api_prices.csv").read_bytes()
-    second = prices.refresh_prices("genai-prices", file=feed_file, today=date(2026, 11, 29))
+    second = price_feeds.refresh_prices("genai-prices", file=feed_file, today=date(2026, 11, 29))
     assert first.path == datasets / "api_prices.csv"
     assert second.changes == [] and not second.written
     assert second.unchanged == first.unchanged + len(first.changes)
@@ -544,7 +548,7 @@ def test_file_over_the_size_limit_is_refused(datasets: Path, reference_dir: Path
     feed_file = reference_dir / "prices" / LITELLM  # 3.5 MB
     before = (datasets / "api_prices.csv").read_bytes()
     with pytest.raises(RefreshError, match=r"over the 1\.0 MB limit"):
-        prices.refresh_prices(
+        price_feeds.refresh_prices(
             "litellm", file=feed_file, today=date(2026, 11, 29), max_bytes=1024 * 1024
         )
     assert (datasets / "api_prices.csv").read_bytes() == before
@@ -618,3 +622,115 @@ def test_json_report_and_untracked_listing(feed_server: FeedServer, datasets: Pa
     status, out, _ = refresh("genai-prices", url, "--dry-run", "--show-untracked")
     assert status == 0
     assert "\n  openrouter openai/gpt-4o\n" in out
+
+
+# ---------------------------------------------------------------- two refreshes at once
+
+# Waits until argv[2] exists, then runs `python -m analysis` with argv[3:]; heavy
+# imports happen first, so both processes reach the table at the same moment.
+RACER = """
+import sys, time
+from pathlib import Path
+from analysis import cli
+from analysis.feeds import prices  # noqa: F401
+from analysis import warehouse  # noqa: F401
+parser = cli.build_parser()
+ready, go = Path(sys.argv[1]), Path(sys.argv[2])
+ready.touch()
+while not go.exists():
+    time.sleep(0.002)
+sys.exit(cli.main(sys.argv[3:]))
+"""
+
+
+def test_two_refreshes_at_once_from_two_processes_lose_nothing(
+    datasets: Path, tmp_path: Path
+) -> None:
+    # Two feeds, each changing a different tracked price (litellm: USD per token).
+    feeds = {
+        "litellm": {
+            "deepseek/deepseek-chat": {
+                "litellm_provider": "deepseek",
+                "input_cost_per_token": 3.1e-07,
+                "output_cost_per_token": 4.2e-07,
+            }
+        },
+        "genai-prices": [
+            {
+                "id": "anthropic",
+                "models": [
+                    {"id": "claude-sonnet-5", "prices": {"input_mtok": 3.3, "output_mtok": 15}}
+                ],
+            }
+        ],
+    }
+    csv_path = datasets / "api_prices.csv"
+    before = csv_path.read_bytes()
+    go = tmp_path / "go"
+    racers = []
+    for feed, payload in feeds.items():
+        feed_file = tmp_path / f"{feed}.json"
+        feed_file.write_text(json.dumps(payload))
+        ready = tmp_path / f"{feed}.ready"
+        argv = ["refresh-prices", "--from", feed, "--file", str(feed_file), "--today", TODAY]
+        racers.append(
+            (
+                ready,
+                subprocess.Popen(
+                    [sys.executable, "-c", RACER, str(ready), str(go), *argv],
+                    env={**os.environ, "PYTHONPATH": str(REPO)},
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.PIPE,
+                    text=True,
+                ),
+            )
+        )
+    deadline = time.monotonic() + 120
+    while not all(ready.exists() for ready, _ in racers):
+        assert time.monotonic() < deadline, "the refresh processes did not start"
+        time.sleep(0.01)
+    go.touch()
+    results = [process.communicate(timeout=120) for _ready, process in racers]
+
+    for (_ready, process), (out, err) in zip(racers, results, strict=True):
+        assert process.returncode == 0, err
+        assert "wrote 1 new row(s)" in out
+    added = new_lines(before, csv_path.read_bytes())  # every old line kept, in order
+    assert len(added) == 2
+    (chat,) = [
+        r
+        for r in rows_for(datasets, "deepseek", "deepseek-chat")
+        if r["source"].startswith("litellm") and r["effective_from"] == TODAY
+    ]
+    assert (chat["input_usd_per_mtok"], chat["output_usd_per_mtok"]) == ("0.31", "0.42")
+    (sonnet,) = [
+        r
+        for r in rows_for(datasets, "anthropic", "claude-sonnet-5")
+        if r["effective_from"] == TODAY
+    ]
+    assert (sonnet["input_usd_per_mtok"], sonnet["output_usd_per_mtok"]) == ("3.3", "15")
+
+
+def test_a_refresh_waits_for_the_lock_and_gives_up_cleanly(datasets: Path, tmp_path: Path) -> None:
+    feed_file = tmp_path / "feed.json"
+    feed_file.write_text(
+        json.dumps(
+            {
+                "deepseek/deepseek-chat": {
+                    "litellm_provider": "deepseek",
+                    "input_cost_per_token": 3.1e-07,
+                    "output_cost_per_token": 4.2e-07,
+                }
+            }
+        )
+    )
+    csv_path = datasets / "api_prices.csv"
+    before = csv_path.read_bytes()
+    with price_feeds.table_lock(csv_path, timeout=1):
+        with pytest.raises(RefreshError, match="has been held by another refresh for over 0.2 s"):
+            price_feeds.refresh_prices(
+                "litellm", file=feed_file, today=date(2026, 11, 29), lock_timeout=0.2
+            )
+    assert csv_path.read_bytes() == before
+    result = price_feeds.refresh_prices("litellm", file=feed_file, today=date(2026, 11, 29))
+    assert result.written and len(result.changes) == 1

@@ -14,10 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from analysis import probe_store, probes, warehouse
+from analysis import probes, warehouse
 from analysis.cli import main
 from analysis.errors import PriceNotFoundError, ScenarioError
 from analysis.prices import price_for
+from analysis.probes import store as probe_store
 from analysis.scenario import (
     dump_scenario,
     evaluate_scenario,
@@ -158,6 +159,34 @@ def test_cli_missing_price_on_the_date_is_an_error(tmp_path, capsys):
     assert status == 1
     assert err.startswith("error: api.model = 'gpt-4o': no price in force")
     assert "2020-01-01" in err
+
+
+PARAMS = sorted((REPO / "reports" / "params").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", PARAMS, ids=[p.stem for p in PARAMS])
+def test_cli_tco_takes_every_parameter_file(path, capsys):
+    """``tco -f`` reads scenario files and brief parameter files (their ``scenario``)."""
+    import yaml
+
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    status, out, err = run_cli(capsys, "tco", "-f", str(path), "--json")
+    assert status == 0, err
+    report = json.loads(out)
+    scenario = data.get("scenario", data)  # a brief file's scenario, or the file itself
+    assert report["name"] == scenario["name"]
+    as_of = data["as_of"]
+    expected = date.today() if as_of == "today" else as_of  # YAML reads a date as a date
+    assert report["as_of"] == expected.isoformat()
+    assert report["api"]["monthly_usd"] > 0 and report["self_hosted"]["monthly_usd"] > 0
+
+
+def test_cli_tco_brief_file_errors_name_the_file(tmp_path, capsys):
+    text = (REPO / "reports" / "params" / "startup.yaml").read_text(encoding="utf-8")
+    path = write(tmp_path, text.replace("benchmarks: [GPQA-Diamond]", "benchmark: x"))
+    status, _, err = run_cli(capsys, "tco", "-f", str(path))
+    assert status == 1
+    assert err.startswith(f"error: {path}: unknown key 'brief.benchmark'")
 
 
 # --------------------------------------------------------------------------- strict reading

@@ -9,21 +9,18 @@ from dataclasses import replace
 
 import pytest
 
+from analysis import sizing, tco
 from analysis.errors import ModelDoesNotFitError, ScenarioError
+from analysis.sizing import GpuSpec, ModelSpec, SelfHostedOption, memory_fit, size_replica
 from analysis.tco import (
     ApiOption,
-    GpuSpec,
-    ModelSpec,
-    SelfHostedOption,
     TcoCase,
     Workload,
     api_cost,
     break_even,
     evaluate,
-    memory_fit,
     quality_adjusted,
     self_hosted_cost,
-    size_replica,
 )
 from analysis.uncertainty import (
     LogNormal,
@@ -469,3 +466,11 @@ def test_quality_adjusted_ratio_and_cost_per_point():
     assert "GPQA" in str(info.value) and "MMLU" in str(info.value)
     with pytest.raises(ScenarioError):
         quality_adjusted(result, {"MMLU": 0.0}, {"MMLU": 88.0})
+
+
+def test_the_public_names_of_the_split_modules_stay_importable_from_tco() -> None:
+    """``analysis.tco`` re-exports the sizing and parameter names it was split from."""
+    for name in tco.__all__:
+        assert hasattr(tco, name), name
+    for name in ("SelfHostedOption", "ModelSpec", "GpuSpec", "memory_fit", "size_replica"):
+        assert getattr(tco, name) is getattr(sizing, name)

@@ -18,7 +18,7 @@ import pytest
 
 from analysis import probes
 from analysis.errors import ProbeConfigError
-from analysis.tiny_server import (
+from analysis.probes.tiny_server import (
     DISCLAIMER,
     TinyModelSpec,
     start_tiny_server,
@@ -26,6 +26,7 @@ from analysis.tiny_server import (
     write_tiny_gguf,
 )
 
+pytestmark = pytest.mark.slow
 REPO = Path(__file__).resolve().parent.parent
 HAVE_LLAMA = importlib.util.find_spec("llama_cpp") is not None
 needs_llama = pytest.mark.skipif(

@@ -101,6 +101,22 @@ CASES: dict[str, list[str]] = {
         "datasets/sources.csv:1: (file): no table in schema.yaml describes this file (sources.csv)",
     ],
     "not_utf8": ["datasets/models.csv:5: (file): not UTF-8 text (byte 0xe9)"],
+    "eci_within_interval": [
+        "datasets/eci_scores.csv:3: eci: outside its interval 128.62..135.75 (136.87)",
+    ],
+    "eci_model_once_per_snapshot": [
+        "datasets/eci_scores.csv:4: model_id: already in snapshot 2026-08-11 on line 3; "
+        "one ECI per model and snapshot (deepseek-v3)",
+    ],
+    "shape_attention_fields": [
+        "datasets/model_shapes.csv:2: kv_heads: must be empty for mla (the cache holds a latent) "
+        "(128)",
+        "datasets/model_shapes.csv:3: kv_heads: empty for gqa attention",
+    ],
+    "shape_moe_fields": [
+        "datasets/model_shapes.csv:2: experts_per_token: above routed_experts 256 (300)",
+        "datasets/model_shapes.csv:3: routed_experts: must be empty for a dense model (8)",
+    ],
 }
 
 
@@ -134,6 +150,10 @@ def test_every_named_check_has_a_fixture() -> None:
         "price_estimate_has_source": "purchase_price_source: empty",
         "unknown_start_has_no_date": "unknown_start",
         "future_price_is_scheduled": "but scheduled is false",
+        "eci_within_interval": "outside its interval",
+        "eci_model_once_per_snapshot": "one ECI per model and snapshot",
+        "shape_attention_fields": "empty for gqa attention",
+        "shape_moe_fields": "must be empty for a dense model",
     }
     assert set(markers) == named
     for check, marker in markers.items():

@@ -1,7 +1,8 @@
 """The DuckDB warehouse: build, rebuild detection, atomicity, views, macros and readers.
 
 Most tests build the small fixture in tests/fixtures/warehouse/valid (real rows
-from the reference data) into a temporary folder. The tests at the end run on
+from the reference data) into a temporary folder; the tests that only read it
+share one build (the ``ro`` fixture). The tests at the end run on
 the curated datasets/ and its declared column checks.
 """
 
@@ -14,6 +15,7 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -33,6 +35,8 @@ FIXTURE_ROWS = {
     "models": 4,
     "benchmark_scores": 5,
     "arena_ratings": 2,
+    "eci_scores": 4,
+    "model_shapes": 2,
     "api_prices": 10,
     "gpus": 2,
     "gpu_cloud_prices": 2,
@@ -47,6 +51,27 @@ def wh(tmp_path: Path, make_datasets, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("AISTRAT_DATASETS", str(datasets))
     monkeypatch.setenv("AISTRAT_WAREHOUSE", str(tmp_path / "db" / "warehouse.duckdb"))
     warehouse.build(today=TODAY)
+    return datasets
+
+
+@pytest.fixture(scope="module")
+def built_once(
+    tmp_path_factory: pytest.TempPathFactory, lay_out_datasets: Callable[..., Path]
+) -> tuple[Path, Path]:
+    """The fixture warehouse built once for the tests that only read it: (datasets, database)."""
+    root = tmp_path_factory.mktemp("shared-warehouse")
+    datasets = lay_out_datasets(root)
+    db = root / "db" / "warehouse.duckdb"
+    warehouse.build(datasets=datasets, path=db, today=TODAY)
+    return datasets, db
+
+
+@pytest.fixture
+def ro(built_once: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Config pointing at the shared fixture warehouse (tests that change nothing); its datasets."""
+    datasets, db = built_once
+    monkeypatch.setenv("AISTRAT_DATASETS", str(datasets))
+    monkeypatch.setenv("AISTRAT_WAREHOUSE", str(db))
     return datasets
 
 
@@ -73,7 +98,7 @@ def _leftovers(folder: Path) -> list[str]:
 # --------------------------------------------------------------------------- build and metadata
 
 
-def test_build_loads_every_table_and_records_metadata(wh: Path) -> None:
+def test_build_loads_every_table_and_records_metadata(ro: Path) -> None:
     report = warehouse.build(today=TODAY)
     assert report.rebuilt is False
     assert report.rows == FIXTURE_ROWS
@@ -82,7 +107,7 @@ def test_build_loads_every_table_and_records_metadata(wh: Path) -> None:
     assert set(by_file) == {f"{t}.csv" for t in FIXTURE_ROWS} | {"schema.yaml"}
     for name, n in FIXTURE_ROWS.items():
         row = by_file[f"{name}.csv"]
-        data = (wh / f"{name}.csv").read_bytes()
+        data = (ro / f"{name}.csv").read_bytes()
         assert row["sha256"] == hashlib.sha256(data).hexdigest()
         assert row["bytes"] == len(data)
         assert row["rows"] == n
@@ -95,7 +120,7 @@ def test_build_loads_every_table_and_records_metadata(wh: Path) -> None:
     )
 
 
-def test_types_follow_the_schema(wh: Path) -> None:
+def test_types_follow_the_schema(ro: Path) -> None:
     df = warehouse.load("api_prices")
     assert df.schema["effective_from"] == pl.Date
     assert df.schema["input_usd_per_mtok"] == pl.Float64
@@ -201,6 +226,7 @@ def test_failed_write_keeps_the_previous_database(wh: Path) -> None:
     assert _leftovers(db.parent) == []
 
 
+@pytest.mark.slow
 def test_concurrent_builds_do_not_corrupt(wh: Path) -> None:
     db = config.warehouse_path()
     code = (
@@ -218,7 +244,7 @@ def test_concurrent_builds_do_not_corrupt(wh: Path) -> None:
     assert [p.returncode for p in procs] == [0, 0, 0], outs
     assert [o[0].decode().strip() for o in outs] == ["True"] * 3
     with duckdb.connect(str(db), read_only=True) as con:
-        assert con.execute("SELECT count(*) FROM metadata").fetchone() == (8,)
+        assert con.execute("SELECT count(*) FROM metadata").fetchone() == (10,)
         assert con.execute("SELECT count(*) FROM models_priced").fetchone() == (4,)
     assert _leftovers(db.parent) == []
 
@@ -243,7 +269,7 @@ def test_open_connection_keeps_its_snapshot_and_new_calls_see_the_rebuild(wh: Pa
 # --------------------------------------------------------------------------- prices
 
 
-def test_prices_at_across_a_price_change_with_unknown_start(wh: Path) -> None:
+def test_prices_at_across_a_price_change_with_unknown_start(ro: Path) -> None:
     before = _price("2025-02-07", "deepseek", "deepseek-chat")
     assert before == (0.14, 0.28, None, date(2025, 2, 8), False)
     on = _price("2025-02-08", "deepseek", "deepseek-chat")
@@ -253,7 +279,7 @@ def test_prices_at_across_a_price_change_with_unknown_start(wh: Path) -> None:
     assert _price("2020-01-01", "anthropic", "claude-3-7-sonnet-latest") == ()
 
 
-def test_prices_at_accepts_a_date_value(wh: Path) -> None:
+def test_prices_at_accepts_a_date_value(ro: Path) -> None:
     df = warehouse.query(
         "SELECT count(*) AS n FROM prices_at(?) WHERE provider = 'together'", [date(2026, 11, 20)]
     )
@@ -277,7 +303,7 @@ def test_scheduled_price_applies_from_its_date(tmp_path: Path, make_datasets, mo
     assert _price("2025-02-08", "deepseek", "deepseek-chat")[:2] == (0.27, 1.1)
 
 
-def test_api_prices_history_has_exclusive_effective_to(wh: Path) -> None:
+def test_api_prices_history_has_exclusive_effective_to(ro: Path) -> None:
     df = warehouse.query(
         "SELECT effective_from, effective_to, start_known FROM api_prices_history "
         "WHERE provider = 'together' ORDER BY effective_from"
@@ -289,7 +315,7 @@ def test_api_prices_history_has_exclusive_effective_to(wh: Path) -> None:
     assert warehouse.load("api_prices_history").height == FIXTURE_ROWS["api_prices"]
 
 
-def test_blended_price_defaults_to_three_to_one(wh: Path) -> None:
+def test_blended_price_defaults_to_three_to_one(ro: Path) -> None:
     df = warehouse.query(
         "SELECT blended_price(3, 15) AS d, "
         "blended_price(3, 15, input_weight := 1, output_weight := 1) AS even, "
@@ -308,7 +334,7 @@ def _model_price(d: str, model_id: str) -> dict:
     return df.row(0, named=True)
 
 
-def test_model_prices_at_prefers_the_first_party_price(wh: Path) -> None:
+def test_model_prices_at_prefers_the_first_party_price(ro: Path) -> None:
     row = _model_price("2026-11-21", "deepseek-v3")
     assert row == {
         "model_id": "deepseek-v3",
@@ -320,7 +346,7 @@ def test_model_prices_at_prefers_the_first_party_price(wh: Path) -> None:
     }
 
 
-def test_model_prices_at_takes_the_median_of_hosts(wh: Path) -> None:
+def test_model_prices_at_takes_the_median_of_hosts(ro: Path) -> None:
     # deepinfra lists a Turbo variant too; each host counts once at its standard price.
     row = _model_price("2026-11-21", "llama-3.3-70b-instruct")
     assert row["price_basis"] == "median of 4 hosts"
@@ -334,7 +360,7 @@ def test_model_prices_at_takes_the_median_of_hosts(wh: Path) -> None:
     assert (one["price_basis"], one["input_usd_per_mtok"]) == ("median of 1 host", 0.88)
 
 
-def test_models_priced_keeps_unpriced_models(wh: Path) -> None:
+def test_models_priced_keeps_unpriced_models(ro: Path) -> None:
     df = warehouse.load("models_priced").sort("model_id")
     assert df.height == FIXTURE_ROWS["models"]
     assert df.columns[: len(warehouse.load("models").columns)] == warehouse.load("models").columns
@@ -347,7 +373,7 @@ def test_models_priced_keeps_unpriced_models(wh: Path) -> None:
     )
 
 
-def test_no_nan_or_infinity_anywhere(wh: Path) -> None:
+def test_no_nan_or_infinity_anywhere(ro: Path) -> None:
     for name in warehouse.table_names():
         df = warehouse.load(name)
         for col, dtype in df.schema.items():
@@ -358,7 +384,7 @@ def test_no_nan_or_infinity_anywhere(wh: Path) -> None:
 # --------------------------------------------------------------------------- readers
 
 
-def test_load_backends_and_unknown_names(wh: Path) -> None:
+def test_load_backends_and_unknown_names(ro: Path) -> None:
     assert isinstance(warehouse.load("models"), pl.DataFrame)
     frame = warehouse.load("models", backend="pandas")
     assert isinstance(frame, pd.DataFrame) and len(frame) == 4
@@ -370,7 +396,7 @@ def test_load_backends_and_unknown_names(wh: Path) -> None:
         warehouse.load("models", backend="arrow")
 
 
-def test_query_is_read_only_and_reports_sql_errors(wh: Path) -> None:
+def test_query_is_read_only_and_reports_sql_errors(ro: Path) -> None:
     df = warehouse.query("SELECT model_id FROM models WHERE organisation = $org", {"org": "Meta"})
     assert sorted(df["model_id"]) == ["llama-3.1-8b-instruct", "llama-3.3-70b-instruct"]
     with pytest.raises(WarehouseError, match="SQL error: .*no_such_table"):
@@ -380,14 +406,14 @@ def test_query_is_read_only_and_reports_sql_errors(wh: Path) -> None:
     assert warehouse.load("models").height == 4
 
 
-def test_connect_is_read_only_by_default(wh: Path) -> None:
+def test_connect_is_read_only_by_default(ro: Path) -> None:
     with warehouse.connect() as con:
         assert con.execute("SELECT count(*) FROM prices_at('2026-11-21')").fetchone() == (8,)
         with pytest.raises(duckdb.Error, match="read-only"):
             con.execute("CREATE TABLE scratch (a INTEGER)")
 
 
-def test_database_holds_no_relative_paths(wh: Path, tmp_path: Path, monkeypatch) -> None:
+def test_database_holds_no_relative_paths(ro: Path, tmp_path: Path, monkeypatch) -> None:
     with warehouse.connect() as con:
         sql = " ".join(r[0] for r in con.execute("SELECT sql FROM duckdb_views()").fetchall())
         macros = con.execute(
@@ -403,7 +429,7 @@ def test_database_holds_no_relative_paths(wh: Path, tmp_path: Path, monkeypatch)
     assert warehouse.load("models_priced").height == 4
 
 
-def test_table_sources_for_briefs(wh: Path) -> None:
+def test_table_sources_for_briefs(ro: Path) -> None:
     sources = warehouse.table_sources()
     assert set(sources) == set(FIXTURE_ROWS)
     assert sources["api_prices"] == {
@@ -418,7 +444,7 @@ def test_table_sources_for_briefs(wh: Path) -> None:
     assert sources["gpus"]["sources"] == 2
 
 
-def test_summary(wh: Path) -> None:
+def test_summary(ro: Path) -> None:
     info = warehouse.summary(today=date(2026, 11, 21))
     assert info["newest_price_date"] == date(2026, 11, 20)
     assert info["prices_in_force"] == 8
@@ -426,7 +452,7 @@ def test_summary(wh: Path) -> None:
     assert info["tables"]["models"]["rows"] == 4
 
 
-def test_export_writes_every_table_as_parquet(wh: Path, tmp_path: Path) -> None:
+def test_export_writes_every_table_as_parquet(ro: Path, tmp_path: Path) -> None:
     out = tmp_path / "export"
     files = warehouse.export(out)
     names = sorted(f.stem for f in files)

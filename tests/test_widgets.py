@@ -194,6 +194,47 @@ def test_changing_the_api_model_looks_up_its_price(tco):
     assert tco.report.tco.api.monthly_usd != before
 
 
+def test_looked_up_rent_is_shown_in_its_control_with_its_source(tco):
+    from analysis import warehouse
+
+    # The example scenario names a cloud offer and no rent: the warehouse supplies it.
+    assert tco.base.self_hosted.gpu_hour_usd is None
+    offer = warehouse.query(
+        "SELECT usd_per_gpu_hour, as_of FROM gpu_cloud_prices WHERE provider = ? "
+        "AND instance_type = ? AND region = ? AND as_of <= ? ORDER BY as_of DESC LIMIT 1",
+        ["Nebius", "gpu-h100-sxm_8gpu-128vcpu-1600gb", "eu-north1", tco.as_of.value],
+    ).to_dicts()[0]
+    assert tco.gpu_hour.value == offer["usd_per_gpu_hour"] > 0
+    assert tco.report.tco.self_hosted.sizing.gpu_hour.usd == tco.gpu_hour.value
+    source = tco.report.scenario.sources["self_hosted.gpu_hour_usd"]
+    assert "gpu_cloud_prices" in source and "Nebius" in source
+    assert tco.gpu_hour.tooltip == source
+    below = tco.input_notes["gpu_hour"].value
+    assert f"${offer['usd_per_gpu_hour']:,.2f} a GPU-hour, looked up" in below
+    assert f"as of {offer['as_of']}" in below
+    # The value shown is the lookup's, not the user's: the state still looks it up ...
+    assert tco.state.self_hosted.gpu_hour_usd is None
+    # ... a typed rent replaces it, with the panel as its source ...
+    tco.gpu_hour.value = 4.0
+    assert tco.report.tco.self_hosted.sizing.gpu_hour.usd == 4.0
+    assert tco.state.sources["self_hosted.gpu_hour_usd"].startswith("assumption: set in")
+    assert "looked up" not in tco.input_notes["gpu_hour"].value
+    # ... and 0 asks for the looked-up rent again.
+    tco.gpu_hour.value = 0
+    assert tco.gpu_hour.value == offer["usd_per_gpu_hour"]
+    # Buying: the purchase price is looked up and shown the same way; the rent is not used.
+    tco.ownership.value = "buy"
+    price = tco.report.scenario.self_hosted.capex_usd_per_gpu
+    assert price is not None and tco.capex.value == price
+    assert "purchase_price_usd" in tco.capex.tooltip
+    assert "looked up" in tco.input_notes["capex"].value
+    assert "not used" in tco.input_notes["gpu_hour"].value
+    # Every input carries the source of its value on hover.
+    assert "Uptime Institute" in tco.pue.tooltip
+    assert tco.throughput.tooltip.startswith("roofline estimate")
+    assert "output tok/s per replica" in tco.input_notes["throughput"].value
+
+
 def test_measured_throughput_is_used_and_recorded(tco):
     tco.use_measured_throughput(123.5, "probe run r1 (tiny server, p95 TTFT <= 1 s)")
     assert tco.throughput.value == "measured"
@@ -406,7 +447,7 @@ def test_gap_range_start_trims_the_chart_and_end_moves_the_analysis(gap_panel):
 
 
 def test_gap_end_move_measures_one_gap_and_the_claims_reuse_it(gap_panel, monkeypatch):
-    from analysis import gap
+    from analysis.gap import frontiers as gap
 
     measured = []
     real = gap.gap_from_selection
@@ -459,8 +500,9 @@ def test_probe_levels_text():
         parse_levels("1, two")
 
 
+@pytest.mark.slow
 def test_probe_runner_against_the_tiny_server_feeds_the_tco(tiny_server, tco, tmp_path):
-    from analysis import probe_store
+    from analysis.probes import store as probe_store
     from widgets.probe import ProbeRunner, ProbeSettings
 
     runner = ProbeRunner(url=tiny_server.url, tco=tco)

@@ -34,12 +34,29 @@ from pathlib import Path
 from typing import Any
 
 from analysis.errors import ToolkitError
-from widgets.cards import PANEL_CSS, cards_html, message_html
+from widgets.cards import PANEL_CSS, cards_html, message_html, note_html
 
 log = logging.getLogger("widgets")
 
 #: The Vega-Lite MIME type JupyterLab 4 renders with its bundled Vega-Lite 5.
 VEGALITE_MIME = "application/vnd.vegalite.v5+json"
+
+
+@dataclass(frozen=True)
+class InUse:
+    """The value an input was computed with, and where it comes from.
+
+    Attributes:
+        value: the value to show in the control (a looked-up one, e.g. the GPU
+            rent of the cloud offer); None leaves the control as it is (the value
+            typed is the value in use).
+        source: where the value comes from; the control's tooltip.
+        note: a line shown below the control (the value in use and its source), or "".
+    """
+
+    value: object | None
+    source: str
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -50,11 +67,13 @@ class View:
         cards: the KPI cards (:class:`widgets.cards.Card` or alike), in reading order.
         charts: chart name -> Altair chart, Vega-Lite spec dict, or None (cleared).
         blocks: block name -> trusted HTML (its data text already escaped).
+        inputs: input name (see :attr:`Panel.inputs`) -> the value in use and its source.
     """
 
     cards: Sequence[Any] = ()
     charts: Mapping[str, Any] = field(default_factory=dict)
     blocks: Mapping[str, str] = field(default_factory=dict)
+    inputs: Mapping[str, InUse] = field(default_factory=dict)
 
 
 def chart_spec(chart: Any) -> dict[str, Any]:
@@ -139,6 +158,9 @@ class Panel:
         chart_specs: chart name -> the Vega-Lite spec on show.
         kpis: the KPI HTML widget.
         message: the message area (errors and notices).
+        inputs: input name -> its control, for the values in use a view reports
+            (:attr:`View.inputs`); filled by :meth:`noted`.
+        input_notes: input name -> the line below its control (value in use, source).
         path: the state file name box beside the Save and Load buttons.
         widget: the panel's root widget.
     """
@@ -162,6 +184,8 @@ class Panel:
         self.message = W.HTML()
         self.charts = {name: W.Output() for name in self.chart_names}
         self.blocks = {name: W.HTML() for name in self.block_names}
+        self.inputs: dict[str, Any] = {}
+        self.input_notes: dict[str, Any] = {}
         self.widget: Any = None
 
     # ------------------------------------------------------------------ for subclasses
@@ -193,6 +217,29 @@ class Panel:
     def body(self) -> list[Any]:
         """The widgets below the KPIs: charts and blocks, in display order."""
         return [*self.charts.values(), *self.blocks.values()]
+
+    def noted(self, name: str, control: Any, *, note: bool = False) -> Any:
+        """Register ``control`` as input ``name``; with ``note``, a line below it.
+
+        The view's :attr:`View.inputs` then set the control's tooltip to the
+        source of the value in use (and the line below to that value and source).
+
+        Args:
+            name: the input's name in :attr:`View.inputs`.
+            control: the widget.
+            note: add a line below the control.
+
+        Returns:
+            The control, or a box holding the control and its line.
+        """
+        import ipywidgets as W
+
+        self.inputs[name] = control
+        if not note:
+            return control
+        line = W.HTML(layout=W.Layout(margin="0 0 4px 0"))
+        self.input_notes[name] = line
+        return W.VBox([control, line])
 
     def _finish(self, watched: Sequence[Any]) -> None:
         """Assemble the panel, watch ``watched`` controls, and show the first state."""
@@ -243,6 +290,15 @@ class Panel:
             self.refresh()
 
     @contextlib.contextmanager
+    def quietly(self) -> Iterator[None]:
+        """Set controls without any refresh (to show what a refresh computed)."""
+        self._held += 1
+        try:
+            yield
+        finally:
+            self._held -= 1
+
+    @contextlib.contextmanager
     def holding(self) -> Iterator[None]:
         """Set several controls without a refresh after each; refresh once at the end."""
         self._held += 1
@@ -276,7 +332,19 @@ class Panel:
             self._show_chart(name, spec)
         for name, html in view.blocks.items():
             self.blocks[name].value = html
+        self._show_inputs(view.inputs)
         return True
+
+    def _show_inputs(self, inputs: Mapping[str, InUse]) -> None:
+        """Show each input's value in use in its control, its source on hover and below."""
+        with self.quietly():
+            for name, shown in inputs.items():
+                control = self.inputs[name]
+                if shown.value is not None and control.value != shown.value:
+                    control.value = shown.value
+                control.tooltip = shown.source
+                if name in self.input_notes:
+                    self.input_notes[name].value = note_html([shown.note])
 
     def _show_chart(self, name: str, spec: dict[str, Any] | None) -> None:
         if spec is None:

@@ -9,7 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from analysis.memo import Names
+    from analysis.scenario import Scenario
 
 #: Off-peak rows are time-of-day discounts, not list prices (see analysis.prices).
 _OFF_PEAK = " [off-peak]"
@@ -116,21 +120,21 @@ def name_of(choices: list[Choice], value: Any, default: str) -> str:
 
 
 def names_for(
-    scenario: Any,
+    scenario: Scenario,
     *,
     api: list[Choice] | None = None,
     models: list[Choice] | None = None,
     hardware: list[Choice] | None = None,
-) -> Any:
-    """Display names of what a scenario compares, for the brief's sections.
+) -> Names:
+    """Display names of what a scenario compares, for the brief's section builders.
 
     Args:
-        scenario: an :class:`analysis.scenario.Scenario` (``as_of`` set).
+        scenario: the scenario (``as_of`` set).
         api, models, hardware: the API, open-model and GPU choices already read
             (each read here when None).
 
     Returns:
-        An :class:`analysis.memo.Names`; ids stand in for names the warehouse lacks.
+        The names; ids stand in for names the warehouse lacks.
 
     Raises:
         WarehouseError: the warehouse cannot be read.

@@ -17,11 +17,17 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from analysis.errors import ScenarioError
 from widgets.base import Panel, View
 from widgets.cards import Card, note_html
+
+if TYPE_CHECKING:
+    import ipywidgets as W
+
+    from analysis.gap import GapResult
+    from analysis.memo import Section
 
 SOURCES = (("Independent runs", "independent"), ("Developers' tables", "vendor"), ("Both", "all"))
 ARENA = "arena"
@@ -111,8 +117,8 @@ class GapExplorer(Panel):
 
         super().__init__()
         charts.use_theme()
-        self.result: Any = None
-        self._claims: dict[tuple[str, str, date], Any] = {}
+        self.result: GapResult | None = None
+        self._claims: dict[tuple[str, str, date], Section] = {}
         labels = gap.benchmark_labels(gap.load_tables("benchmark_scores")["benchmark_scores"])
         end = end or date.today()  # "today" only at the notebook edge
         wide = {"description_width": "120px"}
@@ -146,7 +152,7 @@ class GapExplorer(Panel):
         self.write_state(GapView(benchmark, source, start or FIRST_MONTH, end))
         self._finish([self.benchmark, self.source, self.setting, self.dates])
 
-    def controls(self) -> Any:
+    def controls(self) -> W.VBox:
         import ipywidgets as W
 
         return W.VBox([self.benchmark, self.source, self.setting, self.dates])
@@ -184,7 +190,7 @@ class GapExplorer(Panel):
 
     # ------------------------------------------------------------------ computing
 
-    def _gap(self, view: GapView) -> Any:
+    def _gap(self, view: GapView) -> GapResult:
         """The gap for the view's benchmark, source, setting and end.
 
         :func:`analysis.gap.benchmark_gap` keeps the latest result, so moving only the
@@ -199,7 +205,7 @@ class GapExplorer(Panel):
             view.benchmark, source=view.source, setting=view.setting, as_of=view.end
         )
 
-    def _claim_check(self, view: GapView) -> Any:
+    def _claim_check(self, view: GapView) -> Section:
         """The brief's claim-check section for this benchmark, source and date (remembered)."""
         from analysis import memo
 

@@ -7,8 +7,8 @@ score (100% = as stated). On each change the panel builds a scenario from the
 table, and :func:`analysis.routing.route` and
 :func:`analysis.routing.pareto_frontier` give the split, its cost and the
 cost-quality frontier (drawn by :func:`analysis.charts.hybrid_pareto`); the
-brief's own section (:func:`analysis.memo.hybrid`) gives the cost KPIs and the
-split table.
+brief's own section builder (:func:`analysis.memo.hybrid_section`) gives the
+cost KPIs and the split table.
 
 The state is a :class:`HybridState`: the scenario (what a brief takes; its
 floors as stated) and the floor factor of the what-if.
@@ -19,7 +19,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from analysis.errors import ScenarioError
 from widgets import choices
@@ -27,6 +27,10 @@ from widgets.base import Panel, View
 from widgets.cards import Card
 from widgets.lookups import Lookups
 from widgets.tco import DEFAULT_SCENARIO, set_in
+
+if TYPE_CHECKING:
+    from analysis.routing import FrontierPoint, RoutingResult
+    from analysis.scenario import Scenario
 
 
 @dataclasses.dataclass(frozen=True)
@@ -38,7 +42,7 @@ class HybridState:
         floor_factor: multiplies every class's required score [ratio; 1 = as stated].
     """
 
-    scenario: Any
+    scenario: Scenario
     floor_factor: float = 1.0
 
 
@@ -66,11 +70,12 @@ class HybridDesigner(Panel):
     chart_names = ("split", "pareto")
     block_names = ("table",)
 
-    def __init__(self, scenario: Any = None, *, as_of: date | None = None) -> None:
+    def __init__(
+        self, scenario: Scenario | str | Path | None = None, *, as_of: date | None = None
+    ) -> None:
         import ipywidgets as W
 
         from analysis import charts
-        from analysis.memo import check_options
         from analysis.scenario import Scenario, load_scenario
 
         super().__init__()
@@ -83,11 +88,10 @@ class HybridDesigner(Panel):
             )
         if as_of is not None or scenario.as_of is None:
             scenario = dataclasses.replace(scenario, as_of=as_of or date.today())
-        self.base: Any = scenario
-        self.result: Any = None
-        self.frontier: tuple[Any, ...] = ()
+        self.base: Scenario = scenario
+        self.result: RoutingResult | None = None
+        self.frontier: tuple[FrontierPoint, ...] = ()
         self.lookups = Lookups()
-        self._brief_options = check_options({}, "hybrid designer")
         self._benchmarks = _benchmarks()
         self.rows: list[dict[str, Any]] = []
         self.table = W.VBox()
@@ -202,7 +206,7 @@ class HybridDesigner(Panel):
 
     # ------------------------------------------------------------------ state
 
-    def _fill(self, scenario: Any, floor_factor: float) -> None:
+    def _fill(self, scenario: Scenario, floor_factor: float) -> None:
         self.base = scenario
         self.rows = [self._row(c) for c in scenario.routing.classes]
         self._layout_rows()
@@ -274,30 +278,23 @@ class HybridDesigner(Panel):
     def compute(self, state: HybridState) -> View:
         import pandas as pd
 
-        from analysis import charts, memo
+        from analysis import charts
+        from analysis.memo import hybrid_section
         from analysis.routing import pareto_frontier, route
         from analysis.scenario import evaluate_scenario, route_options
 
         core = dataclasses.replace(state.scenario, monte_carlo=None, scorecard=None)
         resolved = self.lookups.resolve(core)
+        assert resolved.routing is not None  # the state always has one
         options = route_options(resolved)
         classes = resolved.routing.classes
         result = route(resolved.workload, classes, options, state.floor_factor)
         frontier = pareto_frontier(resolved.workload, classes, options)
         report = evaluate_scenario(dataclasses.replace(resolved, routing=None), lookup=False)
         report = dataclasses.replace(report, scenario=resolved, routing=result, frontier=frontier)
-        ctx = memo.BriefContext(
-            organisation="",
-            as_of=resolved.as_of,
-            title=self.title,
-            options=self._brief_options,
-            params_file="hybrid designer",
-            report=report,
-            names=choices.names_for(resolved),
-        )
-        section = memo.hybrid(ctx)
+        section = hybrid_section(report, choices.names_for(resolved))
         self.result, self.frontier = result, frontier
-        as_of = resolved.as_of.isoformat()
+        as_of = resolved.as_of.isoformat() if resolved.as_of else "an unstated date"
         source = "published benchmark scores and prices (warehouse), task classes as set here"
         split = charts.hybrid_split(
             pd.DataFrame(

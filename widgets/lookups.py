@@ -14,16 +14,19 @@ values to every scenario with those keys.
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from analysis.scenario import Scenario
 
 _SIZE = 64
 
 
-def lookup_key(scenario: Any) -> tuple[Any, ...]:
+def lookup_key(scenario: Scenario) -> tuple[object, ...]:
     """What the lookups of ``scenario`` depend on.
 
     Args:
-        scenario: an :class:`analysis.scenario.Scenario`.
+        scenario: the scenario.
 
     Returns:
         A hashable key: equal keys get the same looked-up values.
@@ -50,7 +53,7 @@ def lookup_key(scenario: Any) -> tuple[Any, ...]:
     )
 
 
-def _changed(before: Any, after: Any) -> dict[str, Any]:
+def _changed(before: object, after: object) -> dict[str, Any]:
     """The fields of a dataclass that a lookup filled or changed."""
     return {
         f.name: getattr(after, f.name)
@@ -63,9 +66,9 @@ class Lookups:
     """:func:`analysis.scenario.resolve`, remembered per :func:`lookup_key`."""
 
     def __init__(self) -> None:
-        self._filled: dict[tuple[Any, ...], dict[str, Any]] = {}
+        self._filled: dict[tuple[object, ...], dict[str, Any]] = {}
 
-    def resolve(self, scenario: Any) -> Any:
+    def resolve(self, scenario: Scenario) -> Scenario:
         """The scenario with every missing value looked up (see :func:`analysis.scenario.resolve`).
 
         Args:

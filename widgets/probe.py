@@ -5,7 +5,7 @@ Controls: the endpoint URL and API, the server's models (fetched with
 tokens, the latency objective and a hardware label. **Run** starts
 :func:`analysis.probes.run_probe` in a background thread, so the notebook
 stays usable; its progress callback moves the progress bar. The finished run
-is stored (:func:`analysis.probe_store.save_run`) and shown: KPIs, a table per
+is stored (:func:`analysis.probes.store.save_run`) and shown: KPIs, a table per
 load level and the latency and throughput charts. **Use in TCO** hands the
 best throughput within the objective (:func:`analysis.probes.to_tco_throughput`)
 to a :class:`widgets.tco.TCOExplorer`.
@@ -18,11 +18,16 @@ from __future__ import annotations
 
 import dataclasses
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from analysis.errors import ProbeConfigError, ProbeError
+from analysis.errors import ProbeError
+from analysis.probes.config import parse_levels  # the one grammar, shared with the CLI
 from widgets.base import Panel, View, describe_error, log
 from widgets.cards import Card, message_html, note_html
+
+if TYPE_CHECKING:
+    from analysis.probes import ProbeConfig, ProbeRun
+    from widgets.tco import TCOExplorer
 
 APIS = (("OpenAI-compatible", "openai"), ("Ollama", "ollama"))
 
@@ -53,7 +58,7 @@ class ProbeSettings:
     ttft_slo_ms: float | None = None
     hardware: str = ""
 
-    def config(self) -> Any:
+    def config(self) -> ProbeConfig:
         """The :class:`analysis.probes.ProbeConfig` of these settings (validated).
 
         Raises:
@@ -74,24 +79,6 @@ class ProbeSettings:
         )
         cfg.validate()
         return cfg
-
-
-def parse_levels(text: str) -> tuple[int, ...]:
-    """Concurrency levels from text such as ``1, 2, 4``.
-
-    Args:
-        text: whole numbers separated by commas or spaces.
-
-    Returns:
-        The levels, in the order given.
-
-    Raises:
-        ProbeConfigError: a part is not a whole number, or there is none.
-    """
-    parts = [p for p in text.replace(",", " ").split() if p]
-    if not parts or not all(p.isdigit() for p in parts):
-        raise ProbeConfigError(f"concurrency = {text!r}: give whole numbers, e.g. 1, 2, 4")
-    return tuple(int(p) for p in parts)
 
 
 class ProbeRunner(Panel):
@@ -123,7 +110,7 @@ class ProbeRunner(Panel):
         url: str = "http://127.0.0.1:8080",
         api: str = "openai",
         *,
-        tco: Any = None,
+        tco: TCOExplorer | None = None,
         settings: ProbeSettings | None = None,
     ) -> None:
         import ipywidgets as W
@@ -133,7 +120,7 @@ class ProbeRunner(Panel):
         super().__init__()
         charts.use_theme()
         self.tco = tco
-        self.run_result: Any = None
+        self.run_result: ProbeRun | None = None
         self.run_id: str | None = None
         self.error = ""
         self._thread: threading.Thread | None = None
@@ -305,8 +292,9 @@ class ProbeRunner(Panel):
         self.progress.value = min(done, self.progress.max)
         self.progress.description = label
 
-    def _work(self, cfg: Any) -> None:
-        from analysis import probe_store, probes
+    def _work(self, cfg: ProbeConfig) -> None:
+        from analysis import probes
+        from analysis.probes import store as probe_store
 
         try:
             run = probes.run_probe(cfg, progress=self._on_progress)
@@ -358,7 +346,7 @@ class ProbeRunner(Panel):
         return _run_view(run)
 
 
-def _run_view(run: Any) -> View:
+def _run_view(run: ProbeRun) -> View:
     """KPIs, the per-level table and both charts of a probe run."""
     import pandas as pd
 

@@ -7,8 +7,8 @@ compliance met, the Monte Carlo spread of the bill, latency) do not move with
 the weights: they are computed once per scenario by
 :func:`analysis.scenario.evaluate_scenario` and
 :func:`analysis.scenario.option_profiles`. A weight change then only calls
-:func:`analysis.scorecard.score_options` and the brief's own section
-(:func:`analysis.memo.scorecard`) for the grid chart and the must-have table.
+:func:`analysis.scorecard.score_options` and the brief's own section builder
+(:func:`analysis.memo.scorecard_section`) for the grid chart and the must-have table.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from analysis.errors import ScenarioError
 from widgets import choices
@@ -24,6 +24,11 @@ from widgets.base import Panel, View
 from widgets.cards import Card, note_html
 from widgets.lookups import Lookups
 from widgets.tco import DEFAULT_SCENARIO
+
+if TYPE_CHECKING:
+    from analysis.memo import Names, Section
+    from analysis.scenario import Scenario, ScenarioReport
+    from analysis.scorecard import OptionProfile, Scorecard
 
 
 class ScorecardPanel(Panel):
@@ -49,11 +54,13 @@ class ScorecardPanel(Panel):
     chart_names = ("scorecard",)
     block_names = ("details",)
 
-    def __init__(self, scenario: Any = None, *, as_of: date | None = None) -> None:
+    def __init__(
+        self, scenario: Scenario | str | Path | None = None, *, as_of: date | None = None
+    ) -> None:
         import ipywidgets as W
 
         from analysis import charts
-        from analysis.memo import FACTOR_NAMES, check_options
+        from analysis.memo import FACTOR_NAMES
         from analysis.scenario import Scenario, ScorecardSettings, load_scenario
 
         super().__init__()
@@ -64,11 +71,10 @@ class ScorecardPanel(Panel):
             scenario = dataclasses.replace(scenario, scorecard=ScorecardSettings())
         if as_of is not None or scenario.as_of is None:
             scenario = dataclasses.replace(scenario, as_of=as_of or date.today())
-        self.base: Any = scenario
-        self.scorecard: Any = None
+        self.base: Scenario = scenario
+        self.scorecard: Scorecard | None = None
         self.lookups = Lookups()
-        self._facts: dict[str, Any] = {}
-        self._brief_options = check_options({}, "scorecard panel")
+        self._facts: dict[str, _Facts] = {}
         self.weights = {
             factor: W.FloatSlider(
                 min=0,
@@ -94,25 +100,25 @@ class ScorecardPanel(Panel):
 
     # ------------------------------------------------------------------ state
 
-    def write_state(self, state: Any) -> None:
+    def write_state(self, state: Scenario) -> None:
         self.base = state
         weights = state.scorecard.weights
         for factor, slider in self.weights.items():
             slider.value = getattr(weights, factor)
 
-    def read_state(self) -> Any:
+    def read_state(self) -> Scenario:
         from analysis.scorecard import Weights
 
         weights = Weights(**{f: float(s.value) for f, s in self.weights.items()})
         card = dataclasses.replace(self.base.scorecard, weights=weights)
         return dataclasses.replace(self.base, scorecard=card)
 
-    def state_to_mapping(self, state: Any) -> dict[str, Any]:
+    def state_to_mapping(self, state: Scenario) -> dict[str, Any]:
         from analysis.scenario import scenario_to_dict
 
         return scenario_to_dict(state)
 
-    def state_from_mapping(self, data: Any, where: str) -> Any:
+    def state_from_mapping(self, data: Any, where: str) -> Scenario:
         from analysis.scenario import ScorecardSettings, scenario_from_dict
 
         state = scenario_from_dict(data, where)
@@ -124,11 +130,12 @@ class ScorecardPanel(Panel):
 
     # ------------------------------------------------------------------ computing
 
-    def _facts_for(self, state: Any) -> dict[str, Any]:
+    def _facts_for(self, state: Scenario) -> _Facts:
         """The report, option facts and names of a scenario: computed once, weights aside."""
         from analysis.scenario import evaluate_scenario, option_profiles
         from analysis.scorecard import Weights
 
+        assert state.scorecard is not None  # the panel always gives one
         neutral = dataclasses.replace(
             state, scorecard=dataclasses.replace(state.scorecard, weights=Weights())
         )
@@ -138,37 +145,29 @@ class ScorecardPanel(Panel):
             # Routing is not scored: leave it out rather than look up its scores.
             resolved = self.lookups.resolve(dataclasses.replace(neutral, routing=None))
             report = evaluate_scenario(resolved, lookup=False)
-            facts = {
-                "report": report,
-                "profiles": option_profiles(resolved, report.monte_carlo),
-                "names": choices.names_for(resolved),
-            }
+            facts = _Facts(
+                report, option_profiles(resolved, report.monte_carlo), choices.names_for(resolved)
+            )
             self._facts = {key: facts}  # one scenario at a time
         return facts
 
-    def compute(self, state: Any) -> View:
-        from analysis import memo
+    def compute(self, state: Scenario) -> View:
+        from analysis.memo import FACTOR_NAMES, scorecard_section
         from analysis.scorecard import score_options
 
         facts = self._facts_for(state)
-        report = facts["report"]
+        report, names = facts.report, facts.names
         settings = state.scorecard
-        card = score_options(facts["profiles"], settings.requirements, settings.weights)
+        assert settings is not None  # the panel always gives one
+        card = score_options(facts.profiles, settings.requirements, settings.weights)
         scenario = dataclasses.replace(report.scenario, scorecard=settings)
-        ctx = memo.BriefContext(
-            organisation="",
-            as_of=scenario.as_of,
-            title=self.title,
-            options=self._brief_options,
-            params_file="scorecard panel",
-            report=dataclasses.replace(report, scenario=scenario, scorecard=card),
-            names=facts["names"],
+        section = scorecard_section(
+            dataclasses.replace(report, scenario=scenario, scorecard=card), names
         )
-        section = memo.scorecard(ctx)
         self.scorecard = card
         labels = {
-            "api": f"API: {ctx.names.api_model}",
-            "self_hosted": f"Self-hosted: {ctx.names.open_model}",
+            "api": f"API: {names.api_model}",
+            "self_hosted": f"Self-hosted: {names.open_model}",
         }
         first, second = card.options[0], card.options[1]
         kind_word = {"api": "API", "self_hosted": "Self-hosted"}
@@ -182,7 +181,7 @@ class ScorecardPanel(Panel):
             Card("Margin, points of 5", f"{card.margin:.2f}", f"over {labels[second.kind]}"),
             Card(
                 "Deciding factor",
-                memo.FACTOR_NAMES[card.deciding_factor] if card.deciding_factor else "none",
+                FACTOR_NAMES[card.deciding_factor] if card.deciding_factor else "none",
                 f"adds {card.deciding_contribution:.2f} points to the margin"
                 if card.deciding_factor
                 else "the options tie",
@@ -200,7 +199,16 @@ class ScorecardPanel(Panel):
         )
 
 
-def _details(card: Any, section: Any, labels: dict[str, str]) -> str:
+@dataclasses.dataclass(frozen=True)
+class _Facts:
+    """What a scorecard rests on apart from the weights: the report, facts and names."""
+
+    report: ScenarioReport
+    profiles: tuple[OptionProfile, OptionProfile]
+    names: Names
+
+
+def _details(card: Scorecard, section: Section, labels: dict[str, str]) -> str:
     """The must-have table and, per option, the rule and fact behind each score (escaped)."""
     import html
 

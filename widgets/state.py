@@ -18,31 +18,23 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from analysis.errors import ScenarioError
+from analysis.files import atomic_write
+from analysis.records import to_plain
 
 T = TypeVar("T")
 
 
 def to_mapping(state: Any) -> dict[str, Any]:
-    """The fields of a dataclass as plain YAML values (dates as ISO strings).
+    """The fields of a dataclass as plain YAML values (:func:`analysis.records.to_plain`).
 
     Args:
         state: a dataclass instance whose fields are str, int, float, bool,
             date, None, or tuples/lists of those or of nested dataclasses.
 
     Returns:
-        A dict in field order.
+        A dict in field order, dates as ISO strings.
     """
-    return {f.name: _plain(getattr(state, f.name)) for f in dataclasses.fields(state)}
-
-
-def _plain(value: Any) -> Any:
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return to_mapping(value)
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    return value
+    return to_plain(state)
 
 
 def from_mapping(cls: type[T], data: Any, *, where: str = "state") -> T:
@@ -153,8 +145,7 @@ def write_yaml(path: str | Path, mapping: dict[str, Any], *, title: str = "") ->
     head = f"# {title}\n" if title else ""
     text = head + yaml.safe_dump(mapping, sort_keys=False, allow_unicode=True, width=100)
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
+        atomic_write(target, text)
     except OSError as exc:
         raise ScenarioError(str(target), None, f"cannot be written ({exc.strerror})") from exc
     return target

@@ -6,10 +6,15 @@ from the controls; the warehouse lookups it needs (API prices in force on the
 chosen date, model and GPU figures, the cloud offer) are made by
 :func:`analysis.scenario.resolve` and remembered per set of lookup keys, so a
 slider move costs no query; :func:`analysis.scenario.evaluate_scenario`
-computes both bills, the break-even and the tornado; the brief's own sections
-(:func:`analysis.memo.cost`, :func:`analysis.memo.risk`) turn the report into
-the comparison chart, the break-even curve and the tornado, so the panel shows
-exactly what a brief of the same scenario would.
+computes both bills, the break-even and the tornado; the brief's own section
+builders (:func:`analysis.memo.cost_section`, :func:`analysis.memo.risk_section`)
+turn the report into the comparison chart, the break-even curve and the
+tornado, so the panel shows exactly what a brief of the same scenario would.
+
+Every input shows the value the model uses: a value looked up (the GPU rent of
+the cloud offer, the GPU's purchase price) is written into its control, with
+its source on hover and below it; typing another value there overrides it,
+and 0 asks for the looked-up value again.
 """
 
 from __future__ import annotations
@@ -17,14 +22,19 @@ from __future__ import annotations
 import dataclasses
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from analysis.config import PROJECT_ROOT
 from analysis.errors import ScenarioError
 from widgets import choices
-from widgets.base import Panel, View, options_of
+from widgets.base import InUse, Panel, View, options_of
 from widgets.cards import Card, note_html
 from widgets.lookups import Lookups
+
+if TYPE_CHECKING:
+    from analysis.memo import Names
+    from analysis.scenario import Scenario, ScenarioReport
+    from analysis.tco import SelfHostedOption
 
 #: The scenario the explorer opens with when none is given.
 DEFAULT_SCENARIO = PROJECT_ROOT / "reports" / "params" / "example_scenario.yaml"
@@ -69,6 +79,29 @@ _DEFAULTS = {**BUY_DEFAULTS, **STAFF_DEFAULTS}
 
 _WIDE = {"description_width": "170px"}
 
+#: The panel's inputs (see :meth:`TCOExplorer.controls`) and the scenario parameter each sets.
+INPUT_PARAMETERS = {
+    "volume": "workload.requests_per_month",
+    "input_tokens": "workload.input_tokens",
+    "output_tokens": "workload.output_tokens",
+    "api_model": "api.input_usd_per_mtok",
+    "open_model": "self_hosted.model_spec",
+    "gpu": "self_hosted.gpu_spec",
+    "quantisation": "self_hosted.quantisation",
+    "throughput": "self_hosted.throughput_tok_s",
+    "utilisation": "self_hosted.utilisation",
+    "gpu_hour": "self_hosted.gpu_hour_usd",
+    "capex": "self_hosted.capex_usd_per_gpu",
+    "amortisation": "self_hosted.amortisation_years",
+    "pue": "self_hosted.pue",
+    "power_price": "self_hosted.usd_per_kwh",
+    "hosting": "self_hosted.hosting_usd_per_gpu_month",
+    "staff_fte": "self_hosted.staff_fte",
+    "staff_cost": "self_hosted.staff_annual_usd",
+}
+#: Inputs whose value may be looked up in the warehouse (shown in the control when it is).
+LOOKED_UP = {"gpu_hour": "gpu_hour_usd", "capex": "capex_usd_per_gpu"}
+
 
 def _layout(width: str = "390px") -> Any:
     import ipywidgets as W
@@ -101,11 +134,12 @@ class TCOExplorer(Panel):
     chart_names = ("comparison", "break_even", "tornado")
     block_names = ("notes",)
 
-    def __init__(self, scenario: Any = None, *, as_of: date | None = None) -> None:
+    def __init__(
+        self, scenario: Scenario | str | Path | None = None, *, as_of: date | None = None
+    ) -> None:
         import ipywidgets as W
 
         from analysis import charts
-        from analysis.memo import check_options
         from analysis.scenario import Scenario, load_scenario
 
         super().__init__()
@@ -114,11 +148,12 @@ class TCOExplorer(Panel):
             scenario = DEFAULT_SCENARIO
         if not isinstance(scenario, Scenario):
             scenario = load_scenario(Path(scenario))
-        self.base: Any = scenario
-        self.report: Any = None
+        self.base: Scenario = scenario
+        self.report: ScenarioReport | None = None
         self.measured: tuple[float, str] | None = None
         self.lookups = Lookups()
-        self._brief_options = check_options({}, "TCO explorer")
+        # Looked-up values shown in their controls (input -> value): not typed by the user.
+        self._looked_up: dict[str, float] = {}
         self._open = choices.open_models()
         self._gpus = choices.gpus()
         self._api: list[choices.Choice] = []
@@ -195,7 +230,6 @@ class TCOExplorer(Panel):
             max=1000,
             step=0.01,
             description="Rent, USD/GPU-hour",
-            tooltip="0: the cheapest warehouse offer for this GPU on the price date",
             style=_WIDE,
             layout=_layout(),
         )
@@ -204,7 +238,6 @@ class TCOExplorer(Panel):
             max=1_000_000,
             step=100,
             description="Price, USD per GPU",
-            tooltip="0: the warehouse's purchase price for this GPU",
             style=_WIDE,
             layout=_layout(),
         )
@@ -298,12 +331,17 @@ class TCOExplorer(Panel):
         def column(title: str, *items: Any) -> Any:
             return W.VBox([W.HTML(f"<b>{title}</b>"), *items], layout=W.Layout(margin="0 16px 0 0"))
 
+        def shown(name: str) -> Any:
+            return self.noted(name, getattr(self, name), note=name in ("throughput", *LOOKED_UP))
+
         return W.VBox(
             [
                 W.HBox(
                     [
-                        column("Workload", self.volume, self.input_tokens, self.output_tokens),
-                        column("Closed model through its API", self.as_of, self.api_model),
+                        column(
+                            "Workload", *map(shown, ("volume", "input_tokens", "output_tokens"))
+                        ),
+                        column("Closed model through its API", self.as_of, shown("api_model")),
                     ],
                     layout=W.Layout(flex_flow="row wrap"),
                 ),
@@ -311,23 +349,27 @@ class TCOExplorer(Panel):
                     [
                         column(
                             "Open model, self-hosted",
-                            self.open_model,
-                            self.gpu,
-                            self.quantisation,
-                            self.throughput,
-                            self.utilisation,
+                            *map(
+                                shown,
+                                ("open_model", "gpu", "quantisation", "throughput", "utilisation"),
+                            ),
                         ),
                         column(
                             "Hardware and people",
                             self.ownership,
-                            self.gpu_hour,
-                            self.capex,
-                            self.amortisation,
-                            self.pue,
-                            self.power_price,
-                            self.hosting,
-                            self.staff_fte,
-                            self.staff_cost,
+                            *map(
+                                shown,
+                                (
+                                    "gpu_hour",
+                                    "capex",
+                                    "amortisation",
+                                    "pue",
+                                    "power_price",
+                                    "hosting",
+                                    "staff_fte",
+                                    "staff_cost",
+                                ),
+                            ),
                         ),
                     ],
                     layout=W.Layout(flex_flow="row wrap"),
@@ -337,7 +379,9 @@ class TCOExplorer(Panel):
 
     # ------------------------------------------------------------------ controls <-> state
 
-    def _api_options(self, at: date | None, current: Any) -> list[tuple[str, Any]]:
+    def _api_options(
+        self, at: date | None, current: tuple[str, str] | None
+    ) -> list[tuple[str, Any]]:
         self._api = choices.api_models(at) if at else []
         pairs = choices.pairs(self._api)
         if current is not None and current not in [v for _, v in pairs]:
@@ -357,7 +401,7 @@ class TCOExplorer(Panel):
         for control in (self.capex, self.amortisation, self.pue, self.power_price, self.hosting):
             control.disabled = not buy
 
-    def _throughput_options(self, sh: Any) -> list[tuple[str, str]]:
+    def _throughput_options(self, sh: SelfHostedOption) -> list[tuple[str, str]]:
         options = [("roofline estimate (upper bound)", "roofline")]
         if sh.throughput_tok_s is not None or sh.probe_run is not None:
             basis = sh.throughput_basis or (
@@ -370,12 +414,13 @@ class TCOExplorer(Panel):
             options.insert(0, (f"measured: {tok_s:,.1f} tok/s ({basis})", "measured"))
         return options
 
-    def write_state(self, state: Any) -> None:
+    def write_state(self, state: Scenario) -> None:
         self.base = state
         self._write(state)
 
-    def _write(self, s: Any) -> None:
+    def _write(self, s: Scenario) -> None:
         w, api, sh = s.workload, s.api, s.self_hosted
+        self._looked_up = {}  # the values set below are the scenario's own
         self.volume.value = w.requests_per_month
         self.input_tokens.value = int(w.input_tokens)
         self.output_tokens.value = int(w.output_tokens)
@@ -394,8 +439,8 @@ class TCOExplorer(Panel):
         self.throughput.value = self.throughput.options[0][1]
         self.utilisation.value = sh.utilisation
         self.ownership.value = sh.ownership
-        self.gpu_hour.value = sh.gpu_hour_usd or 0.0  # 0: the warehouse offer
-        self.capex.value = sh.capex_usd_per_gpu or 0.0  # 0: the warehouse price
+        self.gpu_hour.value = sh.gpu_hour_usd or 0.0  # 0 until the offer's price is shown
+        self.capex.value = sh.capex_usd_per_gpu or 0.0  # 0 until the warehouse price is shown
         for control, name in (
             (self.amortisation, "amortisation_years"),
             (self.pue, "pue"),
@@ -408,8 +453,12 @@ class TCOExplorer(Panel):
             control.value = _DEFAULTS[name][0] if given is None else given
         self._on_ownership({"new": sh.ownership})
 
-    def read_state(self) -> Any:
-        """The scenario the controls describe (lookups not made yet)."""
+    def read_state(self) -> Scenario:
+        """The scenario the controls describe (lookups not made yet).
+
+        A looked-up value shown in its control (:attr:`_looked_up`) is left to
+        the lookup; any other value in the control is the user's.
+        """
         from analysis.tco import (
             ApiOption,
         )
@@ -446,7 +495,13 @@ class TCOExplorer(Panel):
             sources=sources,
         )
 
-    def _self_hosted(self, base: Any, sources: dict[str, str]) -> Any:
+    def _typed(self, name: str, value: float) -> float | None:
+        """The value typed in a looked-up input, or None to look it up (0 or the value shown)."""
+        if value <= 0 or value == self._looked_up.get(name):
+            return None
+        return value
+
+    def _self_hosted(self, base: SelfHostedOption, sources: dict[str, str]) -> SelfHostedOption:
         sh = base
         changes: dict[str, Any] = {}
         if self.open_model.value != base.model:
@@ -480,11 +535,13 @@ class TCOExplorer(Panel):
             "staff_annual_usd": self.staff_cost.value,
         }
         if self.ownership.value == "rent":
-            if self.gpu_hour.value > 0:  # 0 leaves the price to the warehouse offer
-                values["gpu_hour_usd"] = self.gpu_hour.value
+            typed = self._typed("gpu_hour", self.gpu_hour.value)
+            if typed is not None:
+                values["gpu_hour_usd"] = typed
         else:
-            if self.capex.value > 0:  # 0 leaves the price to the warehouse
-                values["capex_usd_per_gpu"] = self.capex.value
+            typed = self._typed("capex", self.capex.value)
+            if typed is not None:
+                values["capex_usd_per_gpu"] = typed
             values.update(
                 amortisation_years=self.amortisation.value,
                 pue=self.pue.value,
@@ -501,15 +558,15 @@ class TCOExplorer(Panel):
         return dataclasses.replace(sh, **values)
 
     @staticmethod
-    def _mark(sources: dict[str, str], path: str, before: Any, after: Any) -> None:
+    def _mark(sources: dict[str, str], path: str, before: object, after: object) -> None:
         """Record that a control changed a value, unless it is the scenario's own."""
         if after != before:
             sources[path] = SET_HERE
 
     # ------------------------------------------------------------------ computing
 
-    def compute(self, state: Any) -> View:
-        from analysis import memo
+    def compute(self, state: Scenario) -> View:
+        from analysis.memo import cost_section, risk_section
         from analysis.scenario import evaluate_scenario
 
         # Only the cost comparison is live; the rest of the scenario is kept for the brief.
@@ -519,17 +576,14 @@ class TCOExplorer(Panel):
         resolved = self.lookups.resolve(core)
         report = evaluate_scenario(resolved, lookup=False)
         names = choices.names_for(resolved, api=self._api, models=self._open, hardware=self._gpus)
-        ctx = memo.BriefContext(
-            organisation="",
-            as_of=resolved.as_of,
-            title=self.title,
-            options=self._brief_options,
-            params_file="TCO explorer",
-            report=report,
-            names=names,
-        )
-        cost, risk = memo.cost(ctx), memo.risk(ctx)
+        cost, risk = cost_section(report, names), risk_section(report, names)
+        inputs = in_use(state, report)
         self.report = report
+        self._looked_up = {
+            name: float(shown.value)  # type: ignore[arg-type]
+            for name, shown in inputs.items()
+            if name in LOOKED_UP and shown.value is not None
+        }
         return View(
             cards=_cards(report, names),
             charts={
@@ -538,6 +592,7 @@ class TCOExplorer(Panel):
                 "tornado": risk.figures[0].chart if risk.figures else None,
             },
             blocks={"notes": note_html(_notes(report))},
+            inputs=inputs,
         )
 
     # ------------------------------------------------------------------ probes and files
@@ -567,18 +622,67 @@ class TCOExplorer(Panel):
             self.throughput.options = self._throughput_options(self.base.self_hosted)
             self.throughput.value = "measured"
 
-    def state_to_mapping(self, state: Any) -> dict[str, Any]:
+    def state_to_mapping(self, state: Scenario) -> dict[str, Any]:
         from analysis.scenario import scenario_to_dict
 
         return scenario_to_dict(state)
 
-    def state_from_mapping(self, data: Any, where: str) -> Any:
+    def state_from_mapping(self, data: Any, where: str) -> Scenario:
         from analysis.scenario import scenario_from_dict
 
         return scenario_from_dict(data, where)
 
 
-def _cards(report: Any, names: Any) -> list[Card]:
+def in_use(state: Scenario, report: ScenarioReport) -> dict[str, InUse]:
+    """Each input's value in use and its source, for the panel to show.
+
+    A value the scenario leaves out and the warehouse supplies (the rent of the
+    cloud offer, the GPU's purchase price) is shown in its control; a value
+    typed is shown as typed. Every input's tooltip is the source of its value.
+
+    Args:
+        state: the scenario the controls describe (before lookups).
+        report: its evaluation (``report.scenario`` resolved, with ``sources``).
+
+    Returns:
+        Input name (:data:`INPUT_PARAMETERS`) -> :class:`~widgets.base.InUse`.
+    """
+    from analysis.memo import number, usd
+
+    resolved = report.scenario
+    sources = resolved.sources
+    sh = resolved.self_hosted
+    out = {
+        name: InUse(None, sources.get(path) or "no stated source")
+        for name, path in INPUT_PARAMETERS.items()
+    }
+    used = {"gpu_hour": sh.ownership == "rent", "capex": sh.ownership == "buy"}
+    unit = {"gpu_hour": "a GPU-hour", "capex": "per GPU"}
+    for name, field in LOOKED_UP.items():
+        source = out[name].source
+        value = getattr(sh, field)
+        if not used[name]:
+            other = "bought" if sh.ownership == "buy" else "rented"
+            out[name] = InUse(None, f"not used: the GPUs are {other}", "not used")
+        elif value is not None and getattr(state.self_hosted, field) is None:
+            price = usd(value, 2)
+            out[name] = InUse(float(value), source, f"{price} {unit[name]}, looked up: {source}")
+        elif value is not None:
+            out[name] = InUse(None, source, f"{usd(value, 2)} {unit[name]}: {source}")
+    throughput = report.tco.self_hosted.sizing.throughput
+    basis = sources.get("self_hosted.throughput_tok_s") or (
+        f"{throughput.basis}: {throughput.detail}" if throughput.detail else throughput.basis
+    )
+    out["throughput"] = InUse(
+        None, basis, f"{number(throughput.tok_s)} output tok/s per replica: {basis}"
+    )
+    for name in ("amortisation", "pue", "power_price", "hosting"):
+        if sh.ownership != "buy":
+            out[name] = InUse(None, "not used: the GPUs are rented")
+    return out
+
+
+def _cards(report: ScenarioReport, names: Names) -> list[Card]:
     from analysis.memo import number, usd
 
     tco, s = report.tco, report.scenario
@@ -618,7 +722,7 @@ def _cards(report: Any, names: Any) -> list[Card]:
     ]
 
 
-def _notes(report: Any) -> list[str]:
+def _notes(report: ScenarioReport) -> list[str]:
     s = report.scenario
     sources = s.sources
     sizing = report.tco.self_hosted.sizing

@@ -32,27 +32,34 @@ client measured with what the server counted.
 
 The generated file is cached by its parameters under ``config.cache_dir()``,
 so starts after the first take well under a second of model preparation.
+
+Two ways to start one, both serving through :func:`serve`: the
+``tiny-server`` command (``analysis.cli.probes``), and :func:`start_tiny_server`,
+which binds the port here and runs that command in a child process on the
+inherited socket.
 """
 
 from __future__ import annotations
 
-import argparse
-import contextlib
 import hashlib
 import json
 import os
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from analysis import config
 from analysis.errors import ProbeConfigError, ProbeError
+from analysis.files import atomic_write
+from analysis.probes.prompts import PROMPT_WORDS
+from analysis.records import to_plain
 
 # Bump when the generated file changes for the same parameters (invalidates caches).
 FORMAT_VERSION = 1
@@ -131,7 +138,7 @@ class TinyModelSpec:
 
     def cache_key(self) -> str:
         """A short digest of the parameters and the file format version."""
-        text = json.dumps({"format": FORMAT_VERSION, **asdict(self)}, sort_keys=True)
+        text = json.dumps({"format": FORMAT_VERSION, **to_plain(self)}, sort_keys=True)
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
@@ -154,8 +161,6 @@ def _vocabulary() -> tuple[list[str], list[float], list[int], list[bool]]:
     pieces that are themselves in the vocabulary, so a word needs its prefixes
     to become one token). Longer pieces score higher, so whole words win.
     """
-    from analysis.probes import PROMPT_WORDS
-
     # llama.cpp token types: 1 normal, 2 unknown, 3 control, 6 byte.
     tokens = ["<unk>", "<s>", "</s>"] + [f"<0x{b:02X}>" for b in range(256)]
     types = [2, 3, 3] + [6] * 256
@@ -270,8 +275,9 @@ def write_tiny_gguf(path: Path, spec: TinyModelSpec) -> Path:
 def tiny_gguf(spec: TinyModelSpec | None = None, cache_dir: Path | None = None) -> Path:
     """The GGUF file of ``spec``, generated once and then taken from the cache.
 
-    The file is written under a temporary name and renamed into place, so two
-    processes starting at once never read a half-written model.
+    The file is generated in a temporary folder beside the cache, then put in
+    place with :func:`analysis.files.atomic_write`, so two processes starting
+    at once never read a half-written model.
 
     Args:
         spec: the model's shape (default: ``TinyModelSpec()``).
@@ -290,12 +296,9 @@ def tiny_gguf(spec: TinyModelSpec | None = None, cache_dir: Path | None = None) 
     path = folder / f"{spec.model_name}-{spec.cache_key()}.gguf"
     if path.is_file():
         return path
-    temp = folder / f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp"
-    try:
-        write_tiny_gguf(temp, spec)
-        os.replace(temp, path)
-    finally:
-        temp.unlink(missing_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".tiny-gguf-", dir=folder) as staging:
+        staged = write_tiny_gguf(Path(staging) / path.name, spec)
+        atomic_write(path, staged.read_bytes())
     return path
 
 
@@ -453,17 +456,12 @@ def serve(
     Raises:
         ProbeError: llama-cpp-python is not installed.
     """
-    try:
-        import llama_cpp
-        import uvicorn
-        from fastapi.responses import PlainTextResponse
-        from llama_cpp.server.app import create_app
-        from llama_cpp.server.settings import ModelSettings, ServerSettings
-    except ImportError as exc:
-        raise ProbeError(
-            f"the tiny server needs llama-cpp-python[server] ({exc.name} is missing): "
-            "run `make test` or `.venv/bin/pip install -e '.[server]'`"
-        ) from exc
+    require_server_packages()
+    import llama_cpp
+    import uvicorn
+    from fastapi.responses import PlainTextResponse
+    from llama_cpp.server.app import create_app
+    from llama_cpp.server.settings import ModelSettings, ServerSettings
 
     counters = _Counters()
     llama_cpp.Llama = _counting_llama(llama_cpp.Llama, counters)
@@ -495,7 +493,30 @@ def serve(
     uvicorn.Server(uv_config).run(sockets=[sock])
 
 
-def _listen(host: str, port: int) -> socket.socket:
+def require_server_packages() -> None:
+    """Check that llama-cpp-python's server and its web stack can be imported.
+
+    Raises:
+        ProbeError: a package is missing (the message says how to install it).
+    """
+    try:
+        import fastapi  # noqa: F401
+        import llama_cpp  # noqa: F401
+        import llama_cpp.server.app  # noqa: F401
+        import uvicorn  # noqa: F401
+    except ImportError as exc:
+        raise ProbeError(
+            f"the tiny server needs llama-cpp-python[server] ({exc.name} is missing): "
+            "run `make test` or `.venv/bin/pip install -e '.[server]'`"
+        ) from exc
+
+
+def listen(host: str, port: int) -> socket.socket:
+    """A TCP socket bound to ``host:port`` and listening (port 0: any free one).
+
+    Raises:
+        ProbeConfigError: the port cannot be bound (e.g. it is taken).
+    """
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
@@ -509,7 +530,8 @@ def _listen(host: str, port: int) -> socket.socket:
     return sock
 
 
-def _check_loopback(host: str) -> None:
+def check_loopback(host: str) -> None:
+    """Raises ProbeConfigError unless ``host`` is 127.0.0.1 or localhost."""
     if host not in ("127.0.0.1", "localhost"):
         raise ProbeConfigError(
             f"host = {host!r}: the tiny server listens on 127.0.0.1 only (it has no authentication)"
@@ -612,16 +634,17 @@ def start_tiny_server(
         ProbeError: the server did not start.
     """
     spec = spec or TinyModelSpec()
-    _check_loopback(host)
+    check_loopback(host)
     if threads < 1:
         raise ProbeConfigError(f"threads = {threads}: must be at least 1")
     path = tiny_gguf(spec, cache_dir)
-    sock = _listen("127.0.0.1" if host == "localhost" else host, port)
+    sock = listen("127.0.0.1" if host == "localhost" else host, port)
     bound_host, bound_port = sock.getsockname()[:2]
     args = [
         sys.executable,
         "-m",
-        "analysis.tiny_server",
+        "analysis",
+        "tiny-server",
         "--gguf",
         str(path),
         "--model-name",
@@ -648,100 +671,3 @@ def start_tiny_server(
         server.stop()
         raise
     return server
-
-
-# --------------------------------------------------------------------------- CLI
-
-
-def _spec_from_args(args: argparse.Namespace) -> TinyModelSpec:
-    return TinyModelSpec(
-        layers=args.layers,
-        hidden=args.hidden,
-        heads=args.heads,
-        kv_heads=args.kv_heads if args.kv_heads is not None else args.heads,
-        ffn=args.ffn,
-        context=args.context,
-        seed=args.seed,
-    )
-
-
-def _cmd_tiny_server(args: argparse.Namespace) -> int:
-    spec = _spec_from_args(args)
-    _check_loopback(args.host)
-    if args.threads < 1:
-        raise ProbeConfigError(f"--threads {args.threads}: must be at least 1")
-    try:
-        import llama_cpp  # noqa: F401
-    except ImportError as exc:
-        raise ProbeError(
-            "the tiny server needs llama-cpp-python[server]: run `make test` "
-            "or `.venv/bin/pip install -e '.[server]'`"
-        ) from exc
-    path = tiny_gguf(spec)
-    sock = _listen("127.0.0.1", args.port)
-    port = sock.getsockname()[1]
-    print(f"url:   http://127.0.0.1:{port}")
-    print(f"model: {spec.model_name}")
-    print(f"file:  {path}")
-    print(f"note:  {DISCLAIMER}")
-    print(f"try:   python -m analysis probe --url http://127.0.0.1:{port} --concurrency 1,2,4")
-    print("Serving until Ctrl-C.", flush=True)
-    with contextlib.suppress(KeyboardInterrupt):
-        serve(
-            path, model_name=spec.model_name, sock=sock, context=spec.context, threads=args.threads
-        )
-    return 0
-
-
-def register_cli(subparsers: argparse._SubParsersAction) -> None:
-    """Add the ``tiny-server`` command."""
-    defaults = TinyModelSpec()
-    parser = subparsers.add_parser(
-        "tiny-server",
-        help="serve a tiny random llama model with llama.cpp on 127.0.0.1 (for trying probes)",
-        description=(
-            "Start llama-cpp-python's OpenAI-compatible server on 127.0.0.1 with a tiny "
-            f"llama-architecture model generated by the toolkit. Note: {DISCLAIMER}. "
-            "Every request yields exactly the tokens asked for (the model cannot end its answer)."
-        ),
-    )
-    parser.add_argument("--port", type=int, default=8080, help="TCP port (0: any free port)")
-    parser.add_argument("--host", default="127.0.0.1", help=argparse.SUPPRESS)
-    parser.add_argument("--layers", type=int, default=defaults.layers, help="transformer blocks")
-    parser.add_argument("--hidden", type=int, default=defaults.hidden, help="embedding width")
-    parser.add_argument("--heads", type=int, default=defaults.heads, help="attention heads")
-    parser.add_argument(
-        "--kv-heads", type=int, default=None, help="key/value heads (default: heads)"
-    )
-    parser.add_argument("--ffn", type=int, default=defaults.ffn, help="feed-forward width")
-    parser.add_argument("--context", type=int, default=defaults.context, help="context in tokens")
-    parser.add_argument(
-        "--seed", type=int, default=defaults.seed, help="seed of the random weights"
-    )
-    parser.add_argument("--threads", type=int, default=1, help="CPU threads for llama.cpp")
-    parser.set_defaults(func=_cmd_tiny_server)
-
-
-def _child_main(argv: list[str] | None = None) -> int:
-    """Entry point of the child process started by ``start_tiny_server``."""
-    parser = argparse.ArgumentParser(prog="python -m analysis.tiny_server")
-    parser.add_argument("--gguf", required=True, type=Path)
-    parser.add_argument("--model-name", required=True)
-    parser.add_argument("--fd", required=True, type=int)
-    parser.add_argument("--context", type=int, default=4096)
-    parser.add_argument("--threads", type=int, default=1)
-    args = parser.parse_args(argv)
-    sock = socket.socket(fileno=args.fd)
-    with contextlib.suppress(KeyboardInterrupt):
-        serve(
-            args.gguf,
-            model_name=args.model_name,
-            sock=sock,
-            context=args.context,
-            threads=args.threads,
-        )
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(_child_main())

@@ -8,11 +8,12 @@ Layout under ``config.probes_path()`` (default ``build/probes/``)::
     requests/<run_id>.parquet   one row per request (warm-up included, flagged)
 
 Why files rather than a database: a run is written once and never changed, so
-each file is written under a temporary name in its folder, flushed to disk and
-renamed into place (an atomic step on one file system). Readers — a notebook,
-a brief being rendered — see a run completely or not at all, never wait for a
-lock, and never lock a writer out; the dataset warehouse is not touched. The
-run's row is renamed last, so a listed run always has its levels and requests.
+each file is written with :func:`analysis.files.atomic_write` (a temporary
+name in its folder, flushed to disk and renamed into place: an atomic step on
+one file system). Readers (a notebook, a brief being rendered) see a run
+completely or not at all, never wait for a lock, and never lock a writer out;
+the dataset warehouse is not touched. The run's row is written last, so a
+listed run always has its levels and requests.
 
 Readers use DuckDB's ``read_parquet`` over each folder (:func:`register_views`
 adds ``probe_runs``, ``probe_levels`` and ``probe_requests`` views to any
@@ -21,15 +22,24 @@ connection, e.g. the warehouse's read-only one).
 
 from __future__ import annotations
 
+import io
 import json
-import os
 import re
 from datetime import UTC
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from analysis import config
+from analysis import __version__, config
 from analysis.errors import ProbeError
+from analysis.files import atomic_write
+from analysis.probes.backends import get_backend
+from analysis.probes.config import ConcurrencySweep, ProbeConfig
+from analysis.probes.results import SUMMARY_KEYS, ProbeRun, RequestResult, best_throughput
+
+if TYPE_CHECKING:
+    import duckdb
+    import polars as pl
+    import pyarrow as pa
 
 _RUN_ID = re.compile(r"^[0-9]{8}T[0-9]{6}Z-[0-9a-f]{6}$")
 TABLES = ("runs", "levels", "requests")
@@ -82,34 +92,16 @@ def _check_run_id(run_id: str) -> str:
     return run_id
 
 
-def _write_atomic(table: Any, path: Path) -> None:
-    """Write a pyarrow table to ``path`` through a temporary file and a rename."""
+def _write_parquet(table: pa.Table, path: Path) -> None:
+    """Write a pyarrow table to ``path`` atomically (the temporary name is not ``*.parquet``)."""
     import pyarrow.parquet as pq
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")  # not matched by *.parquet
-    try:
-        with open(temp, "wb") as handle:
-            pq.write_table(table, handle, compression="zstd")
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, path)
-    finally:
-        temp.unlink(missing_ok=True)
-    try:  # make the rename itself durable
-        fd = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-    except OSError:
-        pass
+    buffer = io.BytesIO()
+    pq.write_table(table, buffer, compression="zstd")
+    atomic_write(path, buffer.getvalue())
 
 
-def _run_row(run: Any) -> dict[str, Any]:
-    from analysis import __version__
-    from analysis.probes import ConcurrencySweep, ProbeError, best_throughput, get_backend
-
+def _run_row(run: ProbeRun) -> dict[str, Any]:
     cfg = run.config
     load = cfg.load
     sweep = isinstance(load, ConcurrencySweep)
@@ -153,9 +145,7 @@ def _run_row(run: Any) -> dict[str, Any]:
     }
 
 
-def _level_rows(run: Any) -> list[dict[str, Any]]:
-    from analysis.probes import SUMMARY_KEYS
-
+def _level_rows(run: ProbeRun) -> list[dict[str, Any]]:
     rows = []
     for order, level in enumerate(run.levels()):
         row: dict[str, Any] = {
@@ -184,10 +174,8 @@ def _level_rows(run: Any) -> list[dict[str, Any]]:
     return rows
 
 
-def _requests_table(run: Any) -> Any:
+def _requests_table(run: ProbeRun) -> pa.Table:
     import pyarrow as pa
-
-    from analysis.probes import RequestResult
 
     columns: dict[str, list[Any]] = {"run_id": []}
     names = list(RequestResult.__dataclass_fields__)
@@ -261,7 +249,7 @@ _FLOAT_RUN_COLUMNS = {
 }
 
 
-def _schema(row: dict[str, Any], types: dict[str, str]) -> Any:
+def _schema(row: dict[str, Any], types: dict[str, str]) -> pa.Schema:
     import pyarrow as pa
 
     arrow = {
@@ -283,11 +271,11 @@ def _schema(row: dict[str, Any], types: dict[str, str]) -> Any:
     return pa.schema(fields)
 
 
-def save_run(run: Any, root: Path | None = None) -> str:
+def save_run(run: ProbeRun, root: Path | None = None) -> str:
     """Store a probe run (atomically; readers never see part of it).
 
     Args:
-        run: a ``probes.ProbeRun``.
+        run: the run.
         root: the store's folder (default: ``config.probes_path()``).
 
     Returns:
@@ -300,15 +288,15 @@ def save_run(run: Any, root: Path | None = None) -> str:
 
     run_id = _check_run_id(run.run_id)
     try:
-        _write_atomic(_requests_table(run), _folder("requests", root) / f"{run_id}.parquet")
+        _write_parquet(_requests_table(run), _folder("requests", root) / f"{run_id}.parquet")
         levels = _level_rows(run)
         if levels:
             table = pa.Table.from_pylist(levels, schema=_schema(levels[0], _LEVEL_TYPES))
-            _write_atomic(table, _folder("levels", root) / f"{run_id}.parquet")
+            _write_parquet(table, _folder("levels", root) / f"{run_id}.parquet")
         row = _run_row(run)
         table = pa.Table.from_pylist([row], schema=_schema(row, _RUN_TYPES))
         # Written last: a run is listed only once its levels and requests are in place.
-        _write_atomic(table, _folder("runs", root) / f"{run_id}.parquet")
+        _write_parquet(table, _folder("runs", root) / f"{run_id}.parquet")
     except OSError as exc:
         raise ProbeError(
             f"cannot store probe run {run_id} under {root or config.probes_path()}: "
@@ -326,7 +314,7 @@ def _source(table: str, root: Path | None = None) -> str | None:
     return f"read_parquet('{pattern}', union_by_name = true)"
 
 
-def register_views(con: Any, root: Path | None = None) -> list[str]:
+def register_views(con: duckdb.DuckDBPyConnection, root: Path | None = None) -> list[str]:
     """Add views ``probe_runs``, ``probe_levels`` and ``probe_requests`` to a DuckDB connection.
 
     Temporary views work on read-only connections too (e.g. the warehouse's),
@@ -363,7 +351,7 @@ def _empty_select(table: str) -> str:
     return f"SELECT {cols} WHERE false"
 
 
-def _query(sql: str, params: list[Any] | None = None, root: Path | None = None) -> Any:
+def _query(sql: str, params: list[Any] | None = None, root: Path | None = None) -> pl.DataFrame:
     import duckdb
 
     con = duckdb.connect(":memory:")
@@ -378,7 +366,7 @@ def _query(sql: str, params: list[Any] | None = None, root: Path | None = None) 
         con.close()
 
 
-def list_runs(root: Path | None = None) -> Any:
+def list_runs(root: Path | None = None) -> pl.DataFrame:
     """Stored runs, oldest first.
 
     Args:
@@ -391,7 +379,7 @@ def list_runs(root: Path | None = None) -> Any:
     return _query(f"SELECT {cols} FROM probe_runs ORDER BY started_at, run_id", root=root)
 
 
-def levels_of(run_id: str, root: Path | None = None) -> Any:
+def levels_of(run_id: str, root: Path | None = None) -> pl.DataFrame:
     """The stored per-level statistics of a run, as a polars DataFrame.
 
     Raises:
@@ -403,7 +391,7 @@ def levels_of(run_id: str, root: Path | None = None) -> Any:
     )
 
 
-def requests_of(run_id: str, root: Path | None = None) -> Any:
+def requests_of(run_id: str, root: Path | None = None) -> pl.DataFrame:
     """The stored requests of a run (one row each, warm-up flagged), as a polars DataFrame.
 
     Raises:
@@ -424,8 +412,8 @@ def _require(run_id: str, root: Path | None) -> Path:
     return path
 
 
-def load_run(run_id: str, root: Path | None = None) -> Any:
-    """A stored run, rebuilt as a ``probes.ProbeRun`` (levels recomputed from its requests).
+def load_run(run_id: str, root: Path | None = None) -> ProbeRun:
+    """A stored run, rebuilt as a ProbeRun (levels recomputed from its requests).
 
     Args:
         run_id: the run's id.
@@ -438,8 +426,6 @@ def load_run(run_id: str, root: Path | None = None) -> Any:
         ProbeError: no such run, or its files cannot be read.
     """
     import pyarrow.parquet as pq
-
-    from analysis.probes import ProbeConfig, ProbeRun, RequestResult
 
     path = _require(run_id, root)
     try:

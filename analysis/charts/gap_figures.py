@@ -1,0 +1,450 @@
+"""Gap figures: frontiers over time, lag per benchmark, quality against price, the price of
+a capability level over time and the Arena rating gap."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import TYPE_CHECKING
+
+from analysis.charts.data import (
+    CLOSED_LABEL,
+    OPEN_LABEL,
+    TREND_ORDER,
+    chart_title,
+    date_text,
+    frame,
+    group_color,
+    group_labels,
+    inline,
+    inline_rows,
+)
+from analysis.errors import ChartError
+from analysis.pareto import pareto_flags
+
+if TYPE_CHECKING:  # altair is imported when a chart is built
+    import altair as alt
+
+    from analysis.charts.data import Table
+
+
+def frontier(
+    df: Table,
+    *,
+    source: str | Sequence[str],
+    as_of: date | str,
+    title: str = "Best open-weight and closed model scores over time",
+    score_title: str = "Score (%)",
+    note: str | None = None,
+) -> alt.LayerChart:
+    """Frontier lines of open-weight and closed models with the gap between them shaded.
+
+    Args:
+        df: one row per model: ``release_date`` (date), ``model`` (text), ``group``
+            ("Open weights"/"Closed") or ``open_weights`` (bool), ``score`` (number);
+            optional ``frontier_score`` (running best of the group; computed when absent),
+            ``on_frontier`` (bool), ``setting``. :func:`analysis.gap.frontier` returns this.
+        source: where the scores come from (e.g. "Epoch AI Benchmarking Hub").
+        as_of: the date the data describes; the frontier lines run to it.
+        title: chart title.
+        score_title: y-axis title (name the benchmark and unit).
+        note: an extra caption line (e.g. which settings).
+
+    Returns:
+        A layer chart: shaded gap band, step lines (frontiers), points (every model).
+
+    Raises:
+        ChartError: a column is missing or a value is not finite.
+    """
+    import altair as alt
+    import numpy as np
+    import pandas as pd
+
+    what = "frontier chart"
+    used = ["group", "open_weights", "frontier_score", "on_frontier", "setting"]
+    data = frame(df, ["release_date", "model", "score"], what, used)
+    data["group"] = group_labels(data, what)
+    data["release_date"] = pd.to_datetime(data["release_date"])
+    data = data.sort_values(["release_date", "score"], ascending=[True, False], ignore_index=True)
+    if "frontier_score" not in data.columns:
+        data["frontier_score"] = data.groupby("group")["score"].cummax()
+    if "on_frontier" not in data.columns:
+        prev = data.groupby("group")["frontier_score"].shift(1)
+        data["on_frontier"] = prev.isna() | (data["score"] > prev)
+    data["on_frontier"] = data["on_frontier"].astype(bool)
+    data["date_text"] = date_text(data["release_date"])
+    data["status"] = data["on_frontier"].map(
+        {True: "raised its side's best", False: "below its side's best"}
+    )
+    if "setting" not in data.columns:
+        data["setting"] = None
+
+    # Step lines: the frontier value at every date either side changed, run to as_of.
+    try:
+        end = pd.Timestamp(str(as_of))
+    except ValueError:  # a caption such as "latest": the lines stop at the last model
+        end = data["release_date"].max()
+    dates = sorted(
+        set(data["release_date"]) | ({end} if end >= data["release_date"].max() else set())
+    )
+    wide = (
+        data.groupby(["release_date", "group"])["frontier_score"]
+        .max()
+        .unstack("group")
+        .reindex(dates)
+        .ffill()
+    )
+    # Long form (one row per date and group with a value, group by group) and the band
+    # (dates where both sides have a value), cut from the columns of ``wide`` directly.
+    present = {str(g): wide[g].notna().to_numpy() for g in wide.columns}
+    steps = pd.DataFrame(
+        {
+            "date": np.concatenate([wide.index[present[str(g)]] for g in wide.columns]),
+            "group": [str(g) for g in wide.columns for _ in range(int(present[str(g)].sum()))],
+            "best": np.concatenate([wide[g].to_numpy()[present[str(g)]] for g in wide.columns]),
+        }
+    )
+    steps["date"] = pd.to_datetime(steps["date"])
+    steps["date_text"] = date_text(steps["date"])
+    if OPEN_LABEL in present and CLOSED_LABEL in present:
+        both = present[OPEN_LABEL] & present[CLOSED_LABEL]
+        open_best = wide[OPEN_LABEL].to_numpy()[both]
+        closed_best = wide[CLOSED_LABEL].to_numpy()[both]
+        band = pd.DataFrame({"date": wide.index[both]})
+        band["date_text"] = date_text(band["date"])
+        band["open_best"], band["closed_best"] = open_best, closed_best
+        band["gap_points"] = closed_best - open_best
+    else:
+        band = pd.DataFrame()
+
+    x = alt.X("release_date:T", title="Release date", scale=alt.Scale(type="utc"))
+    y_title = alt.Y("score:Q", title=score_title, scale=alt.Scale(zero=False))
+    color = group_color()
+    layers = []
+    if not band.empty:
+        layers.append(
+            alt.Chart(inline(band, what))
+            .mark_area(interpolate="step-after")
+            .encode(
+                x=alt.X("date:T", scale=alt.Scale(type="utc")),
+                y=alt.Y("open_best:Q"),
+                y2=alt.Y2("closed_best:Q"),
+                tooltip=[
+                    alt.Tooltip("date_text:N", title="From"),
+                    alt.Tooltip("closed_best:Q", title="Best closed", format=".1f"),
+                    alt.Tooltip("open_best:Q", title="Best open", format=".1f"),
+                    alt.Tooltip("gap_points:Q", title="Gap (points)", format=".1f"),
+                ],
+            )
+        )
+    layers.append(
+        alt.Chart(inline(steps, what))
+        .mark_line(interpolate="step-after")
+        .encode(
+            x=alt.X("date:T", scale=alt.Scale(type="utc")),
+            y=alt.Y("best:Q"),
+            color=color,
+            tooltip=[
+                alt.Tooltip("group:N", title="Models"),
+                alt.Tooltip("date_text:N", title="Date"),
+                alt.Tooltip("best:Q", title="Best score so far", format=".1f"),
+            ],
+        )
+    )
+    keep = [
+        "release_date",
+        "date_text",
+        "model",
+        "group",
+        "score",
+        "on_frontier",
+        "status",
+        "setting",
+    ]
+    layers.append(
+        alt.Chart(inline(data[keep], what))
+        .mark_point()
+        .encode(
+            x=x,
+            y=y_title,
+            color=color,
+            opacity=alt.Opacity(
+                "on_frontier:N",
+                scale=alt.Scale(domain=[True, False], range=[1.0, 0.35]),
+                legend=None,
+            ),
+            tooltip=[
+                alt.Tooltip("model:N", title="Model"),
+                alt.Tooltip("group:N", title="Models"),
+                alt.Tooltip("date_text:N", title="Released"),
+                alt.Tooltip("score:Q", title="Score", format=".1f"),
+                alt.Tooltip("status:N", title="Frontier"),
+                alt.Tooltip("setting:N", title="Setting"),
+            ],
+        )
+    )
+    return alt.layer(*layers, title=chart_title(title, source, as_of, note))
+
+
+def lag_bars(
+    df: Table,
+    *,
+    source: str | Sequence[str],
+    as_of: date | str,
+    title: str = "How many months open-weight models trail closed ones",
+    note: str | None = None,
+) -> alt.LayerChart:
+    """Bars of the average lag per benchmark (or per claim), labelled in months.
+
+    Args:
+        df: one row per bar: ``benchmark`` (label), ``lag_months`` (number; rows with no
+            figure are listed in the caption instead); optional ``best_open``,
+            ``best_closed``, ``detail`` for the tooltip. :func:`analysis.gap.lag_by_benchmark`
+            returns this.
+        source: where the scores come from.
+        as_of: the date the data describes.
+        title: chart title.
+        note: an extra caption line.
+
+    Returns:
+        A layer chart: horizontal bars, value labels and a zero line.
+
+    Raises:
+        ChartError: a column is missing, a value is not finite, or no row has a figure.
+    """
+    import altair as alt
+
+    what = "lag bars"
+    data = frame(df, ["benchmark", "lag_months"], what)
+    missing = data[data["lag_months"].isna()]["benchmark"].astype(str).tolist()
+    data = data[data["lag_months"].notna()].copy()
+    if data.empty:
+        raise ChartError(f"{what}: no row has a lag_months figure")
+    data["lag_months"] = data["lag_months"].astype(float)
+    data["label"] = [f"{v:.1f} mo" for v in data["lag_months"]]
+    for col in ("best_open", "best_closed", "detail"):
+        if col not in data.columns:
+            data[col] = None
+    data = data[["benchmark", "lag_months", "label", "best_open", "best_closed", "detail"]]
+    if missing:
+        extra = "No lag measurable for: " + ", ".join(missing) + "."
+        note = f"{note} {extra}" if note else extra
+    y = alt.Y("benchmark:N", title=None, sort="-x")
+    tooltip = [
+        alt.Tooltip("benchmark:N", title="Benchmark"),
+        alt.Tooltip("lag_months:Q", title="Lag (months)", format=".1f"),
+        alt.Tooltip("best_open:N", title="Best open model"),
+        alt.Tooltip("best_closed:N", title="Best closed model"),
+        alt.Tooltip("detail:N", title="Detail"),
+    ]
+    base = alt.Chart(inline(data, what))
+    bars = base.mark_bar().encode(
+        x=alt.X("lag_months:Q", title="Months behind the closed frontier (average)"),
+        y=y,
+        tooltip=tooltip,
+    )
+    labels = base.mark_text(align="left", dx=4).encode(
+        x=alt.X("lag_months:Q"), y=y, text=alt.Text("label:N"), tooltip=tooltip
+    )
+    zero = alt.Chart(inline_rows([{"x": 0}])).mark_rule().encode(x=alt.X("x:Q"))
+    return alt.layer(bars, labels, zero, title=chart_title(title, source, as_of, note))
+
+
+def quality_price(
+    df: Table,
+    *,
+    source: str | Sequence[str],
+    as_of: date | str,
+    title: str = "Quality against price, with the best-value frontier",
+    score_title: str = "Score (%)",
+    note: str | None = None,
+) -> alt.LayerChart:
+    """Scatter of score against blended price, coloured open/closed, with the Pareto frontier.
+
+    Args:
+        df: one row per model: ``model``, ``group`` or ``open_weights``, ``score``,
+            ``blended_usd_per_mtok`` (USD per 1M tokens, 3:1 input:output, > 0);
+            optional ``on_frontier`` (bool; computed when absent), ``price_basis``.
+            :func:`analysis.gap.quality_price_table` returns this.
+        source: where the scores and prices come from.
+        as_of: the price date.
+        title: chart title.
+        score_title: y-axis title.
+        note: an extra caption line.
+
+    Returns:
+        A layer chart: frontier line, points, frontier model labels; log price axis.
+
+    Raises:
+        ChartError: a column is missing, a price is not positive, or a value is not finite.
+    """
+    import altair as alt
+
+    what = "quality-price chart"
+    data = frame(df, ["model", "score", "blended_usd_per_mtok"], what)
+    data["group"] = group_labels(data, what)
+    data["blended_usd_per_mtok"] = data["blended_usd_per_mtok"].astype(float)
+    if (data["blended_usd_per_mtok"] <= 0).any():
+        bad = data.loc[data["blended_usd_per_mtok"] <= 0, "model"].tolist()
+        raise ChartError(f"{what}: blended_usd_per_mtok must be > 0 for a log axis; see {bad}")
+    if "on_frontier" not in data.columns:
+        data["on_frontier"] = pareto_flags(data["score"], data["blended_usd_per_mtok"])
+    data["on_frontier"] = data["on_frontier"].astype(bool)
+    if "price_basis" not in data.columns:
+        data["price_basis"] = None
+    data = data[["model", "group", "score", "blended_usd_per_mtok", "on_frontier", "price_basis"]]
+    front = data[data["on_frontier"]].sort_values("blended_usd_per_mtok")
+    x = alt.X(
+        "blended_usd_per_mtok:Q",
+        title="Price, USD per million tokens (3 input : 1 output, log scale)",
+        scale=alt.Scale(type="log"),
+    )
+    y = alt.Y("score:Q", title=score_title, scale=alt.Scale(zero=False))
+    tooltip = [
+        alt.Tooltip("model:N", title="Model"),
+        alt.Tooltip("group:N", title="Models"),
+        alt.Tooltip("score:Q", title="Score", format=".1f"),
+        alt.Tooltip("blended_usd_per_mtok:Q", title="USD / 1M tokens", format="$,.3f"),
+        alt.Tooltip("price_basis:N", title="Price basis"),
+        alt.Tooltip("on_frontier:N", title="Best value"),
+    ]
+    line = (
+        alt.Chart(inline(front, what))
+        .mark_line()
+        .encode(x=x, y=y, order=alt.Order("blended_usd_per_mtok:Q"), tooltip=tooltip)
+    )
+    points = (
+        alt.Chart(inline(data, what))
+        .mark_point()
+        .encode(x=x, y=y, color=group_color(), tooltip=tooltip)
+    )
+    labels = (
+        alt.Chart(inline(front, what))
+        .mark_text(align="left", dx=6, dy=-6)
+        .encode(x=x, y=y, text=alt.Text("model:N"), tooltip=tooltip)
+    )
+    return alt.layer(line, points, labels, title=chart_title(title, source, as_of, note))
+
+
+def price_trend(
+    df: Table,
+    *,
+    source: str | Sequence[str],
+    as_of: date | str,
+    title: str = "Cheapest price of a capability level over time",
+    note: str | None = None,
+) -> alt.LayerChart:
+    """Step lines of the cheapest blended price at which a capability level was on offer.
+
+    Args:
+        df: a step series: ``group`` ("All", "Open weights", "Closed"), ``date``,
+            ``usd_per_mtok`` (> 0), ``model``; optional ``provider``, ``score``.
+            :func:`analysis.gap.cheapest_over_time` returns this.
+        source: where prices and scores come from.
+        as_of: end of the series.
+        title: chart title (name the capability level, e.g. "GPQA-Diamond >= 70%").
+        note: an extra caption line.
+
+    Returns:
+        A layer chart: step lines and points at each change; log price axis.
+
+    Raises:
+        ChartError: a column is missing or a price is not positive.
+    """
+    import altair as alt
+    import pandas as pd
+
+    what = "price trend"
+    data = frame(df, ["group", "date", "usd_per_mtok", "model"], what)
+    data["date"] = pd.to_datetime(data["date"])
+    data["usd_per_mtok"] = data["usd_per_mtok"].astype(float)
+    if (data["usd_per_mtok"] <= 0).any():
+        raise ChartError(f"{what}: usd_per_mtok must be > 0 for a log axis")
+    for col in ("provider", "score"):
+        if col not in data.columns:
+            data[col] = None
+    data["date_text"] = date_text(data["date"])
+    data = data[["group", "date", "date_text", "usd_per_mtok", "model", "provider", "score"]]
+    order = [g for g in TREND_ORDER if g in set(data["group"])] or sorted(set(data["group"]))
+    x = alt.X("date:T", title="Date", scale=alt.Scale(type="utc"))
+    y = alt.Y(
+        "usd_per_mtok:Q",
+        title="Cheapest price, USD per million tokens (log)",
+        scale=alt.Scale(type="log"),
+    )
+    color = alt.Color("group:N", title="Models", scale=alt.Scale(domain=order))
+    tooltip = [
+        alt.Tooltip("group:N", title="Models"),
+        alt.Tooltip("date_text:N", title="From"),
+        alt.Tooltip("usd_per_mtok:Q", title="USD / 1M tokens", format="$,.3f"),
+        alt.Tooltip("model:N", title="Model"),
+        alt.Tooltip("provider:N", title="Provider"),
+        alt.Tooltip("score:Q", title="Score", format=".1f"),
+    ]
+    base = alt.Chart(inline(data, what))
+    lines = base.mark_line(interpolate="step-after").encode(x=x, y=y, color=color, tooltip=tooltip)
+    points = base.mark_point().encode(x=x, y=y, color=color, tooltip=tooltip)
+    return alt.layer(lines, points, title=chart_title(title, source, as_of, note))
+
+
+def arena_gap(
+    df: Table,
+    *,
+    source: str | Sequence[str],
+    as_of: date | str,
+    title: str = "Arena: rating points between the best closed and best open model, each month",
+    note: str | None = "Ratings compared within each month only; the scale drifts between months.",
+) -> alt.Chart:
+    """Bars of the within-month Arena rating gap.
+
+    Args:
+        df: one row per snapshot: ``snapshot_date``, ``gap_points`` (best closed - best open
+            rating); optional ``best_open_model``, ``best_closed_model``,
+            ``best_open_rating``, ``best_closed_rating``, ``open_win_share``.
+            :func:`analysis.gap.arena_monthly_gap` returns this.
+        source: the leaderboard snapshots.
+        as_of: the last snapshot date.
+        title: chart title.
+        note: an extra caption line.
+
+    Returns:
+        A bar chart.
+
+    Raises:
+        ChartError: a column is missing or a value is not finite.
+    """
+    import altair as alt
+    import pandas as pd
+
+    what = "arena gap"
+    data = frame(df, ["snapshot_date", "gap_points"], what)
+    data["snapshot_date"] = pd.to_datetime(data["snapshot_date"])
+    data["date_text"] = date_text(data["snapshot_date"])
+    optional = [
+        "best_open_model",
+        "best_open_rating",
+        "best_closed_model",
+        "best_closed_rating",
+        "open_win_share",
+    ]
+    for col in optional:
+        if col not in data.columns:
+            data[col] = None
+    data = data[["snapshot_date", "date_text", "gap_points", *optional]]
+    return (
+        alt.Chart(inline(data, what), title=chart_title(title, source, as_of, note))
+        .mark_bar()
+        .encode(
+            x=alt.X("yearmonth(snapshot_date):O", title="Month"),
+            y=alt.Y("gap_points:Q", title="Rating points the best closed model leads by"),
+            tooltip=[
+                alt.Tooltip("date_text:N", title="Snapshot"),
+                alt.Tooltip("gap_points:Q", title="Gap (points)", format=".0f"),
+                alt.Tooltip("best_closed_model:N", title="Best closed"),
+                alt.Tooltip("best_closed_rating:Q", title="Its rating", format=".0f"),
+                alt.Tooltip("best_open_model:N", title="Best open"),
+                alt.Tooltip("best_open_rating:Q", title="Its rating", format=".0f"),
+                alt.Tooltip("open_win_share:Q", title="Open wins (expected)", format=".0%"),
+            ],
+        )
+    )

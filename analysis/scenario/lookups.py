@@ -1,0 +1,426 @@
+"""Looking up what a scenario file leaves out, with the source of every value.
+
+:func:`resolve` fills what the file leaves out from the warehouse (API prices
+on the scenario's date, model and GPU figures, cloud GPU prices, benchmark
+scores: :func:`lookup_score`) and the probe store (measured throughput:
+:func:`probe_throughput`), recording each value's source in the scenario's
+``sources``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from typing import Any
+
+from analysis.errors import PriceNotFoundError, ProbeError, ScenarioError
+from analysis.scenario.files import problem_of
+from analysis.scenario.model import BenchmarkPick, Scenario
+from analysis.tco import ApiOption, GpuSpec, ModelSpec, SelfHostedOption
+
+
+def _rows(sql: str, params: list[Any]) -> list[dict[str, Any]]:
+    from analysis import warehouse
+
+    return warehouse.query(sql, params).to_dicts()
+
+
+def _need_date(at: date | None, parameter: str) -> date:
+    if at is None:
+        raise ScenarioError(
+            parameter,
+            None,
+            "is looked up at a date: give as_of in the scenario (or --as-of on the command line)",
+        )
+    return at
+
+
+def _resolve_api(api: ApiOption, at: date | None, sources: dict[str, str], path: str) -> ApiOption:
+    if api.input_usd_per_mtok is not None and api.output_usd_per_mtok is not None:
+        return api
+    from analysis import prices
+
+    if not api.model:
+        raise ScenarioError(
+            f"{path}.model", None, "name the model to look up its price, or give the prices"
+        )
+    at = _need_date(at, f"{path}.input_usd_per_mtok")
+    try:
+        price = prices.price_for(api.model, at=at, provider=api.provider)
+    except PriceNotFoundError as exc:  # name the scenario's parameter, keep the explanation
+        raise PriceNotFoundError(f"{path}.model", api.model, problem_of(exc)) from None
+    since = price.effective_from.isoformat() if price.effective_from else "an unknown start"
+    note = (
+        f"warehouse api_prices: {price.provider} {price.api_model}, in force on "
+        f"{at.isoformat()} (from {since}, {price.date_basis}); {price.source}"
+    )
+    filled: dict[str, Any] = {}
+    for name in ("input_usd_per_mtok", "output_usd_per_mtok", "cached_input_usd_per_mtok"):
+        value = getattr(price, name)
+        if getattr(api, name) is None and value is not None:
+            filled[name] = float(value)
+            sources.setdefault(f"{path}.{name}", note)
+    return replace(
+        api,
+        provider=api.provider or price.provider,
+        price_source=api.price_source or price.source,
+        price_date=api.price_date
+        or (price.effective_from.isoformat() if price.effective_from else None),
+        **filled,
+    )
+
+
+def _model_row(model_id: str, parameter: str) -> dict[str, Any]:
+    rows = _rows("SELECT * FROM models WHERE model_id = ?", [model_id])
+    if not rows:
+        import difflib
+
+        known = [r["model_id"] for r in _rows("SELECT model_id FROM models WHERE open_weights", [])]
+        close = difflib.get_close_matches(model_id, known, n=8, cutoff=0.4)
+        raise ScenarioError(
+            parameter,
+            model_id,
+            f"is not in the warehouse's models table; closest open-weight models: "
+            f"{', '.join(close) or 'none'} ({len(known)} in all: python -m analysis sql "
+            '"SELECT model_id FROM models WHERE open_weights" lists them)',
+        )
+    return rows[0]
+
+
+def _resolve_model_spec(sh: SelfHostedOption, sources: dict[str, str]) -> SelfHostedOption:
+    if sh.model_spec is not None or not sh.model:
+        return sh
+    row = _model_row(sh.model, "self_hosted.model")
+    if not row.get("open_weights"):
+        raise ScenarioError(
+            "self_hosted.model", sh.model, "is not open-weight, so it cannot be self-hosted"
+        )
+    if row.get("params_total_b") is None:
+        return sh  # sizing will say what is missing if it needs the figures
+    spec = ModelSpec(
+        params_total_b=row["params_total_b"],
+        params_active_b=row.get("params_active_b"),
+        layers=row.get("layers"),
+        kv_heads=row.get("kv_heads"),
+        head_dim=row.get("head_dim"),
+        source=row.get("spec_source") or row.get("source"),
+    )
+    sources.setdefault("self_hosted.model_spec", f"warehouse models: {spec.source}")
+    return replace(sh, model_spec=spec)
+
+
+def _resolve_gpu(sh: SelfHostedOption, sources: dict[str, str]) -> SelfHostedOption:
+    if not sh.gpu:
+        return sh
+    rows = _rows("SELECT * FROM gpus WHERE gpu_id = ?", [sh.gpu])
+    if not rows:
+        known = ", ".join(r["gpu_id"] for r in _rows("SELECT gpu_id FROM gpus ORDER BY 1", []))
+        raise ScenarioError(
+            "self_hosted.gpu", sh.gpu, f"is not in the warehouse's gpus table; known: {known}"
+        )
+    row = rows[0]
+    changes: dict[str, Any] = {}
+    if sh.gpu_spec is None:
+        changes["gpu_spec"] = GpuSpec(
+            memory_gb=row["memory_gb"],
+            mem_bandwidth_tbps=row["mem_bandwidth_tbps"],
+            tdp_w=row.get("tdp_w"),
+            purchase_price_usd=row.get("purchase_price_usd"),
+            source=row.get("source"),
+        )
+        sources.setdefault("self_hosted.gpu_spec", f"warehouse gpus: {row.get('source')}")
+    if sh.ownership == "buy":
+        if sh.capex_usd_per_gpu is None and row.get("purchase_price_usd") is not None:
+            changes["capex_usd_per_gpu"] = float(row["purchase_price_usd"])
+            kind = "an estimate" if row.get("purchase_price_is_estimate") else "a list price"
+            sources.setdefault(
+                "self_hosted.capex_usd_per_gpu",
+                f"warehouse gpus.purchase_price_usd, {kind}: {row.get('purchase_price_source')}",
+            )
+        if sh.power_w is None and row.get("tdp_w") is not None:
+            changes["power_w"] = float(row["tdp_w"])
+            sources.setdefault(
+                "self_hosted.power_w",
+                "estimate: the board power (TDP) from the datasheet, an upper bound on the "
+                f"average draw; {row.get('source')}",
+            )
+    return replace(sh, **changes) if changes else sh
+
+
+def _resolve_rent(
+    sh: SelfHostedOption, at: date | None, sources: dict[str, str]
+) -> SelfHostedOption:
+    if sh.ownership != "rent" or sh.gpu_hour_usd is not None:
+        return sh
+    if sh.cloud_offer is None and not sh.gpu:
+        return sh  # the model will ask for gpu_hour_usd
+    at = _need_date(at, "self_hosted.gpu_hour_usd")
+    sql = (
+        "SELECT * FROM gpu_cloud_prices WHERE as_of <= ? "
+        "QUALIFY row_number() OVER (PARTITION BY provider, instance_type, region "
+        "ORDER BY as_of DESC) = 1"
+    )
+    offers = _rows(sql, [at])
+    if sh.cloud_offer is not None:
+        parts = sh.cloud_offer.split("/", 2)
+        if len(parts) != 3:
+            raise ScenarioError(
+                "self_hosted.cloud_offer", sh.cloud_offer, "must be provider/instance_type/region"
+            )
+        chosen = [o for o in offers if [o["provider"], o["instance_type"], o["region"]] == parts]
+        how = "the offer named"
+    else:
+        chosen = sorted(
+            (o for o in offers if o["gpu_id"] == sh.gpu),
+            key=lambda o: (o["usd_per_gpu_hour"], o["provider"], o["instance_type"], o["region"]),
+        )[:1]
+        how = f"the cheapest on-demand offer for {sh.gpu}"
+    if not chosen:
+        what = sh.cloud_offer or f"an offer for {sh.gpu}"
+        raise ScenarioError(
+            "self_hosted.cloud_offer" if sh.cloud_offer else "self_hosted.gpu",
+            sh.cloud_offer or sh.gpu,
+            f"the warehouse has no gpu_cloud_prices row for {what} dated on or before "
+            f"{at.isoformat()}; give self_hosted.gpu_hour_usd",
+        )
+    offer = chosen[0]
+    label = f"{offer['provider']}/{offer['instance_type']}/{offer['region']}"
+    sources.setdefault(
+        "self_hosted.gpu_hour_usd",
+        f"warehouse gpu_cloud_prices, {how}: {label} as of {offer['as_of']} "
+        f"({offer.get('as_of_basis')}); {offer.get('source')}",
+    )
+    return replace(sh, gpu_hour_usd=float(offer["usd_per_gpu_hour"]), cloud_offer=label)
+
+
+def probe_throughput(run_id: str) -> tuple[float, str, float | None]:
+    """Measured replica throughput of a stored probe run, within the run's own SLO.
+
+    Args:
+        run_id: the probe run's id.
+
+    Returns:
+        (output tokens/s per replica at the highest load level meeting the SLO,
+        the basis text, that level's p95 time to first token [ms] or None).
+
+    Raises:
+        ScenarioError: the run is not stored, cannot be read, or no level meets its SLO.
+    """
+    from analysis import probes
+    from analysis.probes import store as probe_store
+
+    try:
+        run = probe_store.load_run(run_id)
+        tok_s, basis = probes.to_tco_throughput(run)
+        point = probes.best_throughput(run)
+    except ProbeError as exc:
+        raise ScenarioError("self_hosted.probe_run", run_id, str(exc)) from None
+    return float(tok_s), basis, point.ttft_p95_ms
+
+
+def _resolve_probe(sh: SelfHostedOption, sources: dict[str, str]) -> SelfHostedOption:
+    if sh.probe_run is None or sh.throughput_tok_s is not None:
+        return sh
+    tok_s, basis, _ = probe_throughput(sh.probe_run)
+    sources.setdefault("self_hosted.throughput_tok_s", f"measured: {basis}")
+    return replace(sh, throughput_tok_s=tok_s, throughput_basis=basis)
+
+
+def _model_id_of_api(api: ApiOption) -> str | None:
+    if not api.model:
+        return None
+    if _rows("SELECT 1 FROM models WHERE model_id = ?", [api.model]):
+        return api.model
+    rows = _rows("SELECT DISTINCT model_id FROM api_prices WHERE api_model = ?", [api.model])
+    return rows[0]["model_id"] if len(rows) == 1 else None
+
+
+def lookup_score(
+    model_id: str, pick: BenchmarkPick, parameter: str, required: bool = True
+) -> tuple[float, str] | None:
+    """One published score (0–100) of a model on a benchmark, with its source.
+
+    Args:
+        model_id: the model.
+        pick: the benchmark and the filters that make the match one row.
+        parameter: the scenario parameter named in errors.
+        required: raise when there is no score (else return None).
+
+    Returns:
+        (score on a 0–100 scale, source text), or None.
+
+    Raises:
+        ScenarioError: no row (when required), several rows (add a filter), or a
+            score not on a 0–100 scale.
+    """
+    sql = "SELECT * FROM benchmark_scores WHERE model_id = ? AND benchmark = ?"
+    params: list[Any] = [model_id, pick.benchmark]
+    for column, value in (
+        ("benchmark_variant", pick.variant),
+        ("setting", pick.setting),
+        ("reported_by", pick.reported_by),
+        ("eval_relationship", pick.relationship),
+        ("source", pick.source),
+    ):
+        if value is not None:
+            sql += f" AND {column} = ?"
+            params.append(value)
+    rows = _rows(sql, params)
+    if not rows:
+        if not required:
+            return None
+        have = _rows(
+            "SELECT DISTINCT benchmark FROM benchmark_scores WHERE model_id = ? ORDER BY 1",
+            [model_id],
+        )
+        names = ", ".join(r["benchmark"] for r in have) or "none"
+        raise ScenarioError(
+            parameter,
+            pick.benchmark,
+            f"no score for {model_id} with these filters; its benchmarks: {names}",
+        )
+    if len(rows) > 1:
+        options = "; ".join(
+            f"variant={r.get('benchmark_variant')!r} setting={r.get('setting')!r} "
+            f"reported_by={r.get('reported_by')!r} source={r.get('source')!r}"
+            for r in rows[:6]
+        )
+        raise ScenarioError(
+            parameter,
+            pick.benchmark,
+            f"{len(rows)} scores match for {model_id}; add a filter (variant, setting, "
+            f"reported_by or source) to pick one: {options}",
+        )
+    row = rows[0]
+    if row.get("score_pct") is None:
+        raise ScenarioError(
+            parameter, pick.benchmark, f"the score is on the {row.get('scale')} scale, not 0-100"
+        )
+    source = (
+        f"warehouse benchmark_scores: {row.get('reported_by')} ({row.get('eval_relationship')}), "
+        f"{row.get('source')}, {row.get('source_date')}"
+    )
+    return float(row["score_pct"]), source
+
+
+def _fill_scores(
+    scores: dict[str, float],
+    model_id: str | None,
+    picks: list[BenchmarkPick],
+    path: str,
+    sources: dict[str, str],
+    required: bool,
+) -> dict[str, float]:
+    out = dict(scores)
+    for pick in picks:
+        if pick.benchmark in out:
+            continue
+        if model_id is None:
+            if required:
+                raise ScenarioError(
+                    f"{path}.{pick.benchmark}", None, "give the score, or a model to look it up"
+                )
+            continue
+        found = lookup_score(model_id, pick, f"{path}.{pick.benchmark}", required)
+        if found is not None:
+            out[pick.benchmark], sources[f"{path}.{pick.benchmark}"] = found
+    return out
+
+
+def resolve(scenario: Scenario, at: date | None = None) -> Scenario:
+    """Fill what the scenario leaves out from the warehouse and the probe store.
+
+    Looked up when not given: API prices in force on the date (``prices.price_for``),
+    the open model's figures (``models``), the GPU's figures (``gpus``) and, when
+    bought, its purchase price and board power, the rent price (the named
+    ``cloud_offer``, else the cheapest offer for the GPU dated on or before the
+    date), measured throughput (``probe_run``) and benchmark scores. Each value
+    looked up gets an entry in ``sources``.
+
+    Args:
+        scenario: the scenario as read.
+        at: the date of the lookups (default: the scenario's ``as_of``).
+
+    Returns:
+        An equal-shaped scenario with the values filled in and ``as_of`` set.
+
+    Raises:
+        PriceNotFoundError: no API price in force on the date.
+        ScenarioError: a model, GPU, offer or score is not found, or is ambiguous.
+        WarehouseError: the warehouse cannot be read.
+    """
+    at = at or scenario.as_of
+    sources = dict(scenario.sources)
+    api = _resolve_api(scenario.api, at, sources, "api")
+    sh = scenario.self_hosted
+    for step in (_resolve_model_spec, _resolve_gpu, _resolve_probe):
+        sh = step(sh, sources)
+    sh = _resolve_rent(sh, at, sources)
+
+    quality = scenario.quality
+    api_model_id: str | None = quality.api_model if quality else None
+    hosted_model_id: str | None = (quality.self_hosted_model if quality else None) or sh.model
+    if api_model_id is None and (quality is not None or scenario.routing is not None):
+        api_model_id = _model_id_of_api(api)
+    if quality is not None:
+        picks = list(quality.benchmarks)
+        quality = replace(
+            quality,
+            api_scores=_fill_scores(
+                dict(quality.api_scores), api_model_id, picks, "quality.api_scores", sources, True
+            ),
+            self_hosted_scores=_fill_scores(
+                dict(quality.self_hosted_scores),
+                hosted_model_id,
+                picks,
+                "quality.self_hosted_scores",
+                sources,
+                True,
+            ),
+        )
+
+    routing = scenario.routing
+    if routing is not None:
+        known = {p.benchmark: p for p in (quality.benchmarks if quality else ())}
+        picks = [known.get(c.benchmark, BenchmarkPick(c.benchmark)) for c in routing.classes]
+        options = []
+        for choice in routing.options:
+            path = f"routing.options.{choice.name}"
+            if choice.use == "api":
+                base, model_id = (quality.api_scores if quality else {}), api_model_id
+            elif choice.use == "self_hosted":
+                base, model_id = (quality.self_hosted_scores if quality else {}), hosted_model_id
+            else:
+                assert choice.api is not None
+                choice = replace(choice, api=_resolve_api(choice.api, at, sources, f"{path}.api"))
+                base, model_id = {}, _model_id_of_api(choice.api)  # type: ignore[arg-type]
+            model_id = choice.score_model or model_id
+            merged = {**base, **choice.scores}
+            scores = _fill_scores(merged, model_id, picks, f"{path}.scores", sources, False)
+            options.append(replace(choice, scores=scores))
+        routing = replace(routing, options=tuple(options))
+
+    scorecard = scenario.scorecard
+    if scorecard is not None and sh.probe_run and scorecard.self_hosted.latency_p95_ms is None:
+        _, _, p95 = probe_throughput(sh.probe_run)
+        if p95 is not None:
+            scorecard = replace(
+                scorecard,
+                self_hosted=replace(
+                    scorecard.self_hosted, latency_p95_ms=float(p95), latency_basis="measured"
+                ),
+            )
+            sources.setdefault(
+                "scorecard.self_hosted.latency_p95_ms",
+                f"measured: p95 time to first token of probe run {sh.probe_run}",
+            )
+    return replace(
+        scenario,
+        api=api,
+        self_hosted=sh,
+        quality=quality,
+        routing=routing,
+        scorecard=scorecard,
+        as_of=at,
+        sources=sources,
+    )

@@ -1,0 +1,184 @@
+"""Evaluating a scenario: the cost comparison and everything else its settings ask for.
+
+:func:`evaluate_scenario` resolves a scenario (:func:`analysis.scenario.resolve`)
+and hands it to the pure models: :mod:`analysis.tco` (both bills, the
+break-even), :mod:`analysis.uncertainty` (tornado, Monte Carlo),
+:mod:`analysis.routing` (the hybrid split and its frontier) and
+:mod:`analysis.scorecard` (the five factors), collecting what they return in a
+:class:`ScenarioReport`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from datetime import date
+from typing import Any
+
+from analysis.records import Record, to_plain
+from analysis.routing import FrontierPoint, RouteOption, RoutingResult, pareto_frontier, route
+from analysis.scenario.files import scenario_to_dict
+from analysis.scenario.lookups import resolve
+from analysis.scenario.model import Scenario, ScorecardSettings
+from analysis.scorecard import OptionProfile, Scorecard, score_options
+from analysis.tco import QualityComparison, TcoResult, evaluate, quality_adjusted
+from analysis.uncertainty import MonteCarloResult, Tornado, monte_carlo, tornado
+
+
+@dataclass(frozen=True, slots=True)
+class ScenarioReport(Record):
+    """Everything computed for a scenario.
+
+    Attributes:
+        scenario: the resolved scenario (every value used, with ``sources``).
+        tco: both bills, the break-even and the verdict.
+        horizon_months: the period of the totals [months] (None: not set).
+        horizon_api_usd, horizon_self_hosted_usd: monthly cost × horizon [USD].
+        tornado: sensitivity of the chosen metric.
+        monte_carlo: the uncertainty (None when not configured).
+        quality: the quality-adjusted comparison (None when not configured).
+        routing: the hybrid split (None when not configured).
+        frontier: the cost–quality Pareto frontier of the routing.
+        scorecard: the five factors (None when not configured).
+        unsourced: assumptions in use with no entry in ``sources``.
+    """
+
+    scenario: Scenario
+    tco: TcoResult
+    horizon_months: int | None
+    horizon_api_usd: float | None
+    horizon_self_hosted_usd: float | None
+    tornado: Tornado
+    monte_carlo: MonteCarloResult | None
+    quality: QualityComparison | None
+    routing: RoutingResult | None
+    frontier: tuple[FrontierPoint, ...]
+    scorecard: Scorecard | None
+    unsourced: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe dict; the scenario in its file form."""
+        out = {
+            f.name: to_plain(getattr(self, f.name)) for f in fields(self) if f.name != "scenario"
+        }
+        return {"scenario": scenario_to_dict(self.scenario), **out}
+
+
+def route_options(scenario: Scenario) -> tuple[RouteOption, ...]:
+    """The routing options of a (resolved) scenario as pure :class:`RouteOption` objects."""
+    if scenario.routing is None:
+        return ()
+    out = []
+    for choice in scenario.routing.options:
+        if choice.use == "api":
+            out.append(RouteOption(choice.name, choice.scores, api=scenario.api))
+        elif choice.use == "self_hosted":
+            out.append(
+                RouteOption(
+                    choice.name,
+                    choice.scores,
+                    self_hosted=scenario.self_hosted,
+                    max_replicas=choice.max_replicas,
+                )
+            )
+        else:
+            out.append(RouteOption(choice.name, choice.scores, api=choice.api))
+    return tuple(out)
+
+
+def option_profiles(
+    scenario: Scenario, mc: MonteCarloResult | None = None
+) -> tuple[OptionProfile, OptionProfile]:
+    """The scorecard facts of the API and self-hosted options.
+
+    The API runs on the provider's hardware and has no fixed cost; the
+    self-hosted option runs on rented or owned hardware (``ownership``) and its
+    bill is fixed at a given replica count. Cost spreads come from the Monte
+    Carlo when it ran.
+    """
+    facts = scenario.scorecard or ScorecardSettings()
+    sh = scenario.self_hosted
+    api = OptionProfile(
+        name=scenario.api.label,
+        kind="api",
+        hardware="provider",
+        processing_jurisdiction=facts.api.processing_jurisdiction,
+        customization=facts.api.customization or "prompt_only",
+        meets=facts.api.meets,
+        latency_p95_ms=facts.api.latency_p95_ms,
+        latency_basis=facts.api.latency_basis,
+        cost_spread=mc.api.spread if mc else None,
+        fixed_cost_share=0.0,
+    )
+    hosted = OptionProfile(
+        name=sh.label,
+        kind="self_hosted",
+        hardware="owned" if sh.ownership == "buy" else "rented",
+        processing_jurisdiction=facts.self_hosted.processing_jurisdiction,
+        customization=facts.self_hosted.customization or "weights",
+        meets=facts.self_hosted.meets,
+        latency_p95_ms=facts.self_hosted.latency_p95_ms,
+        latency_basis=facts.self_hosted.latency_basis,
+        cost_spread=mc.self_hosted.spread if mc else None,
+        fixed_cost_share=1.0,
+    )
+    return api, hosted
+
+
+def evaluate_scenario(
+    scenario: Scenario, at: date | None = None, *, lookup: bool = True
+) -> ScenarioReport:
+    """Resolve a scenario and compute everything it configures.
+
+    Args:
+        scenario: the scenario.
+        at: the date of the lookups (default: the scenario's ``as_of``).
+        lookup: look up missing values (False: the scenario must be complete).
+
+    Returns:
+        The report.
+
+    Raises:
+        ScenarioError: an invalid or incomplete scenario (PriceNotFoundError and
+            ModelDoesNotFitError among them).
+        WarehouseError: the warehouse cannot be read.
+    """
+    if lookup:
+        scenario = resolve(scenario, at)
+    case = scenario.case
+    result = evaluate(case)
+    mc = None
+    if scenario.monte_carlo is not None:
+        settings = scenario.monte_carlo
+        mc = monte_carlo(case, settings.distributions, settings.draws, settings.seed)
+    quality = None
+    if scenario.quality is not None:
+        quality = quality_adjusted(
+            result, dict(scenario.quality.self_hosted_scores), dict(scenario.quality.api_scores)
+        )
+    routing, frontier = None, ()
+    if scenario.routing is not None:
+        options = route_options(scenario)
+        routing = route(scenario.workload, scenario.routing.classes, options)
+        frontier = pareto_frontier(scenario.workload, scenario.routing.classes, options)
+    card = None
+    if scenario.scorecard is not None:
+        card = score_options(
+            option_profiles(scenario, mc),
+            scenario.scorecard.requirements,
+            scenario.scorecard.weights,
+        )
+    months = scenario.horizon_months
+    return ScenarioReport(
+        scenario=scenario,
+        tco=result,
+        horizon_months=months,
+        horizon_api_usd=result.api.monthly_usd * months if months else None,
+        horizon_self_hosted_usd=result.self_hosted.monthly_usd * months if months else None,
+        tornado=tornado(case, scenario.sensitivity.pct, scenario.sensitivity.metric),
+        monte_carlo=mc,
+        quality=quality,
+        routing=routing,
+        frontier=frontier,
+        scorecard=card,
+        unsourced=scenario.unsourced(),
+    )

@@ -1,0 +1,1 @@
+"""Maintenance tools of the toolkit (the curation of datasets/ from public reference data)."""
