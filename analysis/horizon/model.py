@@ -59,22 +59,25 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, ClassVar
 
 from analysis.errors import ScenarioError
-from analysis.records import Record
-from analysis.tco import (
+from analysis.parameters import (
     MAX_INPUT,
+    Num,
+    check_choice,
+    check_fields,
+    check_text,
+)
+from analysis.records import Record
+from analysis.sizing import (
+    CAPACITY_SLACK,
     MONTHS_PER_YEAR,
     SECONDS_PER_HOUR,
-    Num,
     Sizing,
-    TcoCase,
-    api_cost,
-    check_number,
-    self_hosted_cost,
     size_replica,
 )
+from analysis.tco import TcoCase, api_cost, self_hosted_cost
 from analysis.uncertainty import Distribution, LogNormal, Percentiles
 
 MIN_MONTHS = 12
@@ -84,29 +87,10 @@ RENT_PATHS = ("held", "trend")
 #: The largest annual decline factor accepted [× per year]: the toolkit's bound on any input,
 #: which keeps every product finite (Epoch AI has measured up to ~900× a year).
 MAX_DECLINE_FACTOR = MAX_INPUT
-#: A load within a billionth of a replica's capacity does not add one (as in analysis.tco).
-_CAPACITY_SLACK = 1e-9
 #: Plans compared by the crossover and P(self-hosting cheaper), when both are there.
 API, SELF_HOSTED, HYBRID = "api", "self_hosted", "hybrid"
 MIN_HORIZON_DRAWS = 1_000
 MAX_HORIZON_DRAWS = 1_000_000
-
-
-def _check(section: str, obj: Any) -> None:
-    for name, spec in obj.NUMBERS.items():
-        value = getattr(obj, name)
-        if value is not None:
-            check_number(section, name, value, spec)
-
-
-def _check_choice(parameter: str, value: Any, allowed: tuple[str, ...]) -> None:
-    if value not in allowed:
-        raise ScenarioError(parameter, value, f"must be one of: {', '.join(allowed)}")
-
-
-def _check_text(parameter: str, value: Any) -> None:
-    if value is not None and not isinstance(value, str):
-        raise ScenarioError(parameter, value, "must be text")
 
 
 def _events(parameter: str, events: Any) -> tuple[PriceEvent, ...]:
@@ -133,7 +117,8 @@ class PriceEvent(Record):
         label: what it is ("API price cut 30%", "DeepSeek V4 at equal capability").
     """
 
-    NUMBERS = {
+    SECTION: ClassVar[str] = "horizon.event"
+    NUMBERS: ClassVar[dict[str, Num]] = {
         "month": Num("month", 1, False, MAX_MONTHS, False, integer=True),
         "factor": Num("ratio to the price before"),
     }
@@ -143,8 +128,8 @@ class PriceEvent(Record):
     label: str = ""
 
     def __post_init__(self) -> None:
-        _check("horizon.event", self)
-        _check_text("horizon.event.label", self.label)
+        check_fields(self)
+        check_text("horizon.event.label", self.label)
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,7 +150,10 @@ class ApiPricePath(Record):
         basis: what ``decline_factor`` rests on (a fit and its rows, or "given").
     """
 
-    NUMBERS = {"decline_factor": Num("× per year", 0.0, True, MAX_DECLINE_FACTOR)}
+    SECTION: ClassVar[str] = "horizon.api_price"
+    NUMBERS: ClassVar[dict[str, Num]] = {
+        "decline_factor": Num("× per year", 0.0, True, MAX_DECLINE_FACTOR)
+    }
 
     path: str = "held"
     decline_factor: float = 1.0
@@ -174,9 +162,9 @@ class ApiPricePath(Record):
     basis: str | None = None
 
     def __post_init__(self) -> None:
-        _check_choice("horizon.api_price.path", self.path, API_PATHS)
-        _check("horizon.api_price", self)
-        _check_text("horizon.api_price.basis", self.basis)
+        check_choice("horizon.api_price.path", self.path, API_PATHS)
+        check_fields(self)
+        check_text("horizon.api_price.basis", self.basis)
         object.__setattr__(self, "offers", _events("horizon.api_price.offers", self.offers))
         object.__setattr__(self, "events", _events("horizon.api_price.events", self.events))
         if self.offers and self.path != "switch":
@@ -197,7 +185,10 @@ class RentPricePath(Record):
         basis: what ``decline_factor`` rests on.
     """
 
-    NUMBERS = {"decline_factor": Num("× per year", 0.0, True, MAX_DECLINE_FACTOR)}
+    SECTION: ClassVar[str] = "horizon.rent_price"
+    NUMBERS: ClassVar[dict[str, Num]] = {
+        "decline_factor": Num("× per year", 0.0, True, MAX_DECLINE_FACTOR)
+    }
 
     path: str = "held"
     decline_factor: float = 1.0
@@ -205,9 +196,9 @@ class RentPricePath(Record):
     basis: str | None = None
 
     def __post_init__(self) -> None:
-        _check_choice("horizon.rent_price.path", self.path, RENT_PATHS)
-        _check("horizon.rent_price", self)
-        _check_text("horizon.rent_price.basis", self.basis)
+        check_choice("horizon.rent_price.path", self.path, RENT_PATHS)
+        check_fields(self)
+        check_text("horizon.rent_price.basis", self.basis)
         object.__setattr__(self, "events", _events("horizon.rent_price.events", self.events))
 
 
@@ -224,7 +215,8 @@ class HardwarePlan(Record):
             (1 = today's price) [× per year].
     """
 
-    NUMBERS = {
+    SECTION: ClassVar[str] = "horizon.hardware"
+    NUMBERS: ClassVar[dict[str, Num]] = {
         "resale_fraction": Num("share of book value", 0.0, False, 1.0),
         "life_years": Num("years", 1 / 12, False, 100.0),
         "price_decline_factor": Num("× per year", 0.0, True, MAX_DECLINE_FACTOR),
@@ -235,7 +227,7 @@ class HardwarePlan(Record):
     price_decline_factor: float = 1.0
 
     def __post_init__(self) -> None:
-        _check("horizon.hardware", self)
+        check_fields(self)
 
 
 @dataclass(frozen=True, slots=True)
@@ -251,7 +243,8 @@ class HorizonSettings(Record):
         hardware: bought hardware: resale, life and later purchase prices.
     """
 
-    NUMBERS = {
+    SECTION: ClassVar[str] = "horizon"
+    NUMBERS: ClassVar[dict[str, Num]] = {
         "months": Num("months", MIN_MONTHS, False, MAX_MONTHS, False, integer=True),
         "discount_rate": Num("share per year", 0.0, False, 1.0),
         "volume_growth": Num("share per month", -1.0, True, 1.0),
@@ -265,7 +258,7 @@ class HorizonSettings(Record):
     hardware: HardwarePlan = field(default_factory=HardwarePlan)
 
     def __post_init__(self) -> None:
-        _check("horizon", self)
+        check_fields(self)
         for name, cls in (
             ("api_price", ApiPricePath),
             ("rent_price", RentPricePath),
@@ -304,7 +297,8 @@ class Regime(Record):
         note: why the regime starts ("the open model no longer meets the floor").
     """
 
-    NUMBERS = {
+    SECTION: ClassVar[str] = "horizon.regime"
+    NUMBERS: ClassVar[dict[str, Num]] = {
         "start_month": Num("month", 1, False, MAX_MONTHS, False, integer=True),
         "api_usd": Num("USD/month", 0.0, False),
         "hosted_output_tokens": Num("tokens/request", 0.0, False),
@@ -320,8 +314,8 @@ class Regime(Record):
     note: str = ""
 
     def __post_init__(self) -> None:
-        _check("horizon.regime", self)
-        _check_text("horizon.regime.note", self.note)
+        check_fields(self)
+        check_text("horizon.regime.note", self.note)
 
 
 @dataclass(frozen=True, slots=True)
@@ -682,7 +676,7 @@ def _plan_arrays(
         return out
     # replicas_t = max(1, ceil(R_t·O_h·P/(H·3600)/(T·u))) while O_h > 0 (analysis.tco's formula)
     peak = requests * tokens / (base.hours * SECONDS_PER_HOUR) * base.peak_to_average
-    replicas = np.maximum(1.0, np.ceil(peak / (tput * base.utilisation) - _CAPACITY_SLACK))
+    replicas = np.maximum(1.0, np.ceil(peak / (tput * base.utilisation) - CAPACITY_SLACK))
     replicas = np.where(tokens > 0, replicas, 0.0)
     gpus = replicas * gpr
     shape = np.broadcast_shapes(np.shape(api), np.shape(gpus), np.shape(rent_mult))

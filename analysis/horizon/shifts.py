@@ -32,6 +32,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from typing import ClassVar
 
 from analysis.errors import ScenarioError
 from analysis.horizon.model import (
@@ -49,9 +50,10 @@ from analysis.horizon.model import (
     self_hosted_plan,
 )
 from analysis.horizon.trends import annual_factor_from_percent
+from analysis.parameters import Num, check_number
 from analysis.records import Record
 from analysis.routing import RouteOption, RoutingResult, TaskClass, route
-from analysis.tco import Num, TcoCase, Workload, api_cost, check_number
+from analysis.tco import TcoCase, Workload, api_cost
 
 KINDS = ("closed_jump", "open_catch_up", "api_price_cut", "gpu_rent_decline")
 #: The fields each kind takes besides name and kind.
@@ -90,7 +92,7 @@ class Preset(Record):
             fall [% per year] (gpu_rent_decline; negative: a rise).
     """
 
-    NUMBERS = {
+    NUMBERS: ClassVar[dict[str, Num]] = {
         "points": Num("points", 0.0, True),
         "month": Num("month", 1, False, 60, False, integer=True),
         "catch_up_months": Num("months", 1, False, 60, False, integer=True),

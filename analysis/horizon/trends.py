@@ -511,7 +511,7 @@ def list_price_points(history: Any) -> tuple[TrendPoint, ...]:
     Args:
         history: rows of ``api_prices`` for one (provider, api_model).
     """
-    from analysis.gap import blended_price
+    from analysis.prices import blended_usd_per_mtok
 
     out = []
     for row in _records(history):
@@ -521,7 +521,7 @@ def list_price_points(history: Any) -> tuple[TrendPoint, ...]:
         out.append(
             TrendPoint(
                 _as_date(start),
-                blended_price(row["input_usd_per_mtok"], row["output_usd_per_mtok"]),
+                blended_usd_per_mtok(row["input_usd_per_mtok"], row["output_usd_per_mtok"]),
                 f"{row.get('provider')} {row.get('api_model')}",
                 row.get("source"),
             )
