@@ -24,8 +24,13 @@ from analysis.horizon.trends import (
 )
 from analysis.records import Record
 
-#: Benchmark thresholds the trend table reports when none are asked for [score, 0–100].
-DEFAULT_THRESHOLDS: dict[str, tuple[float, ...]] = {"GPQA-Diamond": (40.0, 50.0, 60.0, 70.0)}
+ECI = "ECI"
+#: Thresholds the trend table reports when none are asked for, per capability scale
+#: [ECI points, or a benchmark's score 0–100].
+DEFAULT_THRESHOLDS: dict[str, tuple[float, ...]] = {
+    ECI: (120.0, 130.0, 140.0, 150.0),
+    "GPQA-Diamond": (40.0, 50.0, 60.0, 70.0),
+}
 
 
 def _cut(frame: Any, column: str, as_of: date | str | None) -> Any:
@@ -173,7 +178,7 @@ def measured_trends(
     api_provider: str | None = None,
     api_model_id: str | None = None,
     gpu_id: str | None = None,
-    benchmark: str = "GPQA-Diamond",
+    benchmark: str = ECI,
     thresholds: Sequence[float] | None = None,
     source: str = "independent",
 ) -> TrendSet:
@@ -182,11 +187,13 @@ def measured_trends(
     Args:
         as_of: the date of the data.
         api_model, api_provider: the API model (its list-price history).
-        api_model_id: the API model's ``model_id`` (its score sets the equal-capability level).
+        api_model_id: the API model's ``model_id`` (its level sets the equal-capability
+            threshold).
         gpu_id: the GPU type (its rent trend).
-        benchmark: the capability scale of the thresholds.
-        thresholds: the levels reported (default :data:`DEFAULT_THRESHOLDS` for the benchmark).
-        source: the score source.
+        benchmark: the capability scale: ``ECI`` (one snapshot, see :func:`eci_snapshot`)
+            or a benchmark name.
+        thresholds: the levels reported (default :data:`DEFAULT_THRESHOLDS` for the scale).
+        source: the score source (benchmarks only).
 
     Returns:
         The trends; each says "data too thin" where it is.
@@ -196,19 +203,119 @@ def measured_trends(
         if thresholds is not None
         else DEFAULT_THRESHOLDS.get(benchmark, (40.0, 50.0, 60.0))
     )
-    try:
-        fits = capability_trends(benchmark, levels, as_of, source=source)
-    except GapError:
-        fits = ()
     equal = None
-    if api_model_id is not None:
-        level = model_score(api_model_id, benchmark, source=source)
-        if level is not None:
-            equal = capability_trends(benchmark, (level,), as_of, source=source)[0]
+    if benchmark.upper() == ECI:
+        try:
+            fits = eci_trends(levels, as_of)
+            rows = eci_rows(as_of)
+        except GapError:
+            fits, rows = (), None
+        if api_model_id is not None and rows is not None:
+            mine = rows[rows["model_id"] == api_model_id]
+            if len(mine):
+                equal = eci_trends((float(mine["score"].iloc[0]),), as_of)[0]
+    else:
+        try:
+            fits = capability_trends(benchmark, levels, as_of, source=source)
+        except GapError:
+            fits = ()
+        if api_model_id is not None:
+            level = model_score(api_model_id, benchmark, source=source)
+            if level is not None:
+                equal = capability_trends(benchmark, (level,), as_of, source=source)[0]
     return TrendSet(
         as_of=as_of,
         equal_capability=equal,
         list_price=list_price_trend(api_model, api_provider, as_of) if api_model else None,
         rent=rent_trend(gpu_id, as_of) if gpu_id else None,
         thresholds=fits,
+    )
+
+
+def eci_snapshot(as_of: date | str | None = None, snapshot: date | str | None = None) -> Any:
+    """The date of the ECI snapshot to use: the one given, else the one with the most models
+    among those published on or before ``as_of`` (the index is refitted at every release, so
+    one snapshot is used at a time).
+
+    Raises:
+        GapError: no snapshot is available on that date, or the one given does not exist.
+    """
+    import pandas as pd
+
+    from analysis import gap
+
+    eci = gap.load_tables("eci_scores")["eci_scores"]
+    if snapshot is not None:
+        day = pd.Timestamp(snapshot)
+        if not (eci["snapshot"] == day).any():
+            known = ", ".join(sorted({d.date().isoformat() for d in eci["snapshot"]}))
+            raise GapError(f"ECI snapshot = {snapshot}: not in eci_scores; snapshots: {known}")
+        return day
+    usable = eci if as_of is None else eci[eci["source_date"] <= pd.Timestamp(as_of)]
+    if usable.empty:
+        raise GapError(f"no ECI snapshot published on or before {as_of}")
+    counts = usable.groupby("snapshot").size()
+    best = counts[counts == counts.max()].index.max()  # the newest of the largest
+    return best
+
+
+def eci_rows(as_of: date | str | None = None, snapshot: date | str | None = None) -> Any:
+    """One row per model of one ECI snapshot that maps to a model: model_id, model,
+    open_weights, score (the ECI), release_date, the snapshot.
+
+    Args:
+        as_of: pick the snapshot among those published on or before it (see :func:`eci_snapshot`).
+        snapshot: the snapshot's date, to name it.
+    """
+    from analysis import gap
+
+    t = gap.load_tables("eci_scores", "models")
+    day = eci_snapshot(as_of, snapshot)
+    eci = t["eci_scores"]
+    rows = eci[(eci["snapshot"] == day) & eci["model_id"].notna()]
+    models = t["models"].set_index("model_id")
+    out = rows[["model_id", "eci", "snapshot"]].rename(columns={"eci": "score"}).copy()
+    out["model"] = out["model_id"].map(models["name"])
+    out["open_weights"] = out["model_id"].map(models["open_weights"])
+    out["release_date"] = out["model_id"].map(models["release_date"])
+    return out.dropna(subset=["model"]).reset_index(drop=True)
+
+
+def eci_trends(
+    levels: Sequence[float],
+    as_of: date | str,
+    *,
+    snapshot: date | str | None = None,
+    group: str = "All",
+    confidence: float = DEFAULT_CONFIDENCE,
+) -> tuple[DeclineFit, ...]:
+    """The decline of the cheapest price of each ECI level (one snapshot), fitted.
+
+    Args:
+        levels: ECI levels, one fit each.
+        as_of: the end of the series.
+        snapshot: the ECI snapshot (default: see :func:`eci_snapshot`).
+        group: ``All``, ``Open weights`` or ``Closed``.
+        confidence: the interval's level.
+
+    Returns:
+        One fit per level, named ``ECI >= L (snapshot YYYY-MM-DD)``.
+    """
+    from analysis import gap
+
+    rows = eci_rows(as_of, snapshot)
+    day = rows["snapshot"].iloc[0].date().isoformat() if len(rows) else str(snapshot)
+    t = gap.load_tables("models", "api_prices")
+    return tuple(
+        capability_decline(
+            rows,
+            t["api_prices"],
+            t["models"],
+            float(level),
+            f"ECI >= {level:g} (snapshot {day})",
+            as_of=as_of,
+            group=group,
+            confidence=confidence,
+        )
+        for level in levels
     )

@@ -116,12 +116,15 @@ def _iso(value: date | None) -> str:
 
 
 def factor_text(factor: float | None) -> str:
-    """``9.8×`` / ``1.25×`` / ``0.91×`` (two significant figures, at least 2 decimals below 10)."""
+    """``26×`` / ``5.21×`` / ``0.0043×``: whole above 10, two decimals above 1, else two
+    significant figures."""
     if factor is None:
         return "n/a"
     if factor >= 10:
         return f"{factor:,.0f}×"
-    return f"{factor:.2f}×"
+    if factor >= 1:
+        return f"{factor:.2f}×"
+    return f"{factor:.2g}×"
 
 
 def direction_text(factor: float) -> str:
