@@ -18,8 +18,9 @@ escapes or builds HTML.
 
 Layout: :mod:`analysis.charts.theme` (the theme), :mod:`analysis.charts.data` (checking
 tables, inline values, captions, the open/closed colours), and the builders by subject:
-:mod:`~analysis.charts.gap_figures`, :mod:`~analysis.charts.cost_figures` and
-:mod:`~analysis.charts.probe_figures`. Every builder is importable from here.
+:mod:`~analysis.charts.gap_figures`, :mod:`~analysis.charts.cost_figures`,
+:mod:`~analysis.charts.horizon_figures` and :mod:`~analysis.charts.probe_figures`. Every
+builder is importable from here.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ from analysis.charts.gap_figures import (
     price_trend,
     quality_price,
 )
+from analysis.charts.horizon_figures import horizon_paths
 from analysis.charts.probe_figures import probe_latency, probe_throughput
 from analysis.charts.theme import THEME_NAME, theme, use_theme
 
@@ -57,6 +59,7 @@ BUILDERS = (
     "hybrid_split",
     "hybrid_pareto",
     "scorecard",
+    "horizon_paths",
     "probe_latency",
     "probe_throughput",
 )
@@ -72,6 +75,7 @@ __all__ = [
     "arena_gap",
     "break_even_curve",
     "frontier",
+    "horizon_paths",
     "hybrid_pareto",
     "hybrid_split",
     "lag_bars",

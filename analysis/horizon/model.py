@@ -16,8 +16,10 @@ is the month the tco model prices, at today's volume and prices.
   capability as it appears), ``min(f^(−(t−1)/12), offers appeared by t)`` with f
   the measured decline of the cheapest price at that capability and the offers
   (month, price relative to today's) known cheaper models.
-- API bill: ``API_t = A·(R_t/R)·m_t`` [USD/month], A the month-1 bill of the
-  traffic sent to an API (:func:`analysis.tco.api_monthly_usd`).
+- API bill: ``API_t = (A·m_t + A'·m'_t)·(R_t/R)`` [USD/month], A the month-1 bill
+  of the traffic sent to the scenario's API (:func:`analysis.tco.api_monthly_usd`)
+  and A' that of traffic a hybrid split sends to other APIs, whose multiplier m'_t
+  leaves out the switch offers (they are priced against the scenario's API).
 - Self-hosted load: the output tokens per request served self-hosted, O_h (O for
   a plain self-hosted plan, less for a hybrid split). ``replicas_t = max(1,
   ceil(R_t·O_h·P/(H·3600)/(T·u)))`` while O_h > 0, else 0; GPUs in service
@@ -289,7 +291,10 @@ class Regime(Record):
     Attributes:
         start_month: the first month of the regime [month, 1 = today].
         api_usd: A, the month-1 API bill (today's volume and prices) of the traffic
-            sent to APIs in this regime [USD/month].
+            sent to the scenario's own API in this regime [USD/month].
+        other_api_usd: the month-1 bill of traffic sent to other APIs (a hybrid split's
+            cheaper models): they follow the trend and events, not the switch offers,
+            which are priced against the scenario's own API [USD/month].
         hosted_output_tokens: O_h, output tokens per request (averaged over all
             requests) served self-hosted [tokens/request]; 0 = none.
         gpus_per_replica: g in this regime (None: the case's sizing) [GPUs].
@@ -301,6 +306,7 @@ class Regime(Record):
     NUMBERS: ClassVar[dict[str, Num]] = {
         "start_month": Num("month", 1, False, MAX_MONTHS, False, integer=True),
         "api_usd": Num("USD/month", 0.0, False),
+        "other_api_usd": Num("USD/month", 0.0, False),
         "hosted_output_tokens": Num("tokens/request", 0.0, False),
         "gpus_per_replica": Num("GPUs per replica", 1, False, integer=True),
         "throughput_tok_s": Num("output tokens/s per replica"),
@@ -309,6 +315,7 @@ class Regime(Record):
     start_month: int
     api_usd: float
     hosted_output_tokens: float
+    other_api_usd: float = 0.0
     gpus_per_replica: int | None = None
     throughput_tok_s: float | None = None
     note: str = ""
@@ -572,12 +579,16 @@ def _with_events(np: Any, mult: Any, months: Any, events: Sequence[PriceEvent]) 
     return mult
 
 
-def api_multipliers(settings: HorizonSettings, decline_factor: Any = None) -> Any:
+def api_multipliers(
+    settings: HorizonSettings, decline_factor: Any = None, *, offers: bool = True
+) -> Any:
     """m_t for t = 1..N: the API price relative to today's (see the module's formulas).
 
     Args:
         settings: the horizon.
         decline_factor: f in place of the settings' (a float or a draws × 1 array).
+        offers: include the switch path's offers (False: other APIs' prices, which
+            follow the trend and the events only).
 
     Returns:
         A numpy array, months (or draws × months when ``decline_factor`` is an array).
@@ -591,7 +602,7 @@ def api_multipliers(settings: HorizonSettings, decline_factor: Any = None) -> An
         mult = np.ones_like(months) * (np.ones_like(f) if hasattr(f, "shape") else 1.0)
     else:
         mult = _trend(np, f, months)
-    if path.path == "switch" and path.offers:
+    if path.path == "switch" and path.offers and offers:
         floor = np.ones_like(months)
         for offer in path.offers:
             floor = np.minimum(floor, np.where(months >= offer.month, offer.factor, 1.0))
@@ -648,7 +659,12 @@ class _Draws:
 
 
 def _plan_arrays(
-    base: _Base, settings: HorizonSettings, plan: Plan, draws: _Draws, api_mult: Any, rent_mult: Any
+    base: _Base,
+    settings: HorizonSettings,
+    plan: Plan,
+    draws: _Draws,
+    api_mult: tuple[Any, Any],
+    rent_mult: Any,
 ) -> dict[str, Any]:
     """Every monthly figure of one plan as arrays (draws × months, or months)."""
     import numpy as np
@@ -658,6 +674,7 @@ def _plan_arrays(
     starts = np.array([r.start_month for r in plan.regimes])
     idx = np.searchsorted(starts, months, side="right") - 1
     api_base = np.array([r.api_usd for r in plan.regimes])[idx]
+    other_base = np.array([r.other_api_usd for r in plan.regimes])[idx]
     tokens = np.array([r.hosted_output_tokens for r in plan.regimes])[idx]
     gpr = np.array(
         [r.gpus_per_replica or base.sizing.gpus_per_replica for r in plan.regimes], dtype=float
@@ -668,7 +685,8 @@ def _plan_arrays(
 
     volume = np.exp(np.log1p(draws.growth) * (months - 1))  # R_t / R = (1+g)^(t−1)
     requests = base.requests * volume
-    api = api_base * volume * api_mult
+    own_mult, other_mult = api_mult
+    api = (api_base * own_mult + other_base * other_mult) * volume
     # Components a plan does not have stay the scalar 0.0 (broadcast when reported).
     out: dict[str, Any] = dict.fromkeys(_PARTS, 0.0)
     out.update(requests=requests, api=api, book=0.0)
@@ -875,12 +893,13 @@ def evaluate_horizon(
     base = _base(case)
     n = settings.months
     api_mult = api_multipliers(settings)
+    api_mults = (api_mult, api_multipliers(settings, offers=False))
     rent_mult = rent_multipliers(settings)
     end, start = discount_factors(n, settings.discount_rate)
     draws = _draws_of(settings)
     paths = []
     for plan in plans:
-        parts = _plan_arrays(base, settings, plan, draws, api_mult, rent_mult)
+        parts = _plan_arrays(base, settings, plan, draws, api_mults, rent_mult)
         cash, pv = _present_values(parts, end, start)
         arrays = {
             k: (np.broadcast_to(np.asarray(v, dtype=float), (n,)) if k in _PARTS else v)
@@ -1080,7 +1099,10 @@ def horizon_monte_carlo(
         rent_factor=drawn.get("rent_price.decline_factor", point.rent_factor),
         hardware_factor=drawn.get("hardware.price_decline_factor", point.hardware_factor),
     )
-    api_mult = api_multipliers(settings, d.api_factor)
+    api_mult = (
+        api_multipliers(settings, d.api_factor),
+        api_multipliers(settings, d.api_factor, offers=False),
+    )
     rent_mult = rent_multipliers(settings, d.rent_factor)
     end, start = discount_factors(settings.months, settings.discount_rate)
     npvs: dict[str, Any] = {}

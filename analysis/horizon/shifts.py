@@ -32,7 +32,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from analysis.errors import ScenarioError
 from analysis.horizon.model import (
@@ -47,13 +47,15 @@ from analysis.horizon.model import (
     Regime,
     api_plan,
     evaluate_horizon,
+    horizon_monte_carlo,
     self_hosted_plan,
 )
 from analysis.horizon.trends import annual_factor_from_percent
 from analysis.parameters import Num, check_number
 from analysis.records import Record
 from analysis.routing import RouteOption, RoutingResult, TaskClass, route
-from analysis.tco import TcoCase, Workload, api_cost
+from analysis.tco import TcoCase, api_cost
+from analysis.uncertainty import Distribution
 
 KINDS = ("closed_jump", "open_catch_up", "api_price_cut", "gpu_rent_decline")
 #: The fields each kind takes besides name and kind.
@@ -321,8 +323,9 @@ def self_hosted_plan_under(
 def _merged(regimes: Sequence[Regime]) -> tuple[Regime, ...]:
     out: list[Regime] = []
     for r in regimes:
-        if out and (out[-1].api_usd, out[-1].hosted_output_tokens) == (
+        if out and (out[-1].api_usd, out[-1].other_api_usd, out[-1].hosted_output_tokens) == (
             r.api_usd,
+            r.other_api_usd,
             r.hosted_output_tokens,
         ):
             continue
@@ -357,9 +360,10 @@ def _shifted_options(
 
 
 def _regime_of(
-    workload: Workload, routed: RoutingResult, month: int, classes: Sequence[TaskClass]
+    routed: RoutingResult, month: int, classes: Sequence[TaskClass], own_api: str
 ) -> Regime:
-    api_usd = sum(c.monthly_usd for c in routed.classes if c.kind == "api")
+    api_usd = sum(c.monthly_usd for c in routed.classes if c.option == own_api)
+    other = sum(c.monthly_usd for c in routed.classes if c.kind == "api" and c.option != own_api)
     share = {c.name: c for c in classes}
     tokens = sum(
         share[c.name].share * share[c.name].output_tokens
@@ -367,7 +371,7 @@ def _regime_of(
         if c.kind == "self_hosted"
     )
     moved = ", ".join(f"{c.name} → {c.option}" for c in routed.classes)
-    return Regime(month, float(api_usd), float(tokens), note=moved)
+    return Regime(month, float(api_usd), float(tokens), float(other), note=moved)
 
 
 def hybrid_plan(
@@ -395,7 +399,7 @@ def hybrid_plan(
                 month,
                 f"the hybrid split cannot be routed from month {month}: {exc}",
             ) from None
-        regimes.append(_regime_of(case.workload, routed, month, classes))
+        regimes.append(_regime_of(routed, month, classes, hybrid.api_option))
         routings.append((month, routed))
     return Plan(HYBRID, "Hybrid split", tuple(regimes)), tuple(routings)
 
@@ -589,9 +593,11 @@ def horizon_report(
     hybrid: HybridInputs | None = None,
     capability: Capability | None = None,
     presets: Sequence[Preset] = DEFAULT_PRESETS,
-    monte_carlo: HorizonMonteCarlo | None = None,
+    distributions: Mapping[str, Distribution] | None = None,
+    draws: int = 2_000,
+    seed: int = 0,
 ) -> HorizonReport:
-    """The horizon under the trends, with prices held, and under each preset.
+    """The horizon under the trends, with prices held, under each preset, and its uncertainty.
 
     Args:
         case: the workload and both options, priced today.
@@ -599,8 +605,8 @@ def horizon_report(
         hybrid: task classes and routing options (None: no hybrid plan).
         capability: the plain self-hosted plan's floor.
         presets: the shifts to try.
-        monte_carlo: the horizon Monte Carlo, when run (it says how often the
-            decision holds).
+        distributions: the trends drawn by the horizon Monte Carlo (None or empty: not run).
+        draws, seed: the Monte Carlo's draws and seed.
 
     Returns:
         The report.
@@ -614,20 +620,102 @@ def horizon_report(
     plans, _ = plans_under(case, (), settings.months, hybrid, capability)
     result = evaluate_horizon(case, settings, plans)
     held = evaluate_horizon(case, held_settings(settings), plans)
+    mc = (
+        horizon_monte_carlo(case, settings, distributions, draws, seed, plans)
+        if distributions
+        else None
+    )
     outcomes = tuple(run_preset(case, settings, p, result, hybrid, capability) for p in presets)
     flips = tuple(o.name for o in outcomes if o.changed)
-    share = monte_carlo.p_cheapest.get(result.cheapest) if monte_carlo is not None else None
+    share = mc.p_cheapest.get(result.cheapest) if mc is not None else None
     robust = held.cheapest == result.cheapest and (share is None or share >= ROBUST_SHARE)
     labels = {p.name: p.label for p in result.plans}
     return HorizonReport(
         result=result,
         held=held,
-        monte_carlo=monte_carlo,
+        monte_carlo=mc,
         presets=outcomes,
         flips=flips,
         robust=robust,
         labels=labels,
         text=summary_text(result, held, outcomes, robust, share, labels),
+    )
+
+
+def plan_rows(report: HorizonReport) -> list[dict[str, Any]]:
+    """One row per plan for tables (the CLI, the panel and the brief show the same).
+
+    Returns:
+        Rows with ``plan`` (name), ``label``, ``npv_usd`` (NPV over the horizon),
+        ``cash_usd`` (undiscounted total), ``month_1_usd`` and ``last_month_usd``
+        (cash in the first and last month), ``npv_p10_usd``/``npv_p90_usd`` (None
+        without the Monte Carlo), ``p_cheapest`` (share of draws, None without it),
+        ``cheapest`` (bool).
+    """
+    mc = report.monte_carlo
+    rows = []
+    for p in report.result.plans:
+        npv = mc.npv.get(p.name) if mc is not None else None
+        rows.append(
+            {
+                "plan": p.name,
+                "label": p.label,
+                "npv_usd": p.npv_usd,
+                "cash_usd": p.total_cash_usd,
+                "month_1_usd": p.cash_usd[0],
+                "last_month_usd": p.cash_usd[-1],
+                "npv_p10_usd": npv.p10 if npv is not None else None,
+                "npv_p90_usd": npv.p90 if npv is not None else None,
+                "p_cheapest": mc.p_cheapest.get(p.name) if mc is not None else None,
+                "cheapest": p.name == report.result.cheapest,
+            }
+        )
+    return rows
+
+
+def path_rows(report: HorizonReport) -> list[dict[str, Any]]:
+    """The cumulative cost of each plan by month, as tidy rows for the horizon chart.
+
+    Returns:
+        Rows ``{month, plan (label), cumulative_usd}``, plans in the report's order.
+    """
+    return [
+        {"month": t, "plan": p.label, "cumulative_usd": value}
+        for p in report.result.plans
+        for t, value in enumerate(p.cumulative_usd, start=1)
+    ]
+
+
+def band_rows(report: HorizonReport) -> list[dict[str, Any]]:
+    """The Monte Carlo's P10–P90 of each plan's cumulative cost by month (none without it).
+
+    Returns:
+        Rows ``{month, plan (label), p10_usd, p90_usd}``.
+    """
+    mc = report.monte_carlo
+    if mc is None:
+        return []
+    return [
+        {"month": t, "plan": report.labels.get(b.name, b.name), "p10_usd": lo, "p90_usd": hi}
+        for b in mc.bands
+        for t, (lo, hi) in enumerate(zip(b.p10, b.p90, strict=True), start=1)
+    ]
+
+
+def settings_text(settings: HorizonSettings) -> str:
+    """The horizon's settings in one line: months, discount rate, growth and price paths."""
+    from analysis.horizon.trends import direction_text
+
+    api, rent = settings.api_price, settings.rent_price
+    api_text = "held" if api.path == "held" else f"{api.path}, {direction_text(api.decline_factor)}"
+    if api.path == "switch" and api.offers:
+        api_text += (
+            f", from {api.offers[0].factor:.3g}× today's price in month {api.offers[0].month}"
+        )
+    rent_text = "held" if rent.path == "held" else direction_text(rent.decline_factor)
+    return (
+        f"{settings.months} months, discount rate {settings.discount_rate:.1%} a year, volume "
+        f"{settings.volume_growth:+.1%} a month; API price: {api_text}; GPU rent: {rent_text}"
     )
 
 
@@ -693,5 +781,9 @@ __all__ = [
     "run_preset",
     "self_hosted_plan_under",
     "settings_under",
+    "band_rows",
+    "path_rows",
+    "plan_rows",
+    "settings_text",
     "summary_text",
 ]

@@ -8,6 +8,7 @@ thin, says so instead of fitting.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -20,6 +21,7 @@ from analysis.horizon.trends import (
     capability_decline,
     fit_decline,
     list_price_points,
+    offers_from_release,
     rent_points,
 )
 from analysis.records import Record
@@ -75,16 +77,34 @@ def capability_trends(
     sel = gap.select_scores(
         t["benchmark_scores"], t["models"], benchmark, source=source, setting=setting
     )
+    return _fits(sel.rows, sel.benchmark, "", thresholds, as_of, group, confidence)
+
+
+def _fits(
+    rows: Any,
+    scale: str,
+    suffix: str,
+    thresholds: Sequence[float],
+    as_of: date | str,
+    group: str,
+    confidence: float,
+) -> tuple[DeclineFit, ...]:
+    """One capability fit per threshold over ``rows`` (the offers dated once for all)."""
+    from analysis import gap
+
+    t = gap.load_tables("models", "api_prices")
+    dated = offers_from_release(t["api_prices"], t["models"])
     return tuple(
         capability_decline(
-            sel.rows,
+            rows,
             t["api_prices"],
             t["models"],
             float(level),
-            f"{sel.benchmark} >= {level:g}",
+            f"{scale} >= {level:g}{suffix}",
             as_of=as_of,
             group=group,
             confidence=confidence,
+            dated=dated,
         )
         for level in thresholds
     )
@@ -196,33 +216,81 @@ def measured_trends(
         source: the score source (benchmarks only).
 
     Returns:
-        The trends; each says "data too thin" where it is.
+        The trends; each says "data too thin" where it is. The result is kept per
+        warehouse version and arguments (a panel or a brief asks again for free).
     """
+    from analysis import warehouse
+
+    key = (
+        warehouse.version(),
+        as_of,
+        api_model,
+        api_provider,
+        api_model_id,
+        gpu_id,
+        benchmark,
+        None if thresholds is None else tuple(thresholds),
+        source,
+    )
+    with _LOCK:
+        if key in _KEPT:
+            return _KEPT[key]
+    found = _measure(
+        as_of, api_model, api_provider, api_model_id, gpu_id, benchmark, thresholds, source
+    )
+    with _LOCK:
+        _KEPT[key] = found
+        while len(_KEPT) > KEEP_TRENDS:
+            _KEPT.pop(next(iter(_KEPT)))
+    return found
+
+
+#: Trend sets kept (per warehouse version and arguments).
+KEEP_TRENDS = 16
+_KEPT: dict[tuple[Any, ...], TrendSet] = {}
+_LOCK = threading.Lock()
+
+
+def _measure(
+    as_of: date,
+    api_model: str | None,
+    api_provider: str | None,
+    api_model_id: str | None,
+    gpu_id: str | None,
+    benchmark: str,
+    thresholds: Sequence[float] | None,
+    source: str,
+) -> TrendSet:
+    from analysis import gap
+
     levels = (
         tuple(thresholds)
         if thresholds is not None
         else DEFAULT_THRESHOLDS.get(benchmark, (40.0, 50.0, 60.0))
     )
-    equal = None
-    if benchmark.upper() == ECI:
-        try:
-            fits = eci_trends(levels, as_of)
+    rows, scale, suffix = None, benchmark, ""
+    try:
+        if benchmark.upper() == ECI:
             rows = eci_rows(as_of)
-        except GapError:
-            fits, rows = (), None
-        if api_model_id is not None and rows is not None:
-            mine = rows[rows["model_id"] == api_model_id]
-            if len(mine):
-                equal = eci_trends((float(mine["score"].iloc[0]),), as_of)[0]
-    else:
-        try:
-            fits = capability_trends(benchmark, levels, as_of, source=source)
-        except GapError:
-            fits = ()
-        if api_model_id is not None:
-            level = model_score(api_model_id, benchmark, source=source)
-            if level is not None:
-                equal = capability_trends(benchmark, (level,), as_of, source=source)[0]
+            scale = ECI
+            suffix = (
+                f" (snapshot {rows['snapshot'].iloc[0].date().isoformat()})" if len(rows) else ""
+            )
+        else:
+            t = gap.load_tables("benchmark_scores", "models")
+            sel = gap.select_scores(t["benchmark_scores"], t["models"], benchmark, source=source)
+            rows, scale = sel.rows, sel.benchmark
+    except GapError:
+        rows = None
+    fits: tuple[DeclineFit, ...] = ()
+    equal = None
+    if rows is not None:
+        wanted = list(levels)
+        mine = rows[rows["model_id"] == api_model_id] if api_model_id is not None else rows[:0]
+        if len(mine):
+            wanted.append(float(mine["score"].iloc[0]))
+        found = _fits(rows, scale, suffix, wanted, as_of, "All", DEFAULT_CONFIDENCE)
+        fits, equal = found[: len(levels)], (found[-1] if len(mine) else None)
     return TrendSet(
         as_of=as_of,
         equal_capability=equal,
@@ -301,21 +369,6 @@ def eci_trends(
     Returns:
         One fit per level, named ``ECI >= L (snapshot YYYY-MM-DD)``.
     """
-    from analysis import gap
-
     rows = eci_rows(as_of, snapshot)
     day = rows["snapshot"].iloc[0].date().isoformat() if len(rows) else str(snapshot)
-    t = gap.load_tables("models", "api_prices")
-    return tuple(
-        capability_decline(
-            rows,
-            t["api_prices"],
-            t["models"],
-            float(level),
-            f"ECI >= {level:g} (snapshot {day})",
-            as_of=as_of,
-            group=group,
-            confidence=confidence,
-        )
-        for level in levels
-    )
+    return _fits(rows, ECI, f" (snapshot {day})", levels, as_of, group, confidence)

@@ -462,6 +462,7 @@ def capability_decline(
     as_of: date | str | None = None,
     group: str = "All",
     confidence: float = DEFAULT_CONFIDENCE,
+    dated: Any = None,
 ) -> DeclineFit:
     """The decline of the cheapest price of a capability level, fitted.
 
@@ -480,6 +481,8 @@ def capability_decline(
         as_of: the series' end (None: the last price change).
         group: ``All``, ``Open weights`` or ``Closed``.
         confidence: the interval's level.
+        dated: ``offers_from_release(price_history, models)`` when already made
+            (several thresholds share it).
 
     Returns:
         The fit, or "data too thin: not fitted" when no model reaches the level
@@ -488,10 +491,10 @@ def capability_decline(
     from analysis.errors import GapError
     from analysis.gap import cheapest_over_time
 
+    if dated is None:
+        dated = offers_from_release(price_history, models)
     try:
-        series = cheapest_over_time(
-            rows, offers_from_release(price_history, models), threshold, as_of=as_of
-        )
+        series = cheapest_over_time(rows, dated, threshold, as_of=as_of, by_group=group != "All")
     except GapError as exc:
         return _thin(name, "USD per 1M tokens", (), str(exc), confidence)
     fit = fit_decline(cheapest_points(series, group), name, confidence=confidence)

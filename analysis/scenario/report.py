@@ -14,10 +14,13 @@ from dataclasses import dataclass, fields
 from datetime import date
 from typing import Any
 
+from analysis.errors import ScenarioError
+from analysis.horizon.shifts import HorizonReport, HybridInputs, horizon_report
+from analysis.horizon.store import TrendSet, measured_trends
 from analysis.records import Record, to_plain
 from analysis.routing import FrontierPoint, RouteOption, RoutingResult, pareto_frontier, route
 from analysis.scenario.files import scenario_to_dict
-from analysis.scenario.lookups import resolve
+from analysis.scenario.lookups import api_model_id_of, resolve
 from analysis.scenario.model import Scenario, ScorecardSettings
 from analysis.scorecard import OptionProfile, Scorecard, score_options
 from analysis.tco import QualityComparison, TcoResult, evaluate, quality_adjusted
@@ -40,6 +43,9 @@ class ScenarioReport(Record):
         frontier: the cost–quality Pareto frontier of the routing.
         scorecard: the five factors (None when not configured).
         unsourced: assumptions in use with no entry in ``sources``.
+        horizon: the cost over the horizon, its uncertainty and the frontier shifts
+            (None when the scenario has no ``horizon`` block).
+        trends: the measured price trends the horizon rests on (None: no horizon).
     """
 
     scenario: Scenario
@@ -54,6 +60,8 @@ class ScenarioReport(Record):
     frontier: tuple[FrontierPoint, ...]
     scorecard: Scorecard | None
     unsourced: tuple[str, ...]
+    horizon: HorizonReport | None = None
+    trends: TrendSet | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe dict; the scenario in its file form."""
@@ -83,6 +91,74 @@ def route_options(scenario: Scenario) -> tuple[RouteOption, ...]:
         else:
             out.append(RouteOption(choice.name, choice.scores, api=choice.api))
     return tuple(out)
+
+
+def horizon_hybrid(scenario: Scenario) -> HybridInputs | None:
+    """The hybrid router's inputs for the horizon (None without task classes, or without
+    both the scenario's own API and its self-hosted deployment among the options)."""
+    if scenario.routing is None:
+        return None
+    choices = scenario.routing.options
+    api = next((c.name for c in choices if c.use == "api"), None)
+    hosted = next((c.name for c in choices if c.use == "self_hosted"), None)
+    if api is None or hosted is None:
+        return None
+    return HybridInputs(scenario.routing.classes, route_options(scenario), api, hosted)
+
+
+def horizon_of(
+    scenario: Scenario, *, presets: bool = True, monte_carlo: bool = True
+) -> HorizonReport:
+    """The horizon of a resolved scenario: its plans under the trends, held prices, the
+    Monte Carlo and the frontier-shift presets (:func:`analysis.horizon.horizon_report`).
+
+    The ``tco`` command, the brief and the horizon panel all call this.
+
+    Args:
+        scenario: a resolved scenario with a ``horizon`` block.
+        presets: run the block's presets (False: none).
+        monte_carlo: run the block's Monte Carlo, when it has one.
+
+    Returns:
+        The horizon report.
+
+    Raises:
+        ScenarioError: no horizon block, a factor still ``measured``, or an invalid setting.
+    """
+    spec = scenario.horizon
+    if spec is None:
+        raise ScenarioError("horizon", None, "the scenario has no horizon block")
+    mc = spec.monte_carlo
+    return horizon_report(
+        scenario.case,
+        spec.settings(scenario.horizon_months),
+        hybrid=horizon_hybrid(scenario),
+        capability=spec.capability,
+        presets=spec.presets if presets else (),
+        distributions=spec.distributions() if monte_carlo and mc is not None else None,
+        draws=mc.draws if mc is not None else 0,
+        seed=mc.seed if mc is not None else 0,
+    )
+
+
+def horizon_trends(scenario: Scenario) -> TrendSet | None:
+    """The measured trends behind a resolved scenario's horizon (kept per warehouse version).
+
+    None without a horizon block or a date.
+    """
+    spec = scenario.horizon
+    if spec is None or scenario.as_of is None:
+        return None
+    return measured_trends(
+        scenario.as_of,
+        api_model=scenario.api.model,
+        api_provider=scenario.api.provider,
+        api_model_id=api_model_id_of(scenario),
+        gpu_id=scenario.self_hosted.gpu,
+        benchmark=spec.trends.benchmark,
+        thresholds=spec.trends.thresholds,
+        source=spec.trends.source,
+    )
 
 
 def option_profiles(
@@ -181,4 +257,6 @@ def evaluate_scenario(
         frontier=frontier,
         scorecard=card,
         unsourced=scenario.unsourced(),
+        horizon=horizon_of(scenario) if scenario.horizon is not None else None,
+        trends=horizon_trends(scenario) if lookup else None,
     )
