@@ -89,5 +89,5 @@ def test_measured_trends_of_a_scenario() -> None:
     on_eci = measured_trends(AS_OF, api_model_id=str(closed["model_id"]))
     assert len(on_eci.thresholds) == 4 and on_eci.equal_capability is not None
     assert on_eci.equal_capability.name == f"ECI >= {closed['score']:g} " + (
-        f"(snapshot {eci_snapshot(AS_OF).date().isoformat()})"
+        f"(snapshot {eci_snapshot(AS_OF).date().isoformat()}) (the API model's level)"
     )

@@ -707,12 +707,20 @@ def settings_text(settings: HorizonSettings) -> str:
     from analysis.horizon.trends import direction_text
 
     api, rent = settings.api_price, settings.rent_price
-    api_text = "held" if api.path == "held" else f"{api.path}, {direction_text(api.decline_factor)}"
+    api_text = (
+        "held"
+        if api.path == "held" or api.decline_factor == 1
+        else f"{api.path}, {direction_text(api.decline_factor)}"
+    )
     if api.path == "switch" and api.offers:
         api_text += (
             f", from {api.offers[0].factor:.3g}× today's price in month {api.offers[0].month}"
         )
-    rent_text = "held" if rent.path == "held" else direction_text(rent.decline_factor)
+    rent_text = (
+        "held"
+        if rent.path == "held" or rent.decline_factor == 1
+        else direction_text(rent.decline_factor)
+    )
     return (
         f"{settings.months} months, discount rate {settings.discount_rate:.1%} a year, volume "
         f"{settings.volume_growth:+.1%} a month; API price: {api_text}; GPU rent: {rent_text}"

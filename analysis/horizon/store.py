@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -290,7 +290,9 @@ def _measure(
         if len(mine):
             wanted.append(float(mine["score"].iloc[0]))
         found = _fits(rows, scale, suffix, wanted, as_of, "All", DEFAULT_CONFIDENCE)
-        fits, equal = found[: len(levels)], (found[-1] if len(mine) else None)
+        fits = found[: len(levels)]
+        if len(mine):
+            equal = replace(found[-1], name=f"{found[-1].name} (the API model's level)")
     return TrendSet(
         as_of=as_of,
         equal_capability=equal,

@@ -68,6 +68,13 @@ from analysis.memo.sections.appendix import (
 from analysis.memo.sections.claims import claim_check, claims_section
 from analysis.memo.sections.cost import cost, cost_section
 from analysis.memo.sections.gap import gap_section, gap_trend
+from analysis.memo.sections.horizon import (
+    horizon,
+    horizon_figure,
+    horizon_section,
+    horizon_trends,
+    trends_section,
+)
 from analysis.memo.sections.hybrid import hybrid, hybrid_section
 from analysis.memo.sections.recommendation import recommendation
 from analysis.memo.sections.risk import risk, risk_section
@@ -134,5 +141,10 @@ __all__ = [
     "sources_section",
     "throughput",
     "throughput_section",
+    "horizon",
+    "horizon_figure",
+    "horizon_section",
+    "horizon_trends",
+    "trends_section",
     "usd",
 ]
