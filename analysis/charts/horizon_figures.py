@@ -111,4 +111,6 @@ def horizon_paths(
             .mark_text(align="left", dx=4, baseline="top")
             .encode(x=alt.X("month:Q"), y=alt.value(4), text=alt.Text("label:N"), tooltip=tip)
         )
-    return alt.layer(*layers, title=chart_title(title, source, as_of, note))
+    chart = alt.layer(*layers, title=chart_title(title, source, as_of, note))
+    assert isinstance(chart, alt.LayerChart)
+    return chart

@@ -70,6 +70,7 @@ from analysis.memo.sections.cost import cost, cost_section
 from analysis.memo.sections.gap import gap_section, gap_trend
 from analysis.memo.sections.horizon import (
     horizon,
+    horizon_chart,
     horizon_figure,
     horizon_section,
     horizon_trends,
@@ -142,6 +143,7 @@ __all__ = [
     "throughput",
     "throughput_section",
     "horizon",
+    "horizon_chart",
     "horizon_figure",
     "horizon_section",
     "horizon_trends",

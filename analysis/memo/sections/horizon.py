@@ -29,8 +29,10 @@ from analysis.memo.layout import (
 )
 
 if TYPE_CHECKING:
+    import altair as alt
+
     from analysis.horizon import DeclineFit, HorizonReport
-    from analysis.scenario import ScenarioReport
+    from analysis.horizon.store import TrendSet
 
 #: The brief's choice -> the horizon plan that carries it out.
 PLAN_OF_CHOICE = {"api": "api", "self_hosted": "self_hosted", "hybrid": "hybrid"}
@@ -62,19 +64,16 @@ def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def horizon_figure(report: ScenarioReport, as_of: date | str) -> Figure | None:
-    """The cumulative-cost chart of the horizon (None without a horizon).
+def horizon_chart(h: HorizonReport, as_of: date | str) -> alt.LayerChart:
+    """The cumulative-cost chart of a horizon: lines per plan, the Monte Carlo's P10–P90
+    band per plan when it ran, and the month self-hosting and the API cross.
 
-    Lines per plan, the Monte Carlo's P10–P90 band per plan when it ran, and the
-    month self-hosting and the API cross. The horizon panel shows the same chart.
+    The brief (compacted) and the horizon panel (full size) show this chart.
     """
     import pandas as pd
 
     from analysis import charts
 
-    h = report.horizon
-    if h is None:
-        return None
     settings = h.result.settings
     bands = band_rows(h)
     cross = h.result.crossover
@@ -87,9 +86,11 @@ def horizon_figure(report: ScenarioReport, as_of: date | str) -> Figure | None:
         if h.monte_carlo is not None
         else "no Monte Carlo."
     )
-    chart = charts.horizon_paths(
-        pd.DataFrame(path_rows(h)),
-        bands=pd.DataFrame(bands) if bands else None,
+    paths = pd.DataFrame(path_rows(h)).astype({"plan": "string"})
+    shaded = pd.DataFrame(bands).astype({"plan": "string"}) if bands else None
+    return charts.horizon_paths(
+        paths,
+        bands=shaded,
         crossover_month=cross.month if cross is not None else None,
         crossover_label=label,
         source=HORIZON_SOURCE,
@@ -97,8 +98,12 @@ def horizon_figure(report: ScenarioReport, as_of: date | str) -> Figure | None:
         title=f"Cumulative cost over the next {settings.months} months",
         note=note,
     )
+
+
+def horizon_figure(h: HorizonReport, as_of: date | str) -> Figure:
+    """:func:`horizon_chart` as the brief's small figure, with its caption."""
     return Figure(
-        compact(chart),
+        compact(horizon_chart(h, as_of)),
         "Running total of each plan's discounted cost; bought hardware is paid in month 1.",
         size=size(HALF_WIDTH + 30, SMALL_HEIGHT + 20),
         axis_titles={"y": "Cumulative (USD)", "x": "Month"},
@@ -106,25 +111,25 @@ def horizon_figure(report: ScenarioReport, as_of: date | str) -> Figure | None:
 
 
 def horizon_section(
-    report: ScenarioReport,
+    h: HorizonReport,
     names: Names,
     as_of: date | str,
     decision: Decision | None = None,
-) -> Section | None:
+    *,
+    figure: bool = True,
+) -> Section:
     """Whether the recommendation holds over the horizon, and which shift would flip it.
 
     Args:
-        report: the evaluated scenario (its ``horizon``; None: no section).
+        h: the horizon of the scenario (:func:`analysis.scenario.horizon_of`).
         names: display names.
         as_of: the brief's date.
         decision: the brief's recommendation (None: say only what costs least).
+        figure: add the chart (a panel that draws it at its own size says False).
 
     Returns:
-        A section with a few sentences and one chart, or None without a horizon block.
+        A section with a few sentences and one chart.
     """
-    h = report.horizon
-    if h is None:
-        return None
     r = h.result
     n = r.settings.months
     best = r.plan(r.cheapest)
@@ -196,7 +201,7 @@ def horizon_section(
                 f"{mc.draws:,} draws of the trends",
             )
         )
-    figure = horizon_figure(report, as_of)
+    figures = [horizon_figure(h, as_of)] if figure else []
     numbers: dict[str, float] = {f"npv_{p.name}": p.npv_usd for p in r.plans}
     numbers["months"] = float(n)
     numbers["flips"] = float(len(flips))
@@ -211,7 +216,7 @@ def horizon_section(
         paragraphs=paragraphs,
         kpis=kpis,
         brief_kpis=False,
-        figures=[figure] if figure is not None else [],
+        figures=figures,
         notes=[
             "Cumulative cost is the running total of each month's cost discounted to today; "
             "frontier shifts re-run the hybrid router in the months they change scores or floors. "
@@ -232,9 +237,10 @@ def horizon(ctx: BriefContext) -> Section | None:
     Returns:
         The section, or None when the scenario has no horizon block.
     """
-    return horizon_section(
-        ctx.report, ctx.names, ctx.as_of, decide(ctx.report, ctx.names, ctx.options)
-    )
+    h = ctx.report.horizon
+    if h is None:
+        return None
+    return horizon_section(h, ctx.names, ctx.as_of, decide(ctx.report, ctx.names, ctx.options))
 
 
 def _fit_row(fit: DeclineFit) -> list[str]:
@@ -251,19 +257,16 @@ def _fit_row(fit: DeclineFit) -> list[str]:
     ]
 
 
-def trends_section(report: ScenarioReport) -> Section | None:
+def trends_section(t: TrendSet) -> Section:
     """The measured price trends the horizon rests on, each with the rows it uses.
 
     Args:
-        report: the evaluated scenario (its ``trends``; None: no section).
+        t: the trends (:func:`analysis.scenario.horizon_trends`).
 
     Returns:
         An appendix section: one table of fits (factor, 90% interval, n, window) and
-        one table of the rows behind each fitted trend; None without trends.
+        one table of the rows behind each fitted trend.
     """
-    t = report.trends
-    if t is None:
-        return None
     fits = [f for f in (t.equal_capability, t.list_price, t.rent) if f is not None]
     fits += [f for f in t.thresholds if all(f.name != g.name for g in fits)]
     rows = [_fit_row(f) for f in fits]
@@ -324,4 +327,5 @@ def horizon_trends(ctx: BriefContext) -> Section | None:
     Returns:
         The section, or None when the scenario has no horizon block.
     """
-    return trends_section(ctx.report)
+    t = ctx.report.trends
+    return trends_section(t) if t is not None else None
