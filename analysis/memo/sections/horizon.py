@@ -151,8 +151,9 @@ def horizon_section(
         )
     else:
         finding = (
-            f"Over the next {n} months the trends favour {labels[best.name]} over the "
-            f"recommended {labels[recommended]}: the recommendation is not robust to them."
+            f"Over the next {n} months the trends favour {labels[best.name]} over "
+            f"{labels[recommended]}, the option recommended: the recommendation is not robust "
+            "to them."
         )
     others = sorted((p for p in r.plans if p.name != best.name), key=lambda p: p.npv_usd)
     paragraphs = [
