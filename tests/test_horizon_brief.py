@@ -93,3 +93,15 @@ def test_the_default_brief_has_the_horizon_section(tmp_path_factory) -> None:  #
     trends = re.search(r'<section[^>]*id="section-trends".*?</section>', page, re.S)
     assert trends is not None and "Appendix D" in trends.group(0)
     assert "GPQA-Diamond &gt;= " in trends.group(0) or "GPQA-Diamond >= " in trends.group(0)
+
+
+def test_a_plan_that_fails_a_must_have_is_out_of_the_running(report) -> None:  # type: ignore[no-untyped-def]
+    # Self-hosting is cheapest, but say it fails a must-have: the API is the choice.
+    ruled = Decision("api", "headline", "why", {"self_hosted": ["processes outside the EU"]}, None)
+    section = memo.horizon_section(report, NAMES, "2026-12-01", ruled)
+    assert section.finding.startswith("Over the next 36 months the recommendation holds: ")
+    assert "the GPT-4o API costs least" in section.finding
+    text = " ".join(section.paragraphs)
+    assert "Self-hosted Llama 3.3 70B would cost less but fails a must-have." in text
+    # Shifts that would only favour the ruled-out plan do not count as flips.
+    assert section.numbers["flips"] == 0

@@ -174,3 +174,30 @@ def test_presets_are_strict_about_their_fields() -> None:
     with pytest.raises(ScenarioError, match="self_hosted routing option"):
         HybridInputs(CLASSES, OPTIONS, api_option="frontier", self_hosted_option="mini")
     assert BOUGHT.ownership == "buy"
+
+
+def test_a_flip_search_finds_the_size_that_would_change_the_decision() -> None:
+    from analysis.horizon import flip_point, flip_text
+
+    pricier = TcoCase(WORKLOAD, API_OPTION, replace(RENTED, gpu_hour_usd=3.00))
+    case = replace(pricier, api=ApiOption(input_usd_per_mtok=2.0, output_usd_per_mtok=8.0))
+    base = baseline(case)
+    mild = Preset("GPU rent falls 10% a year", "gpu_rent_decline", pct=10)
+    out = flip_point(case, SETTINGS, mild, base)
+    assert not out.changed and out.flip_searched and out.flip_pct is not None
+    # The size found flips it; a point less does not (the search's step is 99/2^10 %).
+    at = replace(mild, pct=out.flip_pct)
+    below = replace(mild, pct=out.flip_pct - 0.2)
+    assert run_preset(case, SETTINGS, at, base).changed
+    assert not run_preset(case, SETTINGS, below, base).changed
+    assert flip_text(out) == f"GPU rent falling {out.flip_pct:.0f}% a year would change it"
+    # Far out of reach: self-hosting at ten times the API's cost.
+    far = TcoCase(WORKLOAD, ApiOption(input_usd_per_mtok=0.1, output_usd_per_mtok=0.4), RENTED)
+    none = flip_point(far, SETTINGS, mild, baseline(far))
+    assert none.flip_pct is None and none.flip_searched
+    assert flip_text(none) == "no fall in GPU rent short of 99% a year would change it"
+    # A preset that already flips it, or a capability shift, is not searched.
+    cut = flip_point(
+        RENT_CASE, SETTINGS, Preset("cut", "api_price_cut", pct=50), baseline(RENT_CASE)
+    )
+    assert cut.changed and not cut.flip_searched and flip_text(cut) is None

@@ -265,7 +265,7 @@ class HorizonExplorer(Panel):
         from analysis.memo import horizon_chart, horizon_section
         from analysis.scenario import horizon_of
 
-        h = horizon_of(state)
+        h = horizon_of(state, flip_search=False)
         self.horizon = h
         as_of = state.as_of.isoformat() if state.as_of else "an unstated date"
         section = horizon_section(h, self.names, as_of, figure=False)

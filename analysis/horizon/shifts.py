@@ -467,6 +467,10 @@ class PresetOutcome(Record):
         routing: the hybrid split from each month the shift re-routes it
             (``month: class → option, …``); empty without task classes.
         text: the outcome in one sentence.
+        flip_pct: for a price preset that does not change the decision, the
+            smallest percentage that would (None: none up to its limit, or not searched)
+            [% or % a year].
+        flip_searched: whether ``flip_pct`` was searched for.
     """
 
     name: str
@@ -480,6 +484,8 @@ class PresetOutcome(Record):
     crossover_month: int | None
     routing: tuple[str, ...]
     text: str
+    flip_pct: float | None = None
+    flip_searched: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -575,6 +581,48 @@ def run_preset(
     )
 
 
+#: The largest percentage a flip search tries, per price preset [% or % a year].
+FLIP_LIMITS = {"api_price_cut": 99.0, "gpu_rent_decline": 99.0}
+#: Bisection steps of a flip search (the answer to within limit/2^steps).
+FLIP_STEPS = 10
+
+
+def flip_point(
+    case: TcoCase,
+    settings: HorizonSettings,
+    preset: Preset,
+    baseline: HorizonResult,
+    hybrid: HybridInputs | None = None,
+    capability: Capability | None = None,
+) -> PresetOutcome:
+    """The outcome of a price preset, with the smallest size that would change the decision.
+
+    For ``api_price_cut`` and ``gpu_rent_decline`` a larger percentage only moves the
+    costs one way, so the smallest flipping percentage is found by bisection between
+    0 and :data:`FLIP_LIMITS` (to within limit/2^10); other kinds are returned as
+    :func:`run_preset` gives them.
+    """
+    outcome = run_preset(case, settings, preset, baseline, hybrid, capability)
+    limit = FLIP_LIMITS.get(preset.kind)
+    if limit is None or outcome.changed:
+        return outcome
+
+    def flips(pct: float) -> bool:
+        trial = replace(preset, pct=pct)
+        return run_preset(case, settings, trial, baseline, hybrid, capability).changed
+
+    if not flips(limit):
+        return replace(outcome, flip_pct=None, flip_searched=True)
+    lo, hi = float(preset.pct or 0.0), limit
+    for _ in range(FLIP_STEPS):
+        mid = (lo + hi) / 2
+        if flips(mid):
+            hi = mid
+        else:
+            lo = mid
+    return replace(outcome, flip_pct=hi, flip_searched=True)
+
+
 def held_settings(settings: HorizonSettings) -> HorizonSettings:
     """The same horizon and discount rate with every price held and no growth."""
     return replace(
@@ -596,6 +644,7 @@ def horizon_report(
     distributions: Mapping[str, Distribution] | None = None,
     draws: int = 2_000,
     seed: int = 0,
+    flip_search: bool = False,
 ) -> HorizonReport:
     """The horizon under the trends, with prices held, under each preset, and its uncertainty.
 
@@ -607,6 +656,8 @@ def horizon_report(
         presets: the shifts to try.
         distributions: the trends drawn by the horizon Monte Carlo (None or empty: not run).
         draws, seed: the Monte Carlo's draws and seed.
+        flip_search: for the price presets that do not change the decision, find the
+            size that would (:func:`flip_point`; some tens of evaluations each).
 
     Returns:
         The report.
@@ -625,7 +676,8 @@ def horizon_report(
         if distributions
         else None
     )
-    outcomes = tuple(run_preset(case, settings, p, result, hybrid, capability) for p in presets)
+    run = flip_point if flip_search else run_preset
+    outcomes = tuple(run(case, settings, p, result, hybrid, capability) for p in presets)
     flips = tuple(o.name for o in outcomes if o.changed)
     share = mc.p_cheapest.get(result.cheapest) if mc is not None else None
     robust = held.cheapest == result.cheapest and (share is None or share >= ROBUST_SHARE)
@@ -639,6 +691,26 @@ def horizon_report(
         robust=robust,
         labels=labels,
         text=summary_text(result, held, outcomes, robust, share, labels),
+    )
+
+
+def flip_text(outcome: PresetOutcome) -> str | None:
+    """What size of a price preset would change the decision, in words (None: not searched,
+    or the preset already changes it)."""
+    if outcome.changed or not outcome.flip_searched:
+        return None
+    limit = FLIP_LIMITS.get(outcome.kind, 99.0)
+    x = outcome.flip_pct
+    if outcome.kind == "api_price_cut":
+        return (
+            f"an API price cut of {x:.0f}% would change it"
+            if x is not None
+            else f"no API price cut short of {limit:.0f}% would change it"
+        )
+    return (
+        f"GPU rent falling {x:.0f}% a year would change it"
+        if x is not None
+        else f"no fall in GPU rent short of {limit:.0f}% a year would change it"
     )
 
 
@@ -756,6 +828,7 @@ def summary_text(
     if share is not None:
         parts.append(f"It is the cheapest in {share:.0%} of the Monte Carlo draws.")
     flips = [o for o in outcomes if o.changed]
+    sizes = [t for t in (flip_text(o) for o in outcomes) if t]
     if robust and not flips:
         parts.append("The decision is robust to the trends, and no preset flips it.")
     elif robust:
@@ -768,6 +841,8 @@ def summary_text(
             + "; ".join(f"{o.name} (to {labels.get(o.decision, o.decision)})" for o in flips)
             + "."
         )
+    if sizes:
+        parts.append("Of the price shifts, " + "; ".join(sizes) + ".")
     return " ".join(parts)
 
 
@@ -784,6 +859,8 @@ __all__ = [
     "PresetOutcome",
     "held_settings",
     "horizon_report",
+    "flip_point",
+    "flip_text",
     "hybrid_plan",
     "plans_under",
     "run_preset",

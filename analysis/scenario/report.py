@@ -107,7 +107,11 @@ def horizon_hybrid(scenario: Scenario) -> HybridInputs | None:
 
 
 def horizon_of(
-    scenario: Scenario, *, presets: bool = True, monte_carlo: bool = True
+    scenario: Scenario,
+    *,
+    presets: bool = True,
+    monte_carlo: bool = True,
+    flip_search: bool = True,
 ) -> HorizonReport:
     """The horizon of a resolved scenario: its plans under the trends, held prices, the
     Monte Carlo and the frontier-shift presets (:func:`analysis.horizon.horizon_report`).
@@ -118,6 +122,9 @@ def horizon_of(
         scenario: a resolved scenario with a ``horizon`` block.
         presets: run the block's presets (False: none).
         monte_carlo: run the block's Monte Carlo, when it has one.
+        flip_search: for the price presets that do not change the decision, find the
+            size that would (:func:`analysis.horizon.flip_point`; a panel moving a slider
+            says False).
 
     Returns:
         The horizon report.
@@ -138,6 +145,7 @@ def horizon_of(
         distributions=spec.distributions() if monte_carlo and mc is not None else None,
         draws=mc.draws if mc is not None else 0,
         seed=mc.seed if mc is not None else 0,
+        flip_search=flip_search,
     )
 
 

@@ -9,10 +9,11 @@ section lists the measured trends with the rows each rests on.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import TYPE_CHECKING
 
-from analysis.horizon import band_rows, path_rows, settings_text
+from analysis.horizon import band_rows, flip_text, path_rows, settings_text
 from analysis.horizon.trends import direction_text, factor_text
 from analysis.memo.context import BriefContext, Names, kept
 from analysis.memo.decision import Decision, decide
@@ -132,14 +133,22 @@ def horizon_section(
     """
     r = h.result
     n = r.settings.months
-    best = r.plan(r.cheapest)
     labels = plan_names(h, names)
+    # Plans that fail a must-have are out of the running (the brief's decision rule).
+    ruled = set(decision.ruled_out) if decision is not None else set()
+    eligible = [p.name for p in r.plans if p.name not in ruled] or list(r.names)
+
+    def cheapest(npv: Mapping[str, float]) -> str:
+        return min(eligible, key=lambda name: (npv[name], r.names.index(name)))
+
+    best = r.plan(cheapest({p.name: p.npv_usd for p in r.plans}))
+    held = cheapest({p.name: p.npv_usd for p in h.held.plans})
     recommended = PLAN_OF_CHOICE.get(decision.choice) if decision is not None else None
     if recommended is not None and recommended not in r.names:
         recommended = None
-    flips = [o for o in h.presets if o.changed]
+    flips = [(o, cheapest(o.npv)) for o in h.presets if cheapest(o.npv) != best.name]
     mc = h.monte_carlo
-    share = mc.p_cheapest.get(best.name) if mc is not None else None
+    share = mc.p_cheapest.get(best.name) if mc is not None and not ruled else None
     if recommended is None:
         finding = f"Over the next {n} months, {labels[best.name]} costs least."
     elif recommended == best.name:
@@ -162,20 +171,25 @@ def horizon_section(
         + ("; " + ", ".join(f"{labels[p.name]} {usd(p.npv_usd)}" for p in others) if others else "")
         + f". Assumed: {settings_text(r.settings)}."
     ]
+    excluded = [p for p in others if p.name in ruled and p.npv_usd < best.npv_usd]
+    if excluded:
+        paragraphs.append(
+            ", ".join(_capital(labels[p.name]) for p in excluded)
+            + " would cost less but fails a must-have."
+        )
     if r.crossover is not None:
         cross = r.crossover
         text = cross.text
         for name, label in labels.items():
             text = text.replace(_plan_label(h, name), label)
         paragraphs.append(_capital(text) + ".")
-    if h.held.cheapest != r.cheapest:
+    if held != best.name:
         paragraphs.append(
-            f"At today's prices held it would be {labels[h.held.cheapest]}: the trends decide it."
+            f"At today's prices held it would be {labels[held]}: the trends decide it."
         )
     if flips:
         shift_text = "; ".join(
-            f"“{o.name}” would make {labels.get(o.decision, o.decision)} the cheapest"
-            for o in flips
+            f"“{o.name}” would make {labels.get(new, new)} the cheapest" for o, new in flips
         )
         paragraphs.append(f"Of the frontier shifts tried, {shift_text}.")
     elif h.presets:
@@ -184,6 +198,9 @@ def horizon_section(
             + "; ".join(f"“{o.name}”" for o in h.presets)
             + "."
         )
+    sizes = [t for t in (flip_text(o) for o in h.presets) if t] if not ruled else []
+    if sizes:
+        paragraphs.append("Of the price shifts, " + "; ".join(sizes) + ".")
     kpis = [
         Kpi(f"{n} months · cheapest", usd(best.npv_usd), labels[best.name]),
         Kpi(
@@ -206,7 +223,7 @@ def horizon_section(
     numbers: dict[str, float] = {f"npv_{p.name}": p.npv_usd for p in r.plans}
     numbers["months"] = float(n)
     numbers["flips"] = float(len(flips))
-    numbers["robust"] = 1.0 if h.robust else 0.0
+    numbers["robust"] = 1.0 if held == best.name and not flips else 0.0
     if mc is not None and mc.p_self_hosted_cheaper is not None:
         numbers["p_self_hosted_cheaper"] = mc.p_self_hosted_cheaper
     return Section(
