@@ -61,7 +61,7 @@ def test_a_recommendation_the_trends_overturn_is_called_not_robust(report) -> No
 def test_no_shift_that_flips_is_said_plainly() -> None:
     quiet = horizon_report(BUY_CASE, HorizonSettings(months=36), presets=DEFAULT_PRESETS[1:2])
     section = memo.horizon_section(quiet, NAMES, "2026-12-01", decision("self_hosted"))
-    assert "None of the frontier shifts tried flips it: “Open models catch up" in " ".join(
+    assert "No frontier shift tried flips it: “Open models catch up" in " ".join(
         section.paragraphs
     )
 

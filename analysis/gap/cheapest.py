@@ -109,7 +109,7 @@ def cheapest_over_time(
     dates = sorted(
         set(offers["effective_from"]) | {d for d in offers["until"].dropna() if d <= end}
     )
-    groups = [("All", None)]
+    groups: list[tuple[str, bool | None]] = [("All", None)]
     if by_group:
         groups += [(OPEN_LABEL, True), (CLOSED_LABEL, False)]
     # Rank every offer once: cheapest first, then the higher score, then table order (the
@@ -135,8 +135,9 @@ def cheapest_over_time(
         ranked = np.where(live & mine[None, :], rank[None, :], np.inf)
         best = ranked.argmin(axis=1)
         found = np.isfinite(ranked[np.arange(len(dates)), best])
-        last_key = None
+        last_key: tuple[object, ...] | None = None
         for i, d in enumerate(dates):
+            key: tuple[object, ...]
             if not found[i]:
                 key, rec = ("none",), None
             else:

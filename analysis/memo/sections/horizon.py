@@ -194,7 +194,7 @@ def horizon_section(
         paragraphs.append(f"Of the frontier shifts tried, {shift_text}.")
     elif h.presets:
         paragraphs.append(
-            "None of the frontier shifts tried flips it: "
+            "No frontier shift tried flips it: "
             + "; ".join(f"“{o.name}”" for o in h.presets)
             + "."
         )
