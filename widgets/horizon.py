@@ -262,7 +262,7 @@ class HorizonExplorer(Panel):
     # ------------------------------------------------------------------ computing
 
     def compute(self, state: Scenario) -> View:
-        from analysis.memo import horizon_chart, horizon_section
+        from analysis.memo import horizon_chart, horizon_paragraphs, horizon_section
         from analysis.scenario import horizon_of
 
         h = horizon_of(state, flip_search=False)
@@ -273,9 +273,8 @@ class HorizonExplorer(Panel):
             Card(k.label, k.value, k.detail, "accent" if i == 0 else "neutral")
             for i, k in enumerate(section.kpis)
         ]
-        summary = "".join(
-            f"<p>{html.escape(p)}</p>" for p in (section.finding, *section.paragraphs)
-        )
+        paragraphs = horizon_paragraphs(h, self.names)
+        summary = "".join(f"<p>{html.escape(p)}</p>" for p in (section.finding, *paragraphs[:-1]))
         rows = "".join(
             "<tr><td>{}</td><td>{}</td><td>{}</td></tr>".format(
                 html.escape(o.name),
@@ -296,7 +295,7 @@ class HorizonExplorer(Panel):
             [
                 f"API price: {spec.api_price.basis or 'given'}.",
                 f"GPU rent: {spec.rent_price.basis or 'given'}.",
-                *section.notes,
+                paragraphs[-1],
             ]
         )
         return View(

@@ -19,7 +19,10 @@ The plans compared are the API alone, self-hosting alone and, when task classes
 are given, the hybrid split (:func:`analysis.routing.route`, re-run in each
 month the shift changes scores or floors, at month 1's volume). The decision is
 the plan with the lowest NPV over the horizon; an outcome says whether the
-shift changes it, and how the split moves.
+shift changes it, and how the split moves. The router decides at month 1's
+volume and at today's prices (bought hardware amortised, as in the monthly
+model); within a regime the split is held while volume grows, and a
+deployment's ``max_replicas`` is not checked again.
 
 Capability of the plain self-hosted plan: it is taken to be good enough today
 (as the monthly cost comparison takes it) unless :class:`Capability` gives a
@@ -779,15 +782,26 @@ def settings_text(settings: HorizonSettings) -> str:
     from analysis.horizon.trends import direction_text
 
     api, rent = settings.api_price, settings.rent_price
-    api_text = (
+    trend = (
         "held"
         if api.path == "held" or api.decline_factor == 1
-        else f"{api.path}, {direction_text(api.decline_factor)}"
+        else direction_text(api.decline_factor)
     )
     if api.path == "switch" and api.offers:
-        api_text += (
-            f", from {api.offers[0].factor:.3g}× today's price in month {api.offers[0].month}"
+        first = api.offers[0]
+        offer = (
+            f"the cheapest model of equal capability ({first.factor:.3g}× today's price from "
+            f"month {first.month})"
         )
+        api_text = (
+            f"switch to {offer}, then held"
+            if trend == "held"
+            else f"the lower of {offer} and today's price, which {trend}"
+        )
+    elif api.path == "held" or api.decline_factor == 1:
+        api_text = "held"
+    else:
+        api_text = f"{api.path}, {trend}"
     rent_text = (
         "held"
         if rent.path == "held" or rent.decline_factor == 1

@@ -71,10 +71,12 @@ from analysis.memo.sections.gap import gap_section, gap_trend
 from analysis.memo.sections.horizon import (
     horizon,
     horizon_chart,
+    horizon_detail_section,
     horizon_figure,
+    horizon_paragraphs,
     horizon_section,
     horizon_trends,
-    trends_section,
+    read_horizon,
 )
 from analysis.memo.sections.hybrid import hybrid, hybrid_section
 from analysis.memo.sections.recommendation import recommendation
@@ -144,9 +146,11 @@ __all__ = [
     "throughput_section",
     "horizon",
     "horizon_chart",
+    "horizon_detail_section",
     "horizon_figure",
+    "horizon_paragraphs",
     "horizon_section",
     "horizon_trends",
-    "trends_section",
+    "read_horizon",
     "usd",
 ]

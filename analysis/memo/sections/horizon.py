@@ -10,6 +10,7 @@ section lists the measured trends with the rows each rests on.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -19,20 +20,19 @@ from analysis.memo.context import BriefContext, Names, kept
 from analysis.memo.decision import Decision, decide
 from analysis.memo.formatting import pct, usd
 from analysis.memo.layout import (
-    HALF_WIDTH,
-    SMALL_HEIGHT,
+    DETAIL_HEIGHT,
+    FULL_WIDTH,
     Figure,
     Kpi,
     Section,
     Table,
-    compact,
     size,
 )
 
 if TYPE_CHECKING:
     import altair as alt
 
-    from analysis.horizon import DeclineFit, HorizonReport
+    from analysis.horizon import DeclineFit, HorizonReport, PlanPath, PresetOutcome
     from analysis.horizon.store import TrendSet
 
 #: The brief's choice -> the horizon plan that carries it out.
@@ -102,12 +102,77 @@ def horizon_chart(h: HorizonReport, as_of: date | str) -> alt.LayerChart:
 
 
 def horizon_figure(h: HorizonReport, as_of: date | str) -> Figure:
-    """:func:`horizon_chart` as the brief's small figure, with its caption."""
+    """:func:`horizon_chart` as the brief's figure, drawn full width in appendix A (the memo
+    keeps to two printed pages)."""
     return Figure(
-        compact(horizon_chart(h, as_of)),
-        "Running total of each plan's discounted cost; bought hardware is paid in month 1.",
-        size=size(HALF_WIDTH + 30, SMALL_HEIGHT + 20),
-        axis_titles={"y": "Cumulative (USD)", "x": "Month"},
+        horizon_chart(h, as_of),
+        "Running total of each plan's discounted cost, with the Monte Carlo's P10–P90 band; "
+        "bought hardware is paid in month 1.",
+        size=size(FULL_WIDTH, DETAIL_HEIGHT),
+        placement="appendix",
+        axis_titles={"y": "Cumulative cost (USD, today's money)", "x": "Month"},
+    )
+
+
+@dataclass(frozen=True)
+class HorizonReading:
+    """What the horizon says about a decision, computed once for the memo and the appendix.
+
+    Attributes:
+        labels: plan -> how it reads in a sentence.
+        best: the cheapest eligible plan over the horizon (plans failing a must-have
+            are out of the running).
+        held: the cheapest eligible plan with prices held.
+        recommended: the plan carrying out the brief's choice (None: no decision given).
+        flips: (preset, the plan it makes cheapest) for each shift that changes ``best``.
+        sizes: for price shifts that do not, the size that would (in words).
+        excluded: cheaper plans that fail a must-have.
+        share: share of Monte Carlo draws in which ``best`` is cheapest (None: not known).
+    """
+
+    labels: Mapping[str, str]
+    best: PlanPath
+    held: str
+    recommended: str | None
+    flips: tuple[tuple[PresetOutcome, str], ...]
+    sizes: tuple[str, ...]
+    excluded: tuple[PlanPath, ...]
+    share: float | None
+
+
+def read_horizon(
+    h: HorizonReport, names: Names, decision: Decision | None = None
+) -> HorizonReading:
+    """The horizon's verdict on a decision (see :class:`HorizonReading`)."""
+    r = h.result
+    labels = plan_names(h, names)
+    ruled = set(decision.ruled_out) if decision is not None else set()
+    eligible = [p.name for p in r.plans if p.name not in ruled] or list(r.names)
+
+    def cheapest(npv: Mapping[str, float]) -> str:
+        return min(eligible, key=lambda name: (npv[name], r.names.index(name)))
+
+    best = r.plan(cheapest({p.name: p.npv_usd for p in r.plans}))
+    recommended = PLAN_OF_CHOICE.get(decision.choice) if decision is not None else None
+    mc = h.monte_carlo
+    return HorizonReading(
+        labels=labels,
+        best=best,
+        held=cheapest({p.name: p.npv_usd for p in h.held.plans}),
+        recommended=recommended if recommended in r.names else None,
+        flips=tuple((o, cheapest(o.npv)) for o in h.presets if cheapest(o.npv) != best.name),
+        sizes=tuple(t for t in (flip_text(o) for o in h.presets) if t) if not ruled else (),
+        excluded=tuple(p for p in r.plans if p.name in ruled and p.npv_usd < best.npv_usd),
+        share=mc.p_cheapest.get(best.name) if mc is not None and not ruled else None,
+    )
+
+
+def _flip_words(reading: HorizonReading) -> str:
+    flips = reading.flips
+    if not flips:
+        return "no frontier shift tried flips it"
+    return "; ".join(
+        f"“{o.name}” would flip it to {reading.labels.get(new, new)}" for o, new in flips
     )
 
 
@@ -121,6 +186,10 @@ def horizon_section(
 ) -> Section:
     """Whether the recommendation holds over the horizon, and which shift would flip it.
 
+    The memo keeps to two printed pages, so the section is its finding: a few
+    sentences; the chart is drawn in appendix A and the detail (costs, crossover,
+    each shift, the trends and their rows) is :func:`horizon_detail_section`.
+
     Args:
         h: the horizon of the scenario (:func:`analysis.scenario.horizon_of`).
         names: display names.
@@ -129,85 +198,42 @@ def horizon_section(
         figure: add the chart (a panel that draws it at its own size says False).
 
     Returns:
-        A section with a few sentences and one chart.
+        A section with a few sentences and one chart (``placement="appendix"``).
     """
     r = h.result
     n = r.settings.months
-    labels = plan_names(h, names)
-    # Plans that fail a must-have are out of the running (the brief's decision rule).
-    ruled = set(decision.ruled_out) if decision is not None else set()
-    eligible = [p.name for p in r.plans if p.name not in ruled] or list(r.names)
-
-    def cheapest(npv: Mapping[str, float]) -> str:
-        return min(eligible, key=lambda name: (npv[name], r.names.index(name)))
-
-    best = r.plan(cheapest({p.name: p.npv_usd for p in r.plans}))
-    held = cheapest({p.name: p.npv_usd for p in h.held.plans})
-    recommended = PLAN_OF_CHOICE.get(decision.choice) if decision is not None else None
-    if recommended is not None and recommended not in r.names:
-        recommended = None
-    flips = [(o, cheapest(o.npv)) for o in h.presets if cheapest(o.npv) != best.name]
-    mc = h.monte_carlo
-    share = mc.p_cheapest.get(best.name) if mc is not None and not ruled else None
-    if recommended is None:
-        finding = f"Over the next {n} months, {labels[best.name]} costs least."
-    elif recommended == best.name:
+    x = read_horizon(h, names, decision)
+    labels, best = x.labels, x.best
+    runner = min((p for p in r.plans if p.name != best.name), key=lambda p: p.npv_usd, default=None)
+    costs = f"{usd(best.npv_usd)} in today's money" + (
+        f", against {usd(runner.npv_usd)} for {labels[runner.name]}" if runner is not None else ""
+    )
+    if x.excluded:  # a cheaper plan fails a must-have: say so rather than "costs least"
+        costs += ", which fails a must-have" if runner in x.excluded else ""
+        least = "costs least of the options that meet the must-haves"
+    else:
+        least = "costs least"
+    drawn = f" and in {pct(x.share)} of simulated ones" if x.share is not None else ""
+    if x.recommended is None:
+        finding = f"Over the next {n} months {labels[best.name]} {least} ({costs})."
+    elif x.recommended == best.name:
         finding = (
-            f"Over the next {n} months the recommendation holds: {labels[best.name]} costs "
-            f"least at the measured price trends"
-            + (f" (in {pct(share)} of the simulated trends)" if share is not None else "")
-            + "."
+            f"The recommendation holds over the next {n} months: {labels[best.name]} {least} "
+            f"({costs}) at the measured price trends{drawn}; {_flip_words(x)}."
         )
     else:
         finding = (
-            f"Over the next {n} months the trends favour {labels[best.name]} over "
-            f"{labels[recommended]}, the option recommended: the recommendation is not robust "
-            "to them."
+            f"Over the next {n} months the trends favour {labels[best.name]} ({costs}) over "
+            f"{labels[x.recommended]}, the option recommended: the recommendation is not robust "
+            f"to them; {_flip_words(x)}."
         )
-    others = sorted((p for p in r.plans if p.name != best.name), key=lambda p: p.npv_usd)
-    paragraphs = [
-        f"{_capital(labels[best.name])} costs {usd(best.npv_usd)} over "
-        f"{n} months in today's money"
-        + ("; " + ", ".join(f"{labels[p.name]} {usd(p.npv_usd)}" for p in others) if others else "")
-        + f". Assumed: {settings_text(r.settings)}."
-    ]
-    excluded = [p for p in others if p.name in ruled and p.npv_usd < best.npv_usd]
-    if excluded:
-        paragraphs.append(
-            ", ".join(_capital(labels[p.name]) for p in excluded)
-            + " would cost less but fails a must-have."
-        )
-    if r.crossover is not None:
-        cross = r.crossover
-        text = cross.text
-        for name, label in labels.items():
-            text = text.replace(_plan_label(h, name), label)
-        paragraphs.append(_capital(text) + ".")
-    if held != best.name:
-        paragraphs.append(
-            f"At today's prices held it would be {labels[held]}: the trends decide it."
-        )
-    if flips:
-        shift_text = "; ".join(
-            f"“{o.name}” would make {labels.get(new, new)} the cheapest" for o, new in flips
-        )
-        paragraphs.append(f"Of the frontier shifts tried, {shift_text}.")
-    elif h.presets:
-        paragraphs.append(
-            "No frontier shift tried flips it: "
-            + "; ".join(f"“{o.name}”" for o in h.presets)
-            + "."
-        )
-    sizes = [t for t in (flip_text(o) for o in h.presets) if t] if not ruled else []
-    if sizes:
-        paragraphs.append("Of the price shifts, " + "; ".join(sizes) + ".")
+    mc = h.monte_carlo
+    cross = r.crossover
     kpis = [
         Kpi(f"{n} months · cheapest", usd(best.npv_usd), labels[best.name]),
         Kpi(
             "Crossover",
-            f"month {r.crossover.month}"
-            if r.crossover is not None and r.crossover.month is not None
-            else "none",
+            f"month {cross.month}" if cross is not None and cross.month is not None else "none",
             "API against self-hosting",
         ),
     ]
@@ -219,30 +245,70 @@ def horizon_section(
                 f"{mc.draws:,} draws of the trends",
             )
         )
-    figures = [horizon_figure(h, as_of)] if figure else []
     numbers: dict[str, float] = {f"npv_{p.name}": p.npv_usd for p in r.plans}
     numbers["months"] = float(n)
-    numbers["flips"] = float(len(flips))
-    numbers["robust"] = 1.0 if held == best.name and not flips else 0.0
+    numbers["flips"] = float(len(x.flips))
+    numbers["robust"] = 1.0 if x.held == best.name and not x.flips else 0.0
     if mc is not None and mc.p_self_hosted_cheaper is not None:
         numbers["p_self_hosted_cheaper"] = mc.p_self_hosted_cheaper
     return Section(
         key="horizon",
         title=f"Over the next {n} months",
         finding=finding,
-        layout="split",
-        paragraphs=paragraphs,
         kpis=kpis,
         brief_kpis=False,
-        figures=figures,
-        notes=[
-            "Cumulative cost is the running total of each month's cost discounted to today; "
-            "frontier shifts re-run the hybrid router in the months they change scores or floors. "
-            f"Names: {names.api_model} through {names.api_provider}; {names.open_model} on "
-            f"{names.gpu}."
-        ],
+        figures=[horizon_figure(h, as_of)] if figure else [],
         numbers=numbers,
     )
+
+
+def horizon_paragraphs(
+    h: HorizonReport, names: Names, decision: Decision | None = None
+) -> list[str]:
+    """The horizon in a few paragraphs: the costs, the crossover, prices held, each shift and
+    the assumptions (appendix D and the horizon panel show them)."""
+    r = h.result
+    n = r.settings.months
+    x = read_horizon(h, names, decision)
+    labels, best = x.labels, x.best
+    others = sorted((p for p in r.plans if p.name != best.name), key=lambda p: p.npv_usd)
+    first = (
+        f"{_capital(labels[best.name])} costs {usd(best.npv_usd)} over {n} months in today's "
+        "money"
+        + ("; " + ", ".join(f"{labels[p.name]} {usd(p.npv_usd)}" for p in others) if others else "")
+        + "."
+    )
+    cross = r.crossover
+    if cross is not None and cross.month is not None:
+        before = cross.leader_at_start
+        after = cross.second if before == cross.first else cross.first
+        first += f" {_capital(labels[after])} overtakes {labels[before]} in month {cross.month}."
+    elif cross is not None and cross.leader_at_end != "equal":
+        first += " The API and self-hosting do not cross within the horizon."
+    if x.excluded:
+        first += (
+            " "
+            + ", ".join(_capital(labels[p.name]) for p in x.excluded)
+            + " would cost less but fails a must-have."
+        )
+    if x.held != best.name:
+        first += f" At today's prices held it would be {labels[x.held]}: the trends decide it."
+    paragraphs = [first]
+    if x.flips:
+        paragraphs.append(f"Of the frontier shifts tried, {_flip_words(x)}.")
+    elif h.presets:
+        paragraphs.append(
+            "No frontier shift tried flips it ("
+            + "; ".join(f"“{o.name}”" for o in h.presets)
+            + ")"
+            + ("; " + "; ".join(x.sizes) if x.sizes else "")
+            + "."
+        )
+    paragraphs.append(
+        f"Assumed: {settings_text(r.settings)}. Costs are discounted to today; frontier shifts "
+        "re-run the hybrid router in the months they change scores or floors."
+    )
+    return paragraphs
 
 
 @kept
@@ -275,69 +341,100 @@ def _fit_row(fit: DeclineFit) -> list[str]:
     ]
 
 
-def trends_section(t: TrendSet) -> Section:
-    """The measured price trends the horizon rests on, each with the rows it uses.
+def horizon_detail_section(
+    h: HorizonReport,
+    names: Names,
+    trends: TrendSet | None = None,
+    decision: Decision | None = None,
+) -> Section:
+    """Appendix D: the horizon in detail, each frontier shift, and the measured price trends
+    with the rows each rests on.
 
     Args:
-        t: the trends (:func:`analysis.scenario.horizon_trends`).
+        h: the horizon of the scenario.
+        names: display names.
+        trends: the measured trends (None: no trend tables).
+        decision: the brief's recommendation.
 
     Returns:
-        An appendix section: one table of fits (factor, 90% interval, n, window) and
-        one table of the rows behind each fitted trend.
+        An appendix section: paragraphs, a table of the shifts, a table of trend fits
+        (factor, 90% interval, n, window) and a table of the rows behind each fitted trend.
     """
-    fits = [f for f in (t.equal_capability, t.list_price, t.rent) if f is not None]
-    fits += [f for f in t.thresholds if all(f.name != g.name for g in fits)]
-    rows = [_fit_row(f) for f in fits]
-    used = [
-        [f.name, p.date.isoformat(), f"${p.value:,.4g}", p.label]
-        for f in fits
-        if f.fitted
-        for p in f.points
-    ]
-    tables = [
-        Table(
-            ["Trend", "Annual change", "90% interval", "n", "Window"],
-            rows,
-            caption="Price declines fitted by least squares on log prices",
-            numeric=[3],
-            widths=(30, 24, 16, 5, 25),
-            note="A factor f means the price divides by f each year; the interval is "
-            "Student's t on the slope. Thin series (fewer than 4 points, or under 180 days) "
-            "are not fitted.",
-        )
-    ]
-    if used:
+    x = read_horizon(h, names, decision)
+    shifts = Table(
+        ["Frontier shift", "What happens", "Cheapest under it", "NPV"],
+        [
+            [
+                o.name,
+                o.description,
+                x.labels.get(o.decision, o.decision),
+                usd(o.npv.get(o.decision, 0.0)),
+            ]
+            for o in h.presets
+        ],
+        caption="Frontier shifts, each run through the horizon model and the hybrid router",
+        numeric=[3],
+        widths=(26, 40, 22, 12),
+    )
+    tables = [shifts] if h.presets else []
+    fitted_count, count = 0, 0
+    if trends is not None:
+        t = trends
+        fits = [f for f in (t.equal_capability, t.list_price, t.rent) if f is not None]
+        fits += [f for f in t.thresholds if all(f.name != g.name for g in fits)]
+        used = [
+            [f.name, p.date.isoformat(), f"${p.value:,.4g}", p.label]
+            for f in fits
+            if f.fitted
+            for p in f.points
+        ]
         tables.append(
             Table(
-                ["Trend", "Date", "Price", "Offer"],
-                used,
-                caption="The rows each fitted trend rests on",
-                numeric=[2],
-                widths=(26, 12, 10, 52),
-                note="Capability trends: the cheapest blended (3:1) price per 1M tokens of any "
-                "model at the level, one row per change; an offer first seen later in a price "
-                "feed is dated from its model's release. Rent: median USD per GPU-hour per date.",
+                ["Trend", "Annual change", "90% interval", "n", "Window"],
+                [_fit_row(f) for f in fits],
+                caption=f"Price declines fitted by least squares on log prices, as of "
+                f"{t.as_of.isoformat()}",
+                numeric=[3],
+                widths=(30, 24, 16, 5, 25),
+                note="A factor f means the price divides by f each year; the interval is "
+                "Student's t on the slope. Thin series (fewer than 4 points, or under 180 days) "
+                "are not fitted.",
             )
         )
-    fitted = [f for f in fits if f.fitted]
+        if used:
+            tables.append(
+                Table(
+                    ["Trend", "Date", "Price", "Offer"],
+                    used,
+                    caption="The rows each fitted trend rests on",
+                    numeric=[2],
+                    widths=(26, 12, 10, 52),
+                    note="Capability trends: the cheapest blended (3:1) price per 1M tokens of "
+                    "any model at the level, one row per change; an offer first seen later in a "
+                    "price feed is dated from its model's release. Rent: median USD per "
+                    "GPU-hour per date.",
+                )
+            )
+        fitted_count, count = sum(1 for f in fits if f.fitted), len(fits)
+    finding = f"How the {h.result.settings.months}-month horizon was worked out" + (
+        f"; {fitted_count} of {count} price trends have enough data to fit." if count else "."
+    )
     return Section(
         key="trends",
         eyebrow="Appendix D",
-        title="Measured price trends",
-        finding=(
-            f"{len(fitted)} of {len(fits)} price trends have enough data to fit, as of "
-            f"{t.as_of.isoformat()}."
-        ),
+        title="The horizon in detail: price trends and frontier shifts",
+        finding=finding,
+        paragraphs=horizon_paragraphs(h, names, decision),
         tables=tables,
         layout="wide",
         appendix=True,
-        numbers={"fitted": float(len(fitted)), "trends": float(len(fits))},
+        numbers={"fitted": float(fitted_count), "trends": float(count)},
     )
 
 
 @kept
 def horizon_trends(ctx: BriefContext) -> Section | None:
-    """The measured price trends behind the horizon, with their rows (appendix D).
+    """Appendix D: the horizon in detail, the shifts, the trends and their rows.
 
     Args:
         ctx: the brief's context.
@@ -345,5 +442,8 @@ def horizon_trends(ctx: BriefContext) -> Section | None:
     Returns:
         The section, or None when the scenario has no horizon block.
     """
-    t = ctx.report.trends
-    return trends_section(t) if t is not None else None
+    h = ctx.report.horizon
+    if h is None:
+        return None
+    decision = decide(ctx.report, ctx.names, ctx.options)
+    return horizon_detail_section(h, ctx.names, ctx.report.trends, decision)
