@@ -254,7 +254,7 @@ EXPECT: dict[str, tuple[set[str], set[tuple[str, str]]]] = {
         {("option", "nominal"), ("header", "nominal"), ("score", "quantitative")},
     ),
     "horizon_paths": (
-        {"area", "line", "rule", "text"},
+        {"area", "line", "rule"},
         {("month", "quantitative"), ("cumulative_usd", "quantitative"), ("plan", "nominal")},
     ),
     "probe_latency": (
@@ -491,6 +491,7 @@ def test_horizon_paths_mark_the_crossover_and_draw_the_bands(built: dict[str, An
     units = _units(spec)
     rule = next(u for u in units if _mark(u) == "rule")
     assert _values(rule, spec) == [{"month": 3.0, "label": "Crossover: month 3"}]
+    assert "Dashed line: crossover: month 3." in " ".join(spec["title"]["subtitle"])
     area = next(u for u in units if _mark(u) == "area")
     assert area["encoding"]["y2"]["field"] == "p90_usd"
     plain = charts.horizon_paths(

@@ -31,6 +31,7 @@ from analysis.memo.layout import (
 
 if TYPE_CHECKING:
     import altair as alt
+    import pandas as pd
 
     from analysis.horizon import DeclineFit, HorizonReport, PlanPath, PresetOutcome
     from analysis.horizon.store import TrendSet
@@ -65,13 +66,27 @@ def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def _table(rows: list[dict[str, object]]) -> pd.DataFrame:
+    """Rows as a frame built column by column, the plan labels as text (the chart copies
+    text columns whole, and a slider redraws the chart on every move)."""
+    import pandas as pd
+
+    return pd.DataFrame(
+        {
+            key: pd.array([r[key] for r in rows], dtype="string")
+            if key == "plan"
+            else [r[key] for r in rows]
+            for key in rows[0]
+        }
+    )
+
+
 def horizon_chart(h: HorizonReport, as_of: date | str) -> alt.LayerChart:
     """The cumulative-cost chart of a horizon: lines per plan, the Monte Carlo's P10–P90
     band per plan when it ran, and the month self-hosting and the API cross.
 
-    The brief (compacted) and the horizon panel (full size) show this chart.
+    The brief (appendix A) and the horizon panel show this chart.
     """
-    import pandas as pd
 
     from analysis import charts
 
@@ -87,8 +102,8 @@ def horizon_chart(h: HorizonReport, as_of: date | str) -> alt.LayerChart:
         if h.monte_carlo is not None
         else "no Monte Carlo."
     )
-    paths = pd.DataFrame(path_rows(h)).astype({"plan": "string"})
-    shaded = pd.DataFrame(bands).astype({"plan": "string"}) if bands else None
+    paths = _table(path_rows(h))
+    shaded = _table(bands) if bands else None
     return charts.horizon_paths(
         paths,
         bands=shaded,
