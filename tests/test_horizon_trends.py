@@ -18,6 +18,7 @@ from analysis.horizon.trends import (
     capability_decline,
     cheapest_points,
     fit_decline,
+    index_points,
     list_price_points,
     offers_from_release,
     rent_points,
@@ -208,3 +209,24 @@ def test_list_price_and_rent_points() -> None:
         ("2025-06-01", 2.5),
     ]
     assert rent[0].label.startswith("median of 3 offers")
+
+
+def test_index_points_take_published_months_of_one_gpu() -> None:
+    index = pd.DataFrame(
+        {
+            "index_code": ["GIX-H100"] * 3 + ["GIX-A100"],
+            "month": ["2025-08", "2025-09", "2025-10", "2025-08"],
+            "gpu_id": ["h100", "h100", "h100", None],
+            "usd_per_gpu_hour": [2.4, 2.3, 9.9, 1.8],
+            "provider_count": [6, 5, 1, 5],
+            "status": ["published", "published", "withheld", "published"],
+            "as_of": ["2025-08-31", "2025-09-30", "2025-10-31", "2025-08-31"],
+            "source": ["s"] * 4,
+        }
+    )
+    pts = index_points(index, "h100")
+    assert [(p.date.isoformat(), p.value) for p in pts] == [
+        ("2025-08-31", 2.4),
+        ("2025-09-30", 2.3),
+    ]
+    assert pts[0].label == "GIX-H100 2025-08 (normalised list price, median of 6 providers)"

@@ -20,6 +20,7 @@ from analysis.horizon.trends import (
     DeclineFit,
     capability_decline,
     fit_decline,
+    index_points,
     list_price_points,
     offers_from_release,
     rent_points,
@@ -134,28 +135,52 @@ def list_price_trend(
     return fit_decline(list_price_points(rows), name)
 
 
+#: The table of monthly GPU price index values, when the warehouse has it.
+INDEX_TABLE = "gpu_price_index"
+
+
+def _index_rows(as_of: date | str | None) -> Any | None:
+    """The GPU price index rows dated up to ``as_of`` (None: the warehouse has no index)."""
+    from analysis import gap, warehouse
+
+    if INDEX_TABLE not in warehouse.table_names():
+        return None
+    return _cut(gap.load_tables(INDEX_TABLE)[INDEX_TABLE], "as_of", as_of)
+
+
 def rent_trend(gpu_id: str, as_of: date | str | None = None) -> DeclineFit:
-    """The GPU rent of one GPU type (median USD per GPU-hour per date), fitted.
+    """The GPU rent of one GPU type, fitted.
+
+    From the monthly GPU price index (``gpu_price_index``: normalised list prices)
+    when it covers the GPU type; else from the dated offers (``gpu_cloud_prices``:
+    the median USD per GPU-hour of the offers seen on each date).
 
     Args:
         gpu_id: the GPU type (``gpus.gpu_id``).
-        as_of: offers dated up to this date.
+        as_of: values dated up to this date.
     """
     from analysis import gap
 
+    index = _index_rows(as_of)
+    if index is not None:
+        points = index_points(index, gpu_id)
+        if points:
+            code = points[0].label.split(" ")[0]
+            return fit_decline(points, f"{gpu_id} rent ({code} index)", "USD per GPU-hour")
     offers = _cut(gap.load_tables("gpu_cloud_prices")["gpu_cloud_prices"], "as_of", as_of)
     return fit_decline(rent_points(offers, gpu_id), f"{gpu_id} rent", "USD per GPU-hour")
 
 
 def rent_trends(as_of: date | str | None = None) -> tuple[DeclineFit, ...]:
-    """The rent trend of every GPU type that has offers, in GPU order."""
+    """The rent trend of every GPU type with an index series or offers, in GPU order."""
     from analysis import gap
 
     offers = _cut(gap.load_tables("gpu_cloud_prices")["gpu_cloud_prices"], "as_of", as_of)
-    return tuple(
-        fit_decline(rent_points(offers, g), f"{g} rent", "USD per GPU-hour")
-        for g in sorted(set(offers["gpu_id"].dropna()))
-    )
+    index = _index_rows(as_of)
+    gpus = set(offers["gpu_id"].dropna())
+    if index is not None:
+        gpus |= set(index["gpu_id"].dropna())
+    return tuple(rent_trend(g, as_of) for g in sorted(gpus))
 
 
 def model_score(model_id: str, benchmark: str, *, source: str = "independent") -> float | None:

@@ -564,6 +564,36 @@ def rent_points(offers: Any, gpu_id: str) -> tuple[TrendPoint, ...]:
     return tuple(out)
 
 
+def index_points(index: Any, gpu_id: str) -> tuple[TrendPoint, ...]:
+    """One point per month of a GPU price index series for a GPU type (published months only).
+
+    Args:
+        index: ``gpu_price_index`` rows (index_code, month, gpu_id, usd_per_gpu_hour,
+            provider_count, status, as_of, source): normalised list prices.
+        gpu_id: the GPU type.
+
+    Returns:
+        The points, dated at each month's ``as_of`` (its last day), in date order.
+    """
+    out = []
+    for row in _records(index):
+        if row.get("gpu_id") != gpu_id or row.get("status") not in (None, "published"):
+            continue
+        if _missing(row.get("usd_per_gpu_hour")):
+            continue
+        count = row.get("provider_count")
+        providers = f", median of {int(count)} providers" if not _missing(count) else ""
+        out.append(
+            TrendPoint(
+                _as_date(row["as_of"]),
+                float(row["usd_per_gpu_hour"]),
+                f"{row.get('index_code')} {row.get('month')} (normalised list price{providers})",
+                row.get("source"),
+            )
+        )
+    return tuple(sorted(out, key=lambda p: p.date))
+
+
 def annual_factor_from_percent(pct_per_year: float) -> float:
     """The decline factor of a fall of ``pct_per_year`` % a year: ``1/(1 − pct/100)``.
 

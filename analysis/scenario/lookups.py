@@ -354,7 +354,11 @@ _TREND_OF = {
         "equal_capability",
         "the cheapest blended price of any model at the API model's level",
     ),
-    ("rent_price", "trend"): ("rent", "the GPU type's rent (median USD per GPU-hour per date)"),
+    ("rent_price", "trend"): (
+        "rent",
+        "the GPU type's rent: the monthly GPU price index, else the median of the offers seen "
+        "on each date",
+    ),
 }
 
 

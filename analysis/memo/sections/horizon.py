@@ -426,8 +426,9 @@ def horizon_detail_section(
                     widths=(26, 12, 10, 52),
                     note="Capability trends: the cheapest blended (3:1) price per 1M tokens of "
                     "any model at the level, one row per change; an offer first seen later in a "
-                    "price feed is dated from its model's release. Rent: median USD per "
-                    "GPU-hour per date.",
+                    "price feed is dated from its model's release. Rent: the monthly GPU "
+                    "price index (normalised list prices), else the median of the offers seen "
+                    "on each date.",
                 )
             )
         fitted_count, count = sum(1 for f in fits if f.fitted), len(fits)
