@@ -230,3 +230,11 @@ def test_index_points_take_published_months_of_one_gpu() -> None:
         ("2025-09-30", 2.3),
     ]
     assert pts[0].label == "GIX-H100 2025-08 (normalised list price, median of 6 providers)"
+
+
+def test_a_rising_price_reads_as_a_rise_with_its_interval_the_same_way() -> None:
+    rising = fit_decline(series(1 / 1.3, 14, 1.1, 0.02, 5), "rent")
+    assert rising.fitted and rising.factor is not None and rising.factor < 1
+    assert rising.describe().startswith("rent: rises 1.3")
+    low, high = (float(x.rstrip("×")) for x in rising.interval_text().split("–"))
+    assert 1 < low <= 1 / rising.factor <= high

@@ -101,13 +101,22 @@ class DeclineFit(Record):
         """The change a year in percent (−90 for a factor of 10) [% per year]."""
         return None if self.factor is None else (1.0 / self.factor - 1.0) * 100.0
 
+    def interval_text(self) -> str:
+        """The interval in the direction of the change: ``4.1×–23×`` for a fall, and for a
+        rise the rise factors (``1.20×–1.41×``), so both ends read like the factor."""
+        if self.low is None or self.high is None or self.factor is None:
+            return "n/a"
+        if self.factor < 1:
+            return f"{factor_text(1 / self.high)}–{factor_text(1 / self.low)}"
+        return f"{factor_text(self.low)}–{factor_text(self.high)}"
+
     def describe(self) -> str:
         """The fit in words: "falls 9.8× a year (90% CI 4.1–23×), n = 12, 2024-01 to 2026-06"."""
         if not self.fitted or self.factor is None:
             return f"{self.name}: {self.reason}"
         span = f"{_iso(self.start)} to {_iso(self.end)}"
         level = int(round(self.confidence * 100))
-        ci = f"{level}% CI {factor_text(self.low)}–{factor_text(self.high)}"
+        ci = f"{level}% CI {self.interval_text()}"
         return f"{self.name}: {direction_text(self.factor)} ({ci}), n = {self.n}, {span}"
 
 

@@ -15,7 +15,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from analysis.horizon import band_rows, flip_text, path_rows, settings_text
-from analysis.horizon.trends import direction_text, factor_text
+from analysis.horizon.trends import direction_text
 from analysis.memo.context import BriefContext, Names, kept
 from analysis.memo.decision import Decision, decide
 from analysis.memo.formatting import pct, usd
@@ -350,7 +350,7 @@ def _fit_row(fit: DeclineFit) -> list[str]:
     return [
         fit.name,
         direction_text(fit.factor),
-        f"{factor_text(fit.low)}–{factor_text(fit.high)}",
+        fit.interval_text(),
         str(fit.n),
         window,
     ]
