@@ -6,23 +6,23 @@ import json
 import math
 import sys
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import date, datetime
-from decimal import Decimal
 from typing import Any, TextIO
+
+from analysis.records import to_plain
 
 
 def _default(value: Any) -> Any:
-    if isinstance(value, (date, datetime)):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return float(value)
-    if hasattr(value, "to_dict"):
-        return value.to_dict()
-    raise TypeError(f"cannot serialise {type(value).__name__}")
+    plain = to_plain(value)
+    if plain is value:
+        raise TypeError(f"cannot serialise {type(value).__name__}")
+    return plain
 
 
 def to_json(obj: Any) -> str:
-    """JSON text of ``obj``; dates as ISO strings; never NaN (it raises instead)."""
+    """JSON text of ``obj``, values converted by :func:`analysis.records.to_plain`.
+
+    Dates are ISO text; a NaN or infinite number raises instead of being written.
+    """
     return json.dumps(obj, default=_default, indent=2, allow_nan=False, ensure_ascii=False)
 
 

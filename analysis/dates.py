@@ -7,9 +7,14 @@ it, the word ``today``, the one place where "now" enters a run.
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 
 from analysis.errors import DateError
+
+#: The one way a date is written: four-digit year, month and day (other ISO 8601
+#: forms that ``date.fromisoformat`` accepts, such as ``20261129``, are not dates here).
+DATE_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def parse_date(
@@ -38,9 +43,10 @@ def parse_date(
         text = value.strip()
         if allow_today and text.lower() == "today":
             return today or date.today()
-        try:
-            return date.fromisoformat(text)
-        except ValueError:
-            pass
+        if DATE_PATTERN.fullmatch(text):
+            try:
+                return date.fromisoformat(text)
+            except ValueError:  # no such day, e.g. 2023-02-29
+                pass
     hint = "YYYY-MM-DD (or today)" if allow_today else "YYYY-MM-DD"
     raise DateError(parameter, value, f"is not a date; write it as {hint}")

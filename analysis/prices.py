@@ -1,7 +1,11 @@
 """API prices: dated look-ups over the warehouse.
 
 Look-ups are pure reads and always take a date (``price_for(model, at=...)``);
-"today" is chosen only at the command line or in a notebook. The 3:1 blended
+"today" is chosen only at the command line or in a notebook. They read the
+warehouse's ``api_prices_resolved``: every price period cut by what its API name
+served (``api_aliases``: ``deepseek-reasoner`` was DeepSeek-R1, then R1-0528, ...),
+so a model's own first-party price is found under the alias that served it, and
+ended at the offer's ``effective_to``, so a retired offer is never priced. The 3:1 blended
 price (:func:`blended_usd_per_mtok`, weights :data:`BLEND_INPUT_WEIGHT` and
 :data:`BLEND_OUTPUT_WEIGHT`) is defined here once; the warehouse's SQL macro
 ``blended_price(i, o)`` defaults to the same weights (a test pins them).
@@ -16,7 +20,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from analysis.dates import parse_date
 from analysis.errors import PriceNotFoundError
@@ -49,10 +53,13 @@ class Price(Record):
         output_usd_per_mtok: USD per 1M output tokens.
         cached_input_usd_per_mtok: USD per 1M cached input tokens; None when not given.
         effective_from: first day in force (inclusive); None when the start is unknown.
-        effective_to: first day no longer in force (exclusive); None while current.
+        effective_to: first day no longer in force (exclusive): the next price, the
+            offer's end or the end of the alias period; None while current.
         date_basis: how ``effective_from`` is known (explicit, first_recorded, snapshot,
             unknown_start).
         source: where the price comes from.
+        alias_of: the API name the price is listed under when it reached ``model_id``
+            through ``api_aliases``; None when the name is the model's own.
     """
 
     provider: str
@@ -66,6 +73,7 @@ class Price(Record):
     effective_to: date | None
     date_basis: str
     source: str
+    alias_of: str | None = None
 
     @property
     def blended_usd_per_mtok(self) -> float:
@@ -120,6 +128,7 @@ def _price_from_row(row: Mapping[str, Any]) -> Price:
         effective_to=_as_date(row.get("effective_to"), "effective_to"),
         date_basis=str(row["date_basis"]),
         source=str(row["source"]),
+        alias_of=None if row.get("alias_of") is None else str(row["alias_of"]),
     )
 
 
@@ -162,7 +171,9 @@ def price_for(model: str, *, at: date, provider: str | None = None) -> Price:
     Selection rule, in order:
 
     1. ``model`` may be a ``model_id`` (``models.csv``) or a provider's ``api_model``;
-       when it is an ``api_model`` only rows with that API name are considered.
+       when it is an ``api_model`` only rows with that API name are considered. A
+       price listed under an alias counts for the model the alias served on ``at``
+       (``api_aliases``), and an offer that ended (``effective_to``) counts no more.
     2. With ``provider`` given, only that provider's rows are considered.
     3. Off-peak rows (api_model ending in ``" [off-peak]"``, a time-of-day discount)
        are left out unless named exactly.
@@ -191,12 +202,9 @@ def price_for(model: str, *, at: date, provider: str | None = None) -> Price:
     if not isinstance(at, date):
         raise PriceNotFoundError("at", at, "give a date (datetime.date), e.g. date(2026, 9, 1)")
     at_day = at.date() if isinstance(at, datetime) else at
-    frame = cast(
-        "pl.DataFrame",
-        warehouse.query(
-            "SELECT * FROM prices_at(?::DATE) WHERE model_id = ? OR api_model = ?",
-            [at_day, model, model],
-        ),
+    frame = warehouse.query(
+        "SELECT * FROM prices_at(?::DATE) WHERE model_id = ? OR api_model = ? OR alias_of = ?",
+        [at_day, model, model, model],
     )
     rows = [_price_from_row(r) for r in frame.iter_rows(named=True)]
     if provider is not None:
@@ -238,11 +246,14 @@ def price_history(model: str, provider: str | None = None) -> pl.DataFrame:
         provider: restrict to one provider.
 
     Returns:
-        A polars DataFrame with the columns of ``api_prices`` plus ``effective_to``
-        (the next ``effective_from`` of the same provider and api_model, exclusive;
-        null while current), ``start_known`` and ``blended_usd_per_mtok``
-        (``(3 * input + output) / 4``, USD per 1M tokens), sorted by provider,
-        api_model and ``effective_from`` (unknown starts first).
+        A polars DataFrame of ``api_prices_resolved``: the columns of
+        ``api_prices`` with ``effective_to`` the end of the period (the next
+        ``effective_from`` of the same provider and api_model, the offer's own
+        end or the end of the alias period, exclusive; null while current) and
+        ``model_id`` the model served in it, plus ``start_known``, ``alias_of``
+        and ``blended_usd_per_mtok`` (``(3 * input + output) / 4``, USD per 1M
+        tokens), sorted by provider, api_model and ``effective_from`` (unknown
+        starts first).
 
     Raises:
         PriceNotFoundError: no price is recorded for the model (and provider).
@@ -267,15 +278,15 @@ def _history(model: str, provider: str | None) -> pl.DataFrame:
     # blended_price() defaults to the same 3:1 weights as BLEND_*_WEIGHT (a test pins them).
     sql = """
         SELECT *, blended_price(input_usd_per_mtok, output_usd_per_mtok) AS blended_usd_per_mtok
-        FROM api_prices_history
-        WHERE (model_id = ? OR api_model = ?)
+        FROM api_prices_resolved
+        WHERE (model_id = ? OR api_model = ? OR alias_of = ?)
         """
-    params: list[object] = [model, model]
+    params: list[object] = [model, model, model]
     if provider is not None:
         sql += " AND provider = ?"
         params.append(provider)
     sql += " ORDER BY provider, api_model, effective_from NULLS FIRST"
-    return cast("pl.DataFrame", warehouse.query(sql, params))
+    return warehouse.query(sql, params)
 
 
 __all__ = [

@@ -227,7 +227,9 @@ class _Plan:
                     self.api_cost[i, j] = api_cost(load, opt.api).monthly_usd
             else:
                 assert opt.self_hosted is not None
-                self.sizing[j] = size_replica(opt.self_hosted, workload.hours_per_month)
+                self.sizing[j] = size_replica(
+                    opt.self_hosted, workload.hours_per_month, workload.traffic
+                )
                 self.staff[j] = staff_inputs(opt.self_hosted)
 
     def score(self, i: int, j: int) -> float | None:

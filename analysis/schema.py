@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import math
 import re
 from collections.abc import Callable, Iterator, Sequence
@@ -27,6 +28,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from analysis.dates import DATE_PATTERN
 from analysis.errors import DataValidationError
 
 SCHEMA_FILE = "schema.yaml"
@@ -62,7 +64,6 @@ SCORE_PCT_TOLERANCE = 0.005  # percentage points: half of the 0.01 a table print
 PER_GPU_TOLERANCE = 0.005  # relative: usd_per_gpu_hour vs usd_per_hour / gpu_count
 
 _INT = re.compile(r"[+-]?\d+")
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 # --------------------------------------------------------------------------- schema model
@@ -348,7 +349,7 @@ def _convert(ctype: str, raw: list[str], on_error: Callable[[int, str, str], Non
                 on_error(i, "not true or false", v)
         elif ctype == "date":
             try:
-                if not _DATE.fullmatch(v):
+                if not DATE_PATTERN.fullmatch(v):
                     raise ValueError(v)
                 out[i] = date.fromisoformat(v)
             except ValueError:
@@ -844,6 +845,110 @@ CHECKS.update(
                 "layers",
             ),
             _shape_moe_fields,
+        ),
+    }
+)
+
+
+# ------------------------------------------------------------ checks of price ends and aliases
+
+
+def _price_end_is_sourced(t: ParsedTable, today: date) -> Iterator[tuple[int, str, str, Any]]:
+    c = t.columns
+    for i, end in enumerate(c["effective_to"]):
+        basis, source, start = c["end_basis"][i], c["end_source"][i], c["effective_from"][i]
+        if end is None:
+            for col, value in (("end_basis", basis), ("end_source", source)):
+                if value is not None:
+                    yield i, col, "given although effective_to is empty", value
+            continue
+        if basis is None:
+            yield (
+                i,
+                "end_basis",
+                "empty although effective_to is given; say how the end is known",
+                "",
+            )
+        if source is None:
+            yield (
+                i,
+                "end_source",
+                "empty although effective_to is given; say where it comes from",
+                "",
+            )
+        if start is not None and end <= start:
+            yield i, "effective_to", f"not after effective_from {start}", end
+
+
+def _series_order(keys: list[tuple[Any, ...]], starts: list[Any]) -> list[list[int]]:
+    """Row indexes grouped by key, each group sorted by start (unknown starts first)."""
+    groups: dict[tuple[Any, ...], list[int]] = {}
+    for i, key in enumerate(keys):
+        groups.setdefault(key, []).append(i)
+    return [
+        sorted(rows, key=lambda i: (starts[i] is not None, starts[i] or date.min))
+        for rows in groups.values()
+    ]
+
+
+def _price_end_in_order(t: ParsedTable, today: date) -> Iterator[tuple[int, str, str, Any]]:
+    """An offer has one end, and no price of it starts on or after that end."""
+    c = t.columns
+    keys = list(zip(c["provider"], c["api_model"], strict=True))
+    for rows in _series_order(keys, c["effective_from"]):
+        ends = [i for i in rows if c["effective_to"][i] is not None]
+        if not ends:
+            continue
+        first = min(ends, key=lambda i: c["effective_to"][i])
+        end = c["effective_to"][first]
+        for i in ends:
+            if c["effective_to"][i] != end:
+                yield (
+                    i,
+                    "effective_to",
+                    f"differs from the end {end} on line {t.lines[first]}; an offer ends once",
+                    c["effective_to"][i],
+                )
+        for i in rows:
+            start = c["effective_from"][i]
+            if start is not None and start >= end:
+                yield (
+                    i,
+                    "effective_from",
+                    f"on or after the offer's end {end} (line {t.lines[first]})",
+                    start,
+                )
+
+
+def _alias_periods_in_order(t: ParsedTable, today: date) -> Iterator[tuple[int, str, str, Any]]:
+    c = t.columns
+    for i, (start, end) in enumerate(zip(c["valid_from"], c["valid_to"], strict=True)):
+        if start is not None and end is not None and end <= start:
+            yield i, "valid_to", f"not after valid_from {start}", end
+    keys = list(zip(c["provider"], c["alias"], strict=True))
+    for rows in _series_order(keys, c["valid_from"]):
+        for here, after in itertools.pairwise(rows):
+            end, next_start = c["valid_to"][here], c["valid_from"][after]
+            if next_start is not None and (end is None or next_start < end):
+                yield (
+                    after,
+                    "valid_from",
+                    f"overlaps the period from line {t.lines[here]} "
+                    f"(to {end if end is not None else 'open'}); one model per alias and day",
+                    next_start,
+                )
+
+
+CHECKS.update(
+    {
+        "price_end_is_sourced": Check(
+            ("effective_to", "end_basis", "end_source", "effective_from"), _price_end_is_sourced
+        ),
+        "price_end_in_order": Check(
+            ("provider", "api_model", "effective_from", "effective_to"), _price_end_in_order
+        ),
+        "alias_periods_in_order": Check(
+            ("provider", "alias", "valid_from", "valid_to"), _alias_periods_in_order
         ),
     }
 )

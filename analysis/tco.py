@@ -14,6 +14,10 @@ The formulas (units in brackets):
   ``replicas = max(1, ceil(peak/(T·u)))``, ``GPUs = replicas·g``,
   ``monthly = GPUs·H·gpu_hour + staff_fte·staff_annual_usd/12`` [USD/month], with
   H = 730 [hours/month], T [output tok/s per replica], u [target utilisation].
+- Energy: ``GPUs·power_W/1000·PUE·H`` [kWh/month] and per 1M output tokens
+  ``GPUs·power_W/1000·PUE·(1e6·H·3600/(R·O))/3600`` [kWh]; carbon = energy·grid
+  intensity [g CO2e] (:mod:`analysis.energy`, the formula the bought GPU-hour's
+  power cost uses too).
 - Break-even: the smallest whole R at which the self-hosted bill is no more
   than the API bill (:func:`break_even`).
 
@@ -34,6 +38,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, fields, is_dataclass, replace
 from typing import Any, ClassVar
 
+from analysis.decode import Span, ttft_at_load
+from analysis.energy import EnergyUse, energy_use
 from analysis.errors import ScenarioError
 from analysis.parameters import (
     MAX_INPUT,
@@ -48,6 +54,7 @@ from analysis.records import Record
 from analysis.sizing import (
     BUY_FIELDS,
     CAPACITY_SLACK,
+    ESTIMATE_FIELDS,
     FIT_FIELDS,
     MONTHS_PER_YEAR,
     QUANTISATION_BYTES,
@@ -62,8 +69,10 @@ from analysis.sizing import (
     SelfHostedOption,
     Sizing,
     Throughput,
+    Traffic,
     gpu_hour_bought_usd,
     memory_fit,
+    replicas_needed,
     size_replica,
 )
 
@@ -91,6 +100,7 @@ __all__ = [
     "TcoCase",
     "TcoResult",
     "Throughput",
+    "Traffic",
     "Workload",
     "api_cost",
     "api_monthly_usd",
@@ -159,6 +169,17 @@ class Workload(Record):
     def tokens_per_month(self) -> float:
         """R·(I+O) [tokens/month]."""
         return self.requests_per_month * (self.input_tokens + self.output_tokens)
+
+    @property
+    def traffic(self) -> Traffic:
+        """What the replica sizing reads of the workload."""
+        return Traffic(
+            self.input_tokens,
+            self.output_tokens,
+            self.requests_per_month,
+            self.peak_to_average,
+            self.hours_per_month,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -265,7 +286,7 @@ def assumptions_in_use(case: TcoCase) -> tuple[str, ...]:
 
     Unset fields, datasheet facts and conventions are left out, and so are the
     fields of the path not taken (buy fields when renting; memory-fit fields
-    when g is given; roofline fields when T is given).
+    when both g and T are given; the decode model's fields when T is given).
 
     Args:
         case: the workload and the two options.
@@ -275,10 +296,10 @@ def assumptions_in_use(case: TcoCase) -> tuple[str, ...]:
     """
     sh = case.self_hosted
     skip: set[str] = set(BUY_FIELDS if sh.ownership == "rent" else RENT_FIELDS)
-    if sh.gpus_per_replica is not None:
-        skip.update(FIT_FIELDS)
     if sh.gpus_per_replica is not None and sh.throughput_tok_s is not None:
-        skip.add("concurrent_sequences")
+        skip.update(FIT_FIELDS)
+    if sh.throughput_tok_s is not None:
+        skip.update(ESTIMATE_FIELDS)
     if sh.staff_fte == 0:
         skip.add("staff_annual_usd")
     paths: list[str] = []
@@ -293,22 +314,6 @@ def assumptions_in_use(case: TcoCase) -> tuple[str, ...]:
 # --------------------------------------------------------------------------- #
 # Formulas (scalars or numpy arrays alike: only arithmetic and ``_ceil``)
 # --------------------------------------------------------------------------- #
-
-
-def _ceil(x: Any) -> Any:
-    if hasattr(x, "shape"):
-        import numpy as np
-
-        return np.ceil(x)
-    return math.ceil(x)
-
-
-def _at_least_one(x: Any) -> Any:
-    if hasattr(x, "shape"):
-        import numpy as np
-
-        return np.maximum(1.0, x)
-    return max(1, x)
 
 
 def api_monthly_usd(
@@ -340,34 +345,6 @@ def api_monthly_usd(
         + output_tokens * output_usd_per_mtok
     )
     return requests_per_month * per_request_micro / _MTOK
-
-
-def replicas_needed(
-    requests_per_month: Any,
-    output_tokens: Any,
-    peak_to_average: Any,
-    hours_per_month: Any,
-    throughput_tok_s: Any,
-    utilisation: Any,
-) -> Any:
-    """Replicas for the peak load: ``max(1, ceil(peak/(T·u)))``.
-
-    ``average = R·O/(H·3600)`` [output tok/s] and ``peak = average·P``.
-
-    Args:
-        requests_per_month: R [requests/month].
-        output_tokens: O [tokens/request].
-        peak_to_average: P [ratio].
-        hours_per_month: H [hours/month].
-        throughput_tok_s: T [output tok/s per replica].
-        utilisation: u [share].
-
-    Returns:
-        Replicas [count] (an int, or a float array).
-    """
-    average = requests_per_month * output_tokens / (hours_per_month * SECONDS_PER_HOUR)
-    peak = average * peak_to_average
-    return _at_least_one(_ceil(peak / (throughput_tok_s * utilisation) - CAPACITY_SLACK))
 
 
 def self_hosted_monthly_usd(
@@ -434,6 +411,10 @@ class SelfHostedResult(Record):
         next_replica_at_requests_per_month: the smallest volume needing one more replica.
         per_request_usd, per_mtok_usd: as for the API.
         sizing: g, memory fit, throughput and GPU-hour cost.
+        energy: energy and carbon (None: neither a power draw nor the GPU's TDP known).
+        ttft_p95_ms: the decode model's p95 time to first token at the peak of this
+            volume, ``λ = R·P/(H·3600·replicas)`` requests/s per replica [ms] (None:
+            throughput given, or prefill not timed).
     """
 
     label: str
@@ -449,6 +430,8 @@ class SelfHostedResult(Record):
     per_request_usd: float
     per_mtok_usd: float
     sizing: Sizing
+    energy: EnergyUse | None = None
+    ttft_p95_ms: Span | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -661,7 +644,7 @@ def self_hosted_cost(
         ScenarioError: when a needed figure is missing or invalid.
         ModelDoesNotFitError: when the model does not fit even at int4.
     """
-    sizing = sizing or size_replica(option, workload.hours_per_month)
+    sizing = sizing or size_replica(option, workload.hours_per_month, workload.traffic)
     fte, annual = staff_inputs(option)
     w = workload
     replicas = int(
@@ -693,7 +676,63 @@ def self_hosted_cost(
         per_request_usd=monthly / w.requests_per_month,
         per_mtok_usd=monthly / w.tokens_per_month * _MTOK,
         sizing=sizing,
+        energy=energy(workload, option, sizing, gpus),
+        ttft_p95_ms=_ttft_at_peak(workload, sizing, replicas),
     )
+
+
+def energy(
+    workload: Workload, option: SelfHostedOption, sizing: Sizing, gpus: int
+) -> EnergyUse | None:
+    """Energy and carbon of the deployment (:func:`analysis.energy.energy_use`).
+
+    Power is ``power_w`` (its basis: ``power_basis``) or else the GPU's board power
+    (TDP), marked as an estimate; PUE is the option's (none: GPU energy only); the
+    electricity price is the option's when the GPUs are bought (a rent includes it).
+
+    Returns:
+        The energy, or None when no power figure is known.
+    """
+    tdp = option.gpu_spec.tdp_w if option.gpu_spec is not None else None
+    power = option.power_w if option.power_w is not None else tdp
+    if power is None:
+        return None
+    if option.power_basis:
+        basis = option.power_basis
+    elif option.power_w is not None:
+        basis = "given: self_hosted.power_w"
+    else:
+        basis = (
+            f"estimate: the board power (TDP) of {option.gpu or 'the GPU'}, "
+            "an upper bound on the average draw"
+        )
+    w = workload
+    return energy_use(
+        gpus=gpus,
+        gpus_per_replica=sizing.gpus_per_replica,
+        power_w=float(power),
+        power_basis=basis,
+        pue=option.pue,
+        hours_per_month=w.hours_per_month,
+        output_tokens_per_month=w.requests_per_month * w.output_tokens,
+        replica_tok_s=sizing.throughput.tok_s,
+        grid_gco2e_per_kwh=option.grid_gco2e_per_kwh,
+        usd_per_kwh=option.usd_per_kwh if option.ownership == "buy" else None,
+    )
+
+
+def _ttft_at_peak(workload: Workload, sizing: Sizing, replicas: int) -> Span | None:
+    plan = sizing.throughput.plan
+    if plan is None or not sizing.throughput.estimated:
+        return None
+    w = workload
+    per_replica = (
+        w.requests_per_month * w.peak_to_average / (w.hours_per_month * SECONDS_PER_HOUR * replicas)
+    )
+    try:
+        return ttft_at_load(plan, per_replica)
+    except ScenarioError:  # the prefill queue cannot drain at this volume
+        return None
 
 
 def _smallest_r_at_or_above(costing: _Costing, target_usd: float, lo: int, hi: int) -> int | None:
@@ -736,7 +775,7 @@ def break_even(
     Raises:
         ScenarioError: when a needed figure is missing or invalid.
     """
-    sizing = sizing or size_replica(option, workload.hours_per_month)
+    sizing = sizing or size_replica(option, workload.hours_per_month, workload.traffic)
     costing = _Costing(workload, api, sizing, option)
     per_request = costing.api(1.0)  # a [USD/request]
     capacity = costing.capacity()  # C [requests/month per replica]
@@ -810,7 +849,7 @@ def evaluate(case: TcoCase) -> TcoResult:
     """
     workload, option = case.workload, case.self_hosted
     api = api_cost(workload, case.api)
-    sizing = size_replica(option, workload.hours_per_month)
+    sizing = size_replica(option, workload.hours_per_month, workload.traffic)
     hosted = self_hosted_cost(workload, option, sizing)
     difference = hosted.monthly_usd - api.monthly_usd
     cheaper = "equal" if difference == 0 else ("self_hosted" if difference < 0 else "api")

@@ -503,7 +503,7 @@ def monte_carlo(
     check_distributions(case, distributions)
     w, api, sh = case.workload, case.api, case.self_hosted
     api_cost(w, api)  # validates the prices
-    sizing = size_replica(sh, w.hours_per_month)
+    sizing = size_replica(sh, w.hours_per_month, w.traffic)
 
     rng = np.random.default_rng(seed)
     drawn = {path: distributions[path].sample(rng, draws) for path in sorted(distributions)}

@@ -4,15 +4,24 @@
 :mod:`analysis.schema`) and loads the typed rows into tables, beside the views
 and macros the notebooks share:
 
-- ``api_prices_history`` (view): ``api_prices`` plus ``effective_to`` (the next
-  ``effective_from`` of the same ``provider`` + ``api_model``, exclusive; NULL =
-  still current) and ``start_known`` (false for ``date_basis = unknown_start``).
-  ``effective_to`` is computed once per build into the internal table
-  ``_api_prices_history``, which the view and the macros read.
+- ``api_prices_history`` (view): ``api_prices`` with ``effective_to`` the end of
+  each price: the next ``effective_from`` of the same ``provider`` + ``api_model``
+  or the offer's end (the ``effective_to`` given on one of its rows), whichever
+  comes first,
+  exclusive; NULL = still current; plus ``start_known`` (false for ``date_basis =
+  unknown_start``). Computed once per build into the internal table
+  ``_api_prices_history``.
+- ``api_prices_resolved`` (view): each price period cut by the periods of
+  ``api_aliases`` (what the API name served): ``model_id`` is the model served in
+  the period, ``effective_from``/``effective_to`` the overlap, ``alias_of`` the
+  API name (NULL for names without alias rows, which keep their own
+  ``model_id``). A name with alias rows is priced only inside them. Computed once
+  per build into ``_api_prices_resolved``, which the macros read.
 - ``prices_at(d)`` (table macro): the price in force on date ``d`` for every
-  ``(provider, api_model)``: ``effective_from <= d < effective_to``. A row with an
-  unknown start is in force before its ``effective_to``; a scheduled row only
-  from its date on.
+  ``(provider, api_model)`` and the model it served: ``effective_from <= d <
+  effective_to`` in ``api_prices_resolved``. A row with an unknown start is in
+  force before its ``effective_to``; a scheduled row only from its date on; an
+  ended offer never after its end.
 - ``blended_price(input_usd, output_usd, input_weight := 3, output_weight := 1)``
   (scalar macro), in USD per 1M tokens:
   ``(input_weight x input_usd + output_weight x output_usd) / (input_weight + output_weight)``;
@@ -48,8 +57,9 @@ Readers attach the file read-only to an in-memory DuckDB, so a rebuilt file is
 seen by the next call even while an older connection is still open. The ways in:
 :func:`connect` (a connection of one's own), :func:`load` (a whole table or
 view), :func:`query` (SQL to a DataFrame), :func:`query_rows` (SQL to plain
-tuples, no DataFrame library), :func:`table_names`, :func:`table_sources` and
-:func:`summary`; :func:`build`, :func:`validate` / :func:`validate_dir`,
+tuples, no DataFrame library), :func:`table_names`, :func:`table_sources`,
+:func:`data_through` (how current each table is on a date) and :func:`summary`;
+:func:`build`, :func:`validate` / :func:`validate_dir`,
 :func:`export` and :func:`version` (the key caches of warehouse reads use).
 These return values; ``python -m analysis build|validate|sql|export|summary``
 (:mod:`analysis.cli.data`) prints them.
@@ -69,7 +79,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from analysis import __version__, config
 from analysis.errors import DataValidationError, WarehouseError
@@ -108,20 +118,64 @@ _DUCKDB_TYPES = {
 _VIEWS_SQL = (
     # effective_to depends only on api_prices, so it is computed once per build into an
     # internal table; the view and the macros read it (a window per query costs ~4 ms).
+    # A row ends at the next row's start or at the offer's end (the effective_to given
+    # on any of its rows), whichever comes first.
     """
     CREATE TABLE _api_prices_history AS
-    SELECT p.*,
-           lead(p.effective_from) OVER (
-               PARTITION BY p.provider, p.api_model ORDER BY p.effective_from ASC NULLS FIRST
-           ) AS effective_to,
-           p.date_basis <> 'unknown_start' AS start_known
-    FROM api_prices AS p
-    ORDER BY p.provider, p.api_model, p.effective_from ASC NULLS FIRST
+    WITH h AS (
+        SELECT p.*,
+               lead(p.effective_from) OVER (
+                   PARTITION BY p.provider, p.api_model ORDER BY p.effective_from ASC NULLS FIRST
+               ) AS _next_from,
+               min(p.effective_to) OVER (PARTITION BY p.provider, p.api_model) AS _offer_end
+        FROM api_prices AS p
+    )
+    SELECT h.* EXCLUDE (_next_from, _offer_end) REPLACE (
+               CASE WHEN h._offer_end IS NULL THEN h._next_from
+                    WHEN h._next_from IS NULL THEN h._offer_end
+                    ELSE least(h._offer_end, h._next_from) END AS effective_to
+           ),
+           h.date_basis <> 'unknown_start' AS start_known
+    FROM h
+    ORDER BY h.provider, h.api_model, h.effective_from ASC NULLS FIRST
     """,
     "CREATE VIEW api_prices_history AS SELECT * FROM _api_prices_history",
+    # Each price period cut by the periods of api_aliases: the row's model_id becomes the
+    # model the API name served (alias_of keeps the name). A name with alias rows is
+    # priced only inside them; a name without any keeps its own model_id.
+    """
+    CREATE TABLE _api_prices_resolved AS
+    WITH named AS (
+        SELECT h.*, regexp_replace(h.api_model, ' \\[[^]]*\\]$', '') AS _alias
+        FROM _api_prices_history AS h
+    ),
+    aliased AS (SELECT DISTINCT provider, alias FROM api_aliases)
+    SELECT n.* EXCLUDE (_alias) REPLACE (
+               a.model_id AS model_id,
+               CASE WHEN n.effective_from IS NULL THEN a.valid_from
+                    ELSE greatest(n.effective_from, a.valid_from) END AS effective_from,
+               CASE WHEN n.effective_to IS NULL THEN a.valid_to
+                    WHEN a.valid_to IS NULL THEN n.effective_to
+                    ELSE least(n.effective_to, a.valid_to) END AS effective_to
+           ),
+           n._alias AS alias_of
+    FROM named AS n
+    JOIN api_aliases AS a
+      ON a.provider = n.provider AND a.alias = n._alias
+     AND (n.effective_to IS NULL OR a.valid_from < n.effective_to)
+     AND (a.valid_to IS NULL OR n.effective_from IS NULL OR n.effective_from < a.valid_to)
+    UNION ALL BY NAME
+    SELECT n.* EXCLUDE (_alias), NULL::VARCHAR AS alias_of
+    FROM named AS n
+    WHERE NOT EXISTS (
+        SELECT 1 FROM aliased AS x WHERE x.provider = n.provider AND x.alias = n._alias
+    )
+    ORDER BY provider, api_model, effective_from ASC NULLS FIRST, model_id
+    """,
+    "CREATE VIEW api_prices_resolved AS SELECT * FROM _api_prices_resolved",
     """
     CREATE MACRO prices_at(d) AS TABLE
-    SELECT * FROM _api_prices_history
+    SELECT * FROM _api_prices_resolved
     WHERE coalesce(effective_from <= CAST(d AS DATE), true)
       AND coalesce(CAST(d AS DATE) < effective_to, true)
     """,
@@ -176,6 +230,7 @@ _VIEWS_SQL = (
 # Queries that must run on a freshly written database before it replaces the old one.
 _SELF_CHECKS = (
     "SELECT count(*) FROM api_prices_history",
+    "SELECT count(*) FROM api_prices_resolved",
     "SELECT count(*) FROM prices_at(current_date)",
     "SELECT count(*) FROM model_prices_at(current_date)",
     "SELECT count(*) FROM models_priced",
@@ -878,6 +933,12 @@ def table_names() -> list[str]:
     return list(names)
 
 
+@overload
+def load(name: str, *, backend: Literal["polars"] = ...) -> polars.DataFrame: ...
+@overload
+def load(name: str, *, backend: Literal["pandas"]) -> pandas.DataFrame: ...
+@overload
+def load(name: str, *, backend: str) -> polars.DataFrame | pandas.DataFrame: ...
 def load(name: str, *, backend: str = "polars") -> polars.DataFrame | pandas.DataFrame:
     """Load a whole table or view of the warehouse (building it first if needed).
 
@@ -903,6 +964,21 @@ def load(name: str, *, backend: str = "polars") -> polars.DataFrame | pandas.Dat
         cur.close()
 
 
+@overload
+def query(
+    sql: str,
+    params: Sequence[Any] | dict[str, Any] | None = ...,
+    *,
+    backend: Literal["polars"] = ...,
+) -> polars.DataFrame: ...
+@overload
+def query(
+    sql: str, params: Sequence[Any] | dict[str, Any] | None = ..., *, backend: Literal["pandas"]
+) -> pandas.DataFrame: ...
+@overload
+def query(
+    sql: str, params: Sequence[Any] | dict[str, Any] | None = ..., *, backend: str
+) -> polars.DataFrame | pandas.DataFrame: ...
 def query(
     sql: str,
     params: Sequence[Any] | dict[str, Any] | None = None,
@@ -1003,19 +1079,96 @@ def table_sources() -> dict[str, dict[str, Any]]:
     return out
 
 
-def summary(*, today: date | None = None) -> dict[str, Any]:
-    """A short account of the warehouse: when built, tables, rows, date ranges, newest price.
+def data_through(at: date | None = None) -> dict[str, date | None]:
+    """Per dated table: the date of its newest row on or before ``at``.
+
+    The date is the table's first date column (see :func:`table_sources`), so
+    "benchmark_scores data through 2026-07-01" means no score in the warehouse
+    is dated later than that day (the day its source published it).
 
     Args:
-        today: the date for "prices in force" (default: ``date.today()``).
+        at: the day the data is read as of (None: every row counts).
 
     Returns:
-        ``{"path", "built_at", "tables": table_sources(), "newest_price_date",
-        "prices_in_force", "scheduled_changes"}``.
+        ``{table: date}`` for every table with a date column; None when no row
+        is dated on or before ``at``.
+    """
+    _, meta = query_rows(
+        "SELECT m.table_name, (SELECT c.column_name FROM schema_columns c "
+        "WHERE c.table_name = m.table_name AND c.type = 'date' ORDER BY c.position LIMIT 1) "
+        "FROM metadata m WHERE m.table_name IS NOT NULL ORDER BY m.table_name"
+    )
+    dated = [(table, column) for table, column in meta if column]
+    if not dated:
+        return {}
+    selects = " UNION ALL ".join(
+        f'SELECT \'{table}\' AS t, max("{column}") FILTER (WHERE ? IS NULL OR "{column}" <= ?) '
+        f'FROM "{table}"'
+        for table, column in dated
+    )
+    params: list[Any] = [at, at] * len(dated)
+    _, rows = query_rows(selects, params)
+    return {table: newest for table, newest in rows}
+
+
+def undated_priced_models() -> list[dict[str, Any]]:
+    """Models with an API price but no release date, each with the reason the row gives.
+
+    Returns:
+        ``[{"model_id", "name", "open_weights", "reason"}]`` ordered by ``model_id``;
+        ``reason`` is ``release_date_missing_reason`` ("no reason given" when empty).
+    """
+    cols, rows = query_rows(
+        "SELECT m.model_id, m.name, m.open_weights, "
+        "coalesce(nullif(trim(m.release_date_missing_reason), ''), 'no reason given') AS reason "
+        "FROM models m WHERE m.release_date IS NULL "
+        "AND EXISTS (SELECT 1 FROM api_prices p WHERE p.model_id = m.model_id) ORDER BY 1"
+    )
+    return [dict(zip(cols, row, strict=True)) for row in rows]
+
+
+def score_counts() -> dict[str, Any]:
+    """Benchmark scores counted by side (open or closed weights) and by who reported them.
+
+    Returns:
+        ``{"by_side": {"open": n, "closed": n}, "by_reporter": {eval_relationship:
+        {"open": n, "closed": n}}}``; ``eval_relationship`` is ``independent``,
+        ``self-reported``, ``competitor-reported``, ...
+    """
+    _, rows = query_rows(
+        "SELECT b.eval_relationship, m.open_weights, count(*) FROM benchmark_scores b "
+        "JOIN models m USING (model_id) GROUP BY ALL ORDER BY 1, 2"
+    )
+    by_side = {"open": 0, "closed": 0}
+    by_reporter: dict[str, dict[str, int]] = {}
+    for relationship, open_weights, n in rows:
+        side = "open" if open_weights else "closed"
+        by_side[side] += int(n)
+        counts = by_reporter.setdefault(str(relationship), {"open": 0, "closed": 0})
+        counts[side] += int(n)
+    return {"by_side": by_side, "by_reporter": by_reporter}
+
+
+def summary(*, today: date | None = None) -> dict[str, Any]:
+    """A short account of the warehouse: tables, rows, how current each is, gaps in it.
+
+    Args:
+        today: the date for "prices in force" and "data through" (default: ``date.today()``).
+
+    Returns:
+        ``{"path", "built_at", "today", "tables", "newest_price_date",
+        "prices_in_force", "scheduled_changes", "undated_priced", "scores"}``:
+        ``tables`` is :func:`table_sources` with each table's ``data_through`` on
+        ``today`` (:func:`data_through`); ``undated_priced`` the models with a price
+        and no release date, with the reason (:func:`undated_priced_models`);
+        ``scores`` the counts by side and reporter (:func:`score_counts`).
     """
     today = today or date.today()
     path = ensure_built()
     tables = table_sources()
+    through = data_through(today)
+    for table, info in tables.items():
+        info["data_through"] = through.get(table)
     _, ((built_at,),) = query_rows("SELECT max(built_at) FROM metadata")
     _, ((newest, scheduled),) = query_rows(
         "SELECT max(effective_from) FILTER (WHERE effective_from <= ?), "
@@ -1031,6 +1184,8 @@ def summary(*, today: date | None = None) -> dict[str, Any]:
         "newest_price_date": newest,
         "prices_in_force": int(in_force),
         "scheduled_changes": int(scheduled),
+        "undated_priced": undated_priced_models(),
+        "scores": score_counts(),
     }
 
 

@@ -6,8 +6,9 @@ vl-convert's engine, is reported separately).
 
 The gap figures use the real warehouse (built into a temporary file from
 ``datasets/``): GPQA-Diamond frontier, lag per benchmark, quality vs price,
-price trend, Arena monthly gap. The cost and probe figures use stand-in tables
-of realistic size (timing only: their numbers are made up and shown nowhere).
+price trend, Arena monthly gap, the gap month by month with its bands. The
+cost and probe figures use stand-in tables of realistic size (timing only:
+their numbers are made up and shown nowhere).
 Usage::
 
     python bench/bench_charts.py [--runs 7] [--check]
@@ -52,6 +53,7 @@ def _gap_inputs() -> dict[str, tuple[str, Any, dict[str, Any]]]:
     qp = gap.quality_price_table(g.selection.rows, gap.model_prices(AS_OF))
     trend = gap.cheapest_over_time(g.selection.rows, t["api_prices"], 70.0, as_of=AS_OF)
     arena = gap.arena_monthly_gap(t["arena_ratings"], as_of=AS_OF)
+    series = gap.gap_series(g.selection, end=AS_OF, months=24).table
     src = "Epoch AI Benchmarking Hub"
     return {
         "frontier": ("frontier", g.frontier, {"source": src}),
@@ -59,6 +61,7 @@ def _gap_inputs() -> dict[str, tuple[str, Any, dict[str, Any]]]:
         "quality_price": ("quality_price", qp, {"source": [src, "api_prices"]}),
         "price_trend": ("price_trend", trend, {"source": [src, "api_prices"]}),
         "arena_gap": ("arena_gap", arena, {"source": "LMArena snapshots"}),
+        "gap_over_time": ("gap_over_time", series, {"source": src}),
     }
 
 

@@ -10,7 +10,8 @@ and prints medians:
   bottleneck of what it measures;
 - output tokens/s measured by the client against the server's own counter
   (``llamacpp:tokens_predicted_total`` on ``/metrics``) over the same wall
-  time, and the token totals of both (they must be equal);
+  time, and the token totals of both (they must be equal, once the one token of
+  the set-up request that measures the chat template is taken off);
 - the server's decode rate by its own clock (tokens / time spent decoding),
   which leaves out prefill, queueing and HTTP: the gap to the measured
   throughput is what the serving pipeline around the engine costs.
@@ -52,7 +53,10 @@ def one_run(url: str, model: str, args: argparse.Namespace) -> dict[str, float]:
     after = probes.read_server_counters(url) or {}
     (level,) = run.levels()
     client_tokens = sum(r.output_tokens or 0 for r in run.requests)
+    # The set-up's one-token request (measuring the chat template) is the server's too.
+    setup_tokens = 1 if "template and special tokens included" in run.input_tokens_basis else 0
     server_tokens = after.get("output_tokens", 0.0) - before.get("output_tokens", 0.0)
+    server_tokens -= setup_tokens
     tok_s = client_tokens / wall
     decode_s = after.get("output_seconds", 0.0) - before.get("output_seconds", 0.0)
     return {

@@ -7,7 +7,7 @@ Targets (medians of repeated runs, 2-core machine):
 - the tornado over every assumption in use <= 50 ms.
 
 Two scenarios are timed: worked example 1 (given sizing and throughput) and a
-memory-fit + roofline scenario with a staff-heavy break-even several replicas
+memory-fit + decode-model scenario (prefill counted) with a staff-heavy break-even several replicas
 out. No warehouse is needed: the figures are given. Usage::
 
     python bench/bench_tco.py [--runs 50] [--check]
@@ -54,12 +54,12 @@ EXAMPLE_1 = TcoCase(
         staff_annual_usd=180_000,
     ),
 )
-ROOFLINE = TcoCase(
+DECODE = TcoCase(
     Workload(requests_per_month=5_000_000, input_tokens=2_000, output_tokens=400, cached_share=0.3),
     ApiOption(input_usd_per_mtok=2.5, output_usd_per_mtok=10.0, cached_input_usd_per_mtok=1.25),
     SelfHostedOption(
         model_spec=ModelSpec(params_total_b=70, layers=80, kv_heads=8, head_dim=128),
-        gpu_spec=GpuSpec(memory_gb=80, mem_bandwidth_tbps=3.35),
+        gpu_spec=GpuSpec(memory_gb=80, mem_bandwidth_tbps=3.35, fp8_dense_tflops=1979),
         quantisation="fp8",
         context_tokens=8_192,
         concurrent_sequences=8,
@@ -81,7 +81,7 @@ DISTRIBUTIONS = {
     "self_hosted.throughput_tok_s": Triangular(600, 1_000, 1_400),
     "self_hosted.staff_fte": Triangular(0.1, 0.25, 0.5),
 }
-ROOFLINE_DISTRIBUTIONS = {
+DECODE_DISTRIBUTIONS = {
     "workload.requests_per_month": Triangular(2_000_000, 5_000_000, 9_000_000),
     "self_hosted.power_w": Uniform(500, 700),
     "self_hosted.usd_per_kwh": LogNormal.from_p10_p90(0.08, 0.2),
@@ -110,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
     rows = []
     for label, case, dists in (
         ("example 1", EXAMPLE_1, DISTRIBUTIONS),
-        ("memory fit + roofline, buy", ROOFLINE, ROOFLINE_DISTRIBUTIONS),
+        ("memory fit + decode model, buy", DECODE, DECODE_DISTRIBUTIONS),
     ):
         n_params = len(tornado(case).rows)
         for what, fn, inner, target in (

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -42,6 +43,39 @@ def reference_dir() -> Path:
             pytest.fail(f"reference data missing at {REFERENCE}")
         pytest.skip(f"reference data not found at {REFERENCE}")
     return REFERENCE
+
+
+@dataclass(frozen=True)
+class Chromium:
+    """The browser the browser tests drive: its executable and the flags it runs with."""
+
+    path: Path
+    args: tuple[str, ...]
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Chromium:
+    """Debian's chromium (installed by ``make test``; Playwright's own download is never used).
+
+    Headless in a container: no sandbox (tests run as root), no GPU, no QUIC and no
+    background traffic (updates, sync). Missing, it fails the test in CI and skips it
+    elsewhere.
+    """
+    path = Path("/usr/bin/chromium")
+    if not path.exists():
+        if IN_CI:
+            pytest.fail(f"{path} is missing: make test installs Debian's chromium")
+        pytest.skip(f"{path} is missing: apt-get install chromium")
+    args = (
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+    )
+    return Chromium(path, args)
 
 
 @pytest.fixture(scope="session")

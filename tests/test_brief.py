@@ -99,12 +99,17 @@ def test_every_example_renders_a_complete_memo(examples, name):
     assert 3 <= html.count_charts(memo_part) <= 5
     assert html.count_charts(memo_part + appendix) == html.count_charts(page)
     assert "Appendix A" in appendix and "Appendix B" in appendix and "Appendix C" in appendix
-    # Every chart has a caption naming its source and date.
+    # Every chart has a caption naming its source, its date and how current its data is.
     figures = re.findall(r"<figure.*?</figure>", memo_html, flags=re.S)
     assert len(figures) == html.count_charts(page)
     for fig in figures:
         caption = re.search(r"<figcaption>(.*?)</figcaption>", fig, flags=re.S).group(1)
         assert "Source: " in caption and "As of " in caption, caption
+        assert "Data through: " in caption, caption
+    # The first screen says how current each dataset is, and names the best in the data.
+    head = memo_html.split('id="section-claims"', 1)[0]
+    assert '<p class="dateline">Data through: benchmark results ' in head
+    assert "Best in the data on " in head or "has a score on" in head
     tables = re.findall(r"<tr>(.*?)</tr>", page)
     assert max(row.count("<t") for row in tables) <= 6, "a table wider than six columns"
     executed = nbformat.read(result.notebook, as_version=4)
@@ -122,9 +127,9 @@ def test_example_recommendations_follow_the_must_haves(examples):
     assert heads["public_agency"].startswith("Self-host ")
     assert heads["startup"].startswith("Stay on the ")
     bank = examples["regulated_bank"].html.read_text(encoding="utf-8")
-    assert "Claude Sonnet 4.5 API cannot show processing in EU" in bank
+    assert "Claude Sonnet 5 API cannot show processing in EU" in bank
     agency = examples["public_agency"].html.read_text(encoding="utf-8")
-    assert "GPT-4o API does not meet 'self-hosted on agency hardware'" in agency
+    assert "GPT-5.5 API does not meet 'self-hosted on agency hardware'" in agency
 
 
 def _main_html(page: str) -> str:
@@ -135,6 +140,32 @@ def _main_html(page: str) -> str:
 
 def _visible_text(page: str) -> str:
     return re.sub(r"<[^>]+>", " ", _main_html(page))
+
+
+@pytest.mark.slow
+def test_the_default_brief_shows_the_throughput_range_basis_and_limit(examples):
+    """The decode model's estimate in the cost section and appendix B, with energy."""
+    import html as html_text
+
+    page = examples["default"].html.read_text(encoding="utf-8")
+    text = re.sub(r"\s+", " ", html_text.unescape(_visible_text(page)))
+    cost, appendix = text.split("Appendix B", 1)
+    # The cost section: T as a range, the basis and the binding limit, and the energy.
+    assert re.search(
+        r"delivering [\d,]+ tokens a second \([\d,]+–[\d,]+; decode model, bound by", cost
+    )
+    assert "kWh per million output tokens" in cost
+    # The appendix: the range, the basis with the bytes per step, the binding limit and what
+    # the decode model rests on (the measured bandwidth fraction, the prefill estimate).
+    assert re.search(
+        r"Replica throughput [\d,]+ \([\d,]+–[\d,]+\) tok/s estimate decode estimate", appendix
+    )
+    assert "GB of KV cache" in appendix
+    assert re.search(r"Binding limit (memory|latency|bandwidth|compute) derived", appendix)
+    assert "Decode bandwidth fraction 0.57–0.83" in appendix
+    assert "measured on one H200, 2026-12-04" in appendix
+    assert "Latency target TPOT ≤ 200 ms, p95 TTFT ≤ 2,000 ms sourced" in appendix
+    assert "Energy per 1M output tokens" in appendix
 
 
 @pytest.mark.slow
@@ -511,7 +542,10 @@ def _stored_probe_run() -> str:
 
 
 @pytest.mark.slow
-def test_a_probe_run_adds_measured_throughput(tmp_path):
+def test_a_probe_run_adds_measured_throughput(tmp_path, monkeypatch):
+    # Its own probe store: a stored run of a model on a GPU replaces the estimate of any
+    # scenario of that model and GPU, which other tests' scenarios must not meet.
+    monkeypatch.setenv("AISTRAT_PROBES", str(tmp_path / "probes"))
     run_id = _stored_probe_run()
     params = brief.load_params(
         PARAMS_DIR / "startup.yaml", [("scenario.self_hosted.probe_run", run_id)]
@@ -522,8 +556,11 @@ def test_a_probe_run_adds_measured_throughput(tmp_path):
     assert 'id="section-throughput"' in page
     assert f"probe run {run_id}" in page
     assert "Measured throughput" in page and "measured" in page
-    # The measured figure replaces the roofline estimate in the cost model.
-    assert "roofline estimate" not in _visible_text(page).split("Assumptions")[0]
+    # The measured figure replaces the decode estimate in the cost model, and the brief
+    # says how far the estimate of the run was.
+    text = _visible_text(page)
+    assert "The cost model uses the measurement, not the estimate" in text
+    assert "Estimate against the measurement" in text
 
 
 def test_unknown_scenario_key_names_file_key_and_line(tmp_path):

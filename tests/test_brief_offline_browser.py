@@ -21,18 +21,9 @@ from test_brief import EXAMPLES, render_examples
 
 from analysis import brief, config, html
 
-CHROMIUM = Path("/usr/bin/chromium")
 IN_CI = bool(os.environ.get("CI"))
-FLAGS = [
-    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+#: Every host name but 127.0.0.1 unresolvable: nothing can be fetched.
+OFFLINE = "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1"
 HOSTILE = "<script>alert(1)</script>"
 
 pytestmark = pytest.mark.slow
@@ -74,24 +65,20 @@ class Page:
 
 
 @pytest.fixture(scope="module")
-def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+def browser(tmp_path_factory: pytest.TempPathFactory, chromium) -> Iterator[object]:
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:  # pragma: no cover - the test extra installs it
         if IN_CI:
             pytest.fail("playwright is not installed")
         pytest.skip("playwright is not installed")
-    if not CHROMIUM.exists():
-        if IN_CI:
-            pytest.fail(f"{CHROMIUM} is missing: make test installs Debian's chromium")
-        pytest.skip(f"{CHROMIUM} is missing")
     profile = tmp_path_factory.mktemp("chromium-profile")  # a fresh profile every run
     with sync_playwright() as p:
         context = p.chromium.launch_persistent_context(
             str(profile),
-            executable_path=str(CHROMIUM),
+            executable_path=str(chromium.path),
             headless=True,
-            args=FLAGS,
+            args=[OFFLINE, *chromium.args],
             viewport={"width": 1100, "height": 1400},
         )
         yield context
@@ -174,7 +161,7 @@ def test_the_index_lists_every_brief_offline(browser, examples):
 # --------------------------------------------------------------------------- injection
 
 
-def _hostile_datasets(root: Path) -> Path:
+def _hostile_datasets(root: Path, model_id: str) -> Path:
     """A copy of the datasets in which the open model's name carries a script tag."""
     target = root / "datasets"
     shutil.copytree(config.datasets_dir(), target)
@@ -184,7 +171,7 @@ def _hostile_datasets(root: Path) -> Path:
         fields = list(rows[0].keys())
     changed = 0
     for row in rows:
-        if row["model_id"] == "llama-3.3-70b-instruct":
+        if row["model_id"] == model_id:
             row["name"] = f"Llama {HOSTILE} 70B"
             changed += 1
     assert changed == 1
@@ -198,9 +185,10 @@ def _hostile_datasets(root: Path) -> Path:
 def test_a_script_in_the_data_is_shown_as_text_and_runs_nothing(
     browser, tmp_path, monkeypatch, artifacts_dir
 ):
-    monkeypatch.setenv("AISTRAT_DATASETS", str(_hostile_datasets(tmp_path)))
-    monkeypatch.setenv("AISTRAT_WAREHOUSE", str(tmp_path / "hostile.duckdb"))
     params = brief.load_params(config.PROJECT_ROOT / "reports/params/default.yaml")
+    hosted = params.scenario["self_hosted"]["model"]  # the default brief's open model
+    monkeypatch.setenv("AISTRAT_DATASETS", str(_hostile_datasets(tmp_path, hosted)))
+    monkeypatch.setenv("AISTRAT_WAREHOUSE", str(tmp_path / "hostile.duckdb"))
 
     result = brief.render(params, tmp_path / "reports")
 

@@ -52,6 +52,8 @@ def _inputs() -> dict[str, tuple[Callable[..., Any], pd.DataFrame, dict[str, Any
                 {
                     "benchmark": ["Bench A", "Bench B", "Bench C"],
                     "lag_months": [4.4, 9.1, None],
+                    "ci_low": [3.1, None, None],
+                    "ci_high": [6.2, None, None],
                     "best_open": ["Open A", "Open B", None],
                     "best_closed": ["Closed A", "Closed B", None],
                 }
@@ -80,6 +82,20 @@ def _inputs() -> dict[str, tuple[Callable[..., Any], pd.DataFrame, dict[str, Any
                     "gap_points": [100.0, 50.0],
                     "best_open_model": ["Open A", "Open B"],
                     "best_closed_model": ["Closed A", "Closed B"],
+                }
+            ),
+            {},
+        ),
+        "gap_over_time": (
+            charts.gap_over_time,
+            pd.DataFrame(
+                {
+                    "month": ["2026-01-31", "2026-02-28", "2026-03-31"] * 2,
+                    "figure": ["points"] * 3 + ["lag_months"] * 3,
+                    "value": [9.0, 8.5, 8.1, 7.9, 6.5, 5.9],
+                    "ci_low": [7.5, 7.0, 6.8, 5.2, 4.9, 4.2],
+                    "ci_high": [10.2, 9.9, 9.7, 11.0, 9.8, 8.8],
+                    "unit": ["ECI points"] * 3 + ["months"] * 3,
                 }
             ),
             {},
@@ -234,6 +250,10 @@ EXPECT: dict[str, tuple[set[str], set[tuple[str, str]]]] = {
     ),
     "price_trend": ({"line", "point"}, {("date", "temporal"), ("usd_per_mtok", "quantitative")}),
     "arena_gap": ({"bar"}, {("snapshot_date", "ordinal"), ("gap_points", "quantitative")}),
+    "gap_over_time": (
+        {"area", "line", "point"},
+        {("month", "temporal"), ("value", "quantitative"), ("ci_low", "quantitative")},
+    ),
     "tco_comparison": (
         {"bar", "text"},
         {("option", "nominal"), ("component", "nominal"), ("monthly_usd", "quantitative")},
@@ -269,6 +289,13 @@ EXPECT: dict[str, tuple[set[str], set[tuple[str, str]]]] = {
 
 
 def _units(spec: dict[str, Any]) -> list[dict[str, Any]]:
+    """The single views of a spec: its layers, the layers of each stacked panel, or itself."""
+    if "vconcat" in spec:  # each panel's data, when it has its own, goes with its layers
+        return [
+            {"data": panel["data"], **u} if "data" in panel else u
+            for panel in spec["vconcat"]
+            for u in _units(panel)
+        ]
     return spec["layer"] if "layer" in spec else [spec]
 
 
@@ -315,7 +342,7 @@ def test_every_builder_is_exercised(built: dict[str, Any]) -> None:
 @pytest.mark.parametrize("name", sorted(EXPECT))
 def test_spec_is_valid_and_complete(name: str, built: dict[str, Any]) -> None:
     chart, spec = built[name]
-    assert isinstance(chart, alt.Chart | alt.LayerChart)
+    assert isinstance(chart, alt.Chart | alt.LayerChart | alt.VConcatChart)
     validate_jsonschema(spec, load_schema())  # explicit check against Altair's Vega-Lite schema
     units = _units(spec)
     marks, pairs = EXPECT[name]
@@ -566,3 +593,30 @@ def test_quality_price_computes_the_same_frontier_as_the_gap_table() -> None:
     assert drawn == dict(zip(table["model"], table["on_frontier"], strict=True))
     # Open B (55 at $0.60) and Closed C (78 at $3.50) are undominated; Closed A is not.
     assert drawn["Open B"] and drawn["Closed C"] and not drawn["Closed A"]
+
+
+def test_lag_bars_draw_the_interval_and_the_gap_over_time_its_band(built: dict[str, Any]) -> None:
+    _, spec = built["lag_bars"]
+    rules = [u for u in _units(spec) if _mark(u) == "rule" and "x2" in u["encoding"]]
+    assert len(rules) == 1
+    assert [(r["ci_low"], r["ci_high"]) for r in _values(rules[0], spec)] == [(3.1, 6.2)]
+    _, spec = built["gap_over_time"]
+    assert len(spec["vconcat"]) == 2  # points gap above, lag below
+    bands = [u for u in _units(spec) if _mark(u) == "area"]
+    assert [b["encoding"]["y2"]["field"] for b in bands] == ["ci_high", "ci_high"]
+    assert {v["figure"] for b in bands for v in _values(b, spec)} == {"points", "lag_months"}
+    wide = charts.gap_over_time(
+        _inputs()["gap_over_time"][1],
+        source=SOURCE,
+        as_of=AS_OF,
+        side_by_side=True,
+        width=120,
+        height=60,
+    ).to_dict()
+    assert [p["width"] for p in wide["hconcat"]] == [120, 120]
+    with pytest.raises(ChartError, match="figure 'ratio'"):
+        charts.gap_over_time(
+            pd.DataFrame({"month": ["2026-01-31"], "figure": ["ratio"], "value": [0.9]}),
+            source=SOURCE,
+            as_of=AS_OF,
+        )

@@ -13,6 +13,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parent.parent
 TABLES = [
     "models.csv",
@@ -23,9 +25,14 @@ TABLES = [
     "gpus.csv",
     "gpu_cloud_prices.csv",
     "gap_claims.csv",
+    "decode_measurements.csv",
+    "api_aliases.csv",
+    "gpu_price_index.csv",
+    "cross_check_resolutions.csv",
 ]
 
 
+@pytest.mark.slow
 def test_committed_tables_match_a_fresh_curation(reference_dir: Path, tmp_path: Path) -> None:
     out = tmp_path / "datasets"
     out.mkdir()

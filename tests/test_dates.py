@@ -30,8 +30,11 @@ def test_known_dates(value: object, expected: date) -> None:
 @pytest.mark.parametrize(
     "value",
     [
-        "2023-02-29",
+        "2023-02-29",  # not a leap year
         "2026-13-01",
+        "20261129",  # ISO 8601's basic form: date.fromisoformat takes it, the toolkit does not
+        "2026-W48-7",  # an ISO week date, likewise
+        "2026-1-5",
         "29/11/2026",
         "",
         "yesterday",

@@ -190,6 +190,10 @@ def _tables() -> dict[str, list[dict]]:
         "gpu_cloud_prices": [],
         "eci_scores": [],
         "model_shapes": [],
+        "decode_measurements": [],
+        "api_aliases": [],
+        "gpu_price_index": [],
+        "cross_check_resolutions": [],
     }
 
 
@@ -552,7 +556,7 @@ def test_cheapest_price_of_a_capability_level_over_time(toy: dict[str, pd.DataFr
         gap.cheapest_over_time(sel.rows, toy["api_prices"], 99.0)
 
 
-def test_claim_check_measures_each_claim(toy: dict[str, pd.DataFrame]) -> None:
+def test_claim_check_reads_and_judges_each_claim(toy: dict[str, pd.DataFrame]) -> None:
     prices = pd.DataFrame(
         {
             "model_id": ["c-b", "c-c", "o-b"],
@@ -567,61 +571,43 @@ def test_claim_check_measures_each_claim(toy: dict[str, pd.DataFrame]) -> None:
         ["Toy-Bench"],
         prices=prices,
         as_of="2025-06-01",
+        bootstrap=gap.Bootstrap(resamples=200),
     ).set_index("claim_id")
     perf = t.loc["performance-90-95"]
-    assert perf["measured_value"] == pytest.approx(80 / 90, abs=1e-6)
-    assert perf["verdict"].startswith("below the claimed range")
+    # Best open 80 (O-B) / best closed 90 (C-C) = 0.889: below the 90% floor, unless the
+    # interval reaches it.
+    assert perf["now_value"] == pytest.approx(80 / 90, abs=1e-6)
+    assert "at least 90%" in perf["reading"] and bool(perf["at_least"])
+    reaches = perf["now_ci_high"] >= 0.90
+    assert perf["now_verdict"] == ("consistent" if reaches else "differs")
+    assert "(single benchmark)" in perf["measure"]
     assert (
         "O-B" in perf["rests_on"] and "C-C" in perf["rests_on"] and "Test Lab" in perf["rests_on"]
     )
     cost = t.loc["cost-dramatically-lower"]
-    assert cost["measured_value"] == pytest.approx(15.0 / 0.625)  # 24x
-    assert cost["verdict"] == "supported"
+    # Level 90% of C-C's 90 = 81: no open model reaches it (O-B has 80).
+    assert cost["now_verdict"] == "not measurable"
+    assert "no open model at the level" in cost["now_detail"]
+    # The toy claims are about "benchmarks", not ECI: not comparable, then and now.
     a = t.loc["claim-12"]
-    assert a["measured_value"] == pytest.approx(TOY_LAG, abs=1e-6)
-    assert a["difference"] == pytest.approx(TOY_LAG - 12.0, abs=1e-6)
-    assert a["verdict"].startswith("measured lag 1.1 months longer")
-    assert a["measured_at_claim_date"] == pytest.approx(TOY_LAG, abs=1e-6)
-    b = t.loc["claim-3-5"]
-    assert b["stated"] == "3–5 months" and b["difference"] == pytest.approx(TOY_LAG - 5.0, abs=1e-6)
+    assert (a["then_verdict"], a["now_verdict"]) == ("not comparable", "not comparable")
+    assert "benchmarks" in a["now_detail"] and "ECI" in a["now_detail"]
+    assert a["then_as_of"] == "2024-11-04" and a["now_as_of"] == "2025-06-01"
+    assert "claim-3-5" not in t.index  # published 2025-10-30, after the date of the check
+    later = gap.claim_check(
+        toy["benchmark_scores"], toy["models"], toy["gap_claims"], [], as_of="2025-11-01",
+        bootstrap=gap.Bootstrap(resamples=50),
+    ).set_index("claim_id")  # fmt: skip
+    assert later.loc["claim-3-5", "stated"] == "3–5 months"
     assert "claim-none" not in t.index  # no figure to check
     assert set(t["as_of"]) == {"2025-06-01"}
-
-
-def test_claim_check_measures_each_benchmark_and_date_once(
-    toy: dict[str, pd.DataFrame],
-) -> None:
-    # Two claims published the same day, one on the analysis date itself: three rows
-    # rest on two measurements (as of 2025-06-01 and as of 2024-11-04).
-    claims = pd.DataFrame(
-        [
-            ("same-day-a", "Pub A", "A", "2024-11-04", 12.0, None),
-            ("same-day-b", "Pub B", "B", "2024-11-04", 6.0, 9.0),
-            ("on-as-of", "Pub C", "C", "2025-06-01", 3.0, None),
-        ],
-        columns=["claim_id", "publisher", "title", "published_date", "lag_months",
-                 "lag_months_high"],
-    )  # fmt: skip
-    asked: list[tuple[str, object]] = []
-
-    def measure(benchmark: str, when: object) -> gap.GapResult:
-        asked.append((benchmark, when))
-        return gap.measure_gap(toy["benchmark_scores"], toy["models"], benchmark, as_of=when)
-
-    t = gap.claim_check(
-        toy["benchmark_scores"], toy["models"], claims, ["Toy-Bench"], as_of="2025-06-01",
-        measure=measure,
-    ).set_index("claim_id")  # fmt: skip
-    assert asked == [
-        ("Toy-Bench", pd.Timestamp("2025-06-01")),
-        ("Toy-Bench", pd.Timestamp("2024-11-04")),
-    ]
-    assert t.loc["same-day-b", "measured_at_claim_date"] == pytest.approx(TOY_LAG, abs=1e-6)
-    assert t.loc["on-as-of", "measured_value"] == t.loc["on-as-of", "measured_at_claim_date"]
-    plain = gap.claim_check(
-        toy["benchmark_scores"], toy["models"], claims, ["Toy-Bench"], as_of="2025-06-01"
-    )
-    pd.testing.assert_frame_equal(plain.set_index("claim_id"), t)
+    # At 80% the level is 72: O-B (80, $0.625) against C-B (80, $7.5): 12x, consistent.
+    cheap = gap.claim_check(
+        toy["benchmark_scores"], toy["models"], None, ["Toy-Bench"], prices=prices,
+        as_of="2025-06-01", share=0.8, bootstrap=gap.Bootstrap(resamples=50),
+    ).set_index("claim_id").loc["cost-dramatically-lower"]  # fmt: skip
+    assert cheap["now_value"] == pytest.approx(12.0) and cheap["now_verdict"] == "consistent"
+    assert "O-B" in cheap["rests_on"] and "first-party: acme" in cheap["rests_on"]
 
 
 def test_arena_gap_is_within_each_month(toy: dict[str, pd.DataFrame]) -> None:
@@ -691,6 +677,16 @@ def test_warehouse_helpers_on_a_built_warehouse(toy_warehouse: Path) -> None:
     assert "claim-12" in set(claims["claim_id"])
     arena = gap.benchmark_gap("arena", as_of="2024-06-30")
     assert arena.vertical.points == pytest.approx(50.0) and arena.ratio is None
+    # Cost at equal capability, at the prices in force (model_prices_at: the developer's
+    # own price where it sells one). At 80% of C-C's 90 (72): O-B (80, a host's $0.625)
+    # against the cheapest closed at the level, C-B (80, acme's own $7.5): 12x.
+    cost = gap.capability_cost("Toy-Bench", "2024-12-31", share=0.8)
+    assert (cost.open_model.model, cost.open_model.price_basis) == ("O-B", "median of 1 host")
+    assert cost.cheapest_closed.model == "C-B"
+    assert cost.cheapest_closed.price_basis == "first-party: acme"
+    assert cost.closed_frontier.model == "C-C" and cost.closed_frontier.usd_per_mtok == 15.0
+    assert cost.factor_vs_cheapest_closed == pytest.approx(12.0)
+    assert cost.factor_vs_frontier == pytest.approx(24.0)
 
 
 def test_warehouse_reads_and_gaps_are_kept_per_warehouse_version(toy_warehouse: Path) -> None:
@@ -700,7 +696,8 @@ def test_warehouse_reads_and_gaps_are_kept_per_warehouse_version(toy_warehouse: 
     # check's gap on the same date (the panel and its claim check share it).
     assert gap.benchmark_gap("Toy-Bench", as_of=pd.Timestamp("2025-06-01")) is first
     claims = gap.claims_table(["Toy-Bench"], "2025-06-01").set_index("claim_id")
-    assert claims.loc["claim-12", "measured_value"] == pytest.approx(first.lag_months)
+    assert claims.loc["performance-90-95", "now_value"] == pytest.approx(first.ratio)
+    assert first.estimate is not None and first.estimate.ratio.value == pytest.approx(first.ratio)
     assert gap.benchmark_gap("Toy-Bench", as_of="2025-06-01") is first
     # Only the latest is kept for a moving date: another date, then back, computes again.
     other = gap.benchmark_gap("Toy-Bench", as_of="2024-12-31")

@@ -25,18 +25,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
-IN_CI = bool(os.environ.get("CI"))
-CHROMIUM = Path("/usr/bin/chromium")
 TOKEN = "aistrat-browser-test"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 #: Generous per-step timeouts; the whole test stays well under 3 minutes.
 START_S = 60
 STEP_MS = 60_000
@@ -71,12 +60,8 @@ def _lab_environment(root: Path) -> dict[str, str]:
 
 
 @pytest.fixture()
-def lab(tmp_path: Path):
+def lab(tmp_path: Path, chromium):
     """A JupyterLab server over a folder with the TCO notebook; yields its base URL."""
-    if not CHROMIUM.exists():
-        if IN_CI:
-            pytest.fail(f"{CHROMIUM} is missing (make test installs Debian's chromium)")
-        pytest.skip(f"{CHROMIUM} is missing: apt-get install chromium")
     pytest.importorskip("playwright.sync_api")
     notebooks = tmp_path / "notebooks"
     notebooks.mkdir()
@@ -140,12 +125,12 @@ def _charts(page) -> list[str]:
     return page.evaluate(_CHART_PICTURES)
 
 
-def test_tco_explorer_reacts_to_the_volume_slider(lab: str, artifacts_dir: Path):
+def test_tco_explorer_reacts_to_the_volume_slider(lab: str, chromium, artifacts_dir: Path):
     from playwright.sync_api import sync_playwright
 
     errors: list[str] = []
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        browser = pw.chromium.launch(executable_path=str(chromium.path), args=list(chromium.args))
         page = browser.new_page(viewport={"width": 1360, "height": 2600})
         page.set_default_timeout(STEP_MS)
         page.on("pageerror", lambda exc: errors.append(str(exc)))

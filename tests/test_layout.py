@@ -1,4 +1,5 @@
-"""The package's layers: no import cycle inside ``analysis/``, and the command line kept apart.
+"""The package's layers: no import cycle inside ``analysis/``, the command line kept apart,
+and no module over 1,200 lines without a stated reason.
 
 The import graph is read from the source with ``ast``, not by importing it, so a
 cycle is found even when it happens to work at run time. Every ``import`` and
@@ -22,19 +23,17 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGE = ROOT / "analysis"
 
 
-def module_name(path: Path) -> str:
-    parts = list(path.relative_to(ROOT).with_suffix("").parts)
-    if parts[-1] == "__init__":
-        parts.pop()
-    return ".".join(parts)
-
-
-def package_modules(root: Path = PACKAGE) -> dict[str, Path]:
-    """Every module of the package (``__init__`` files as their package's name)."""
-    return {module_name(p): p for p in sorted(root.rglob("*.py"))}
+def package_modules(root: Path = ROOT) -> dict[str, Path]:
+    """Every module of ``root/analysis`` by its dotted name (``__init__`` as its package's)."""
+    modules = {}
+    for path in sorted((root / "analysis").rglob("*.py")):
+        parts = list(path.relative_to(root).with_suffix("").parts)
+        if parts[-1] == "__init__":
+            parts.pop()
+        modules[".".join(parts)] = path
+    return modules
 
 
 def imported_modules(module: str, path: Path, modules: set[str]) -> Iterator[str]:
@@ -152,6 +151,25 @@ def test_only_the_command_line_imports_argparse_or_the_cli() -> None:
     assert sorted(set(offenders)) == []
 
 
+#: A module longer than this says why in its docstring, on a line starting "Length:".
+MAX_LINES = 1200
+
+
+def test_no_module_is_longer_than_1200_lines_without_a_stated_reason() -> None:
+    too_long = []
+    for name, path in package_modules().items():
+        text = path.read_text(encoding="utf-8")
+        if text.count("\n") <= MAX_LINES:
+            continue
+        doc = ast.get_docstring(ast.parse(text)) or ""
+        if not any(line.strip().startswith("Length:") for line in doc.splitlines()):
+            too_long.append(f"{name} ({text.count(chr(10))} lines)")
+    assert too_long == [], (
+        f"split these along their seams, or say on a 'Length:' line of the module "
+        f"docstring why one file serves better: {too_long}"
+    )
+
+
 # --------------------------------------------------------------------------- the checker itself
 
 
@@ -160,14 +178,7 @@ def _write(root: Path, files: dict[str, str]) -> dict[str, Path]:
         target = root / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
-    return {module_name_from(root, p): p for p in sorted((root / "analysis").rglob("*.py"))}
-
-
-def module_name_from(root: Path, path: Path) -> str:
-    parts = list(path.relative_to(root).with_suffix("").parts)
-    if parts[-1] == "__init__":
-        parts.pop()
-    return ".".join(parts)
+    return package_modules(root)
 
 
 @pytest.mark.parametrize(

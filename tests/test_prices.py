@@ -28,35 +28,48 @@ from analysis.prices import (
 TODAY = date(2026, 11, 29)
 
 
-def test_claude_sonnet_5_on_the_day_before_and_the_day_of_its_price_change() -> None:
+def test_gpt_5_6_sol_on_the_day_before_and_the_day_of_its_price_cut() -> None:
+    before = price_for("gpt-5.6-sol", at=date(2026, 8, 20))
+    after = price_for("gpt-5.6-sol", at=date(2026, 8, 21))
+
+    assert (before.input_usd_per_mtok, before.output_usd_per_mtok) == (5.0, 30.0)
+    assert before.cached_input_usd_per_mtok == 0.5
+    assert before.effective_to == date(2026, 8, 21)  # exclusive
+    assert (after.input_usd_per_mtok, after.output_usd_per_mtok) == (4.0, 20.0)
+    assert (after.effective_from, after.date_basis) == (date(2026, 8, 21), "explicit")
+    assert after.provider == "openai" and after.provider_kind == "first-party"
+    assert "community.openai.com" in after.source
+
+
+def test_claude_sonnet_5_keeps_its_price_when_the_announced_increase_is_cancelled() -> None:
+    # Anthropic announced 3 / 15 from 2026-09-01, then made the introductory
+    # 2 / 10 the standard price; the price databases still carry the increase.
     before = price_for("claude-sonnet-5", at=date(2026, 8, 31))
     after = price_for("claude-sonnet-5", at=date(2026, 9, 1))
 
     assert (before.input_usd_per_mtok, before.output_usd_per_mtok) == (2.0, 10.0)
     assert before.cached_input_usd_per_mtok == 0.2
-    assert before.effective_to == date(2026, 9, 1)  # exclusive
-    assert (after.input_usd_per_mtok, after.output_usd_per_mtok) == (3.0, 15.0)
+    assert (after.input_usd_per_mtok, after.output_usd_per_mtok) == (2.0, 10.0)
     assert (after.effective_from, after.date_basis) == (date(2026, 9, 1), "explicit")
-    assert after.provider == "anthropic" and after.provider_kind == "first-party"
+    assert "platform.claude.com" in after.source and "will not occur" in after.source
 
 
 def test_deepseek_chat_across_its_february_2025_change() -> None:
     before = price_for("deepseek-chat", at=date(2025, 2, 7))
     after = price_for("deepseek-chat", at=date(2025, 2, 8))
 
+    # The launch price of DeepSeek-V3, promotional until 2025-02-08 16:00 UTC.
     assert (before.input_usd_per_mtok, before.output_usd_per_mtok) == (0.14, 0.28)
-    # The source gives only the end of the older price.
-    assert before.effective_from is None and before.date_basis == "unknown_start"
-    assert before.effective_to == date(2025, 2, 8)
+    assert before.effective_from == date(2024, 12, 26) and before.effective_to == date(2025, 2, 8)
     assert (after.input_usd_per_mtok, after.output_usd_per_mtok) == (0.27, 1.1)
     assert after.effective_from == date(2025, 2, 8)
-    # Named by its exact API name, the time-of-day variants are not mixed in.
+    # Named by its exact API name, the time-of-day variant is not mixed in.
     assert after.api_model == "deepseek-chat"
 
 
 def test_first_party_price_is_preferred_over_a_cheaper_host() -> None:
     price = price_for("mixtral-8x7b-instruct", at=TODAY)
-    groq = price_for("mixtral-8x7b-instruct", at=TODAY, provider="groq")
+    deepinfra = price_for("mixtral-8x7b-instruct", at=TODAY, provider="deepinfra")
 
     assert (price.provider, price.provider_kind, price.api_model) == (
         "mistral",
@@ -64,7 +77,8 @@ def test_first_party_price_is_preferred_over_a_cheaper_host() -> None:
         "mixtral-8x7b",
     )
     assert (price.input_usd_per_mtok, price.output_usd_per_mtok) == (0.7, 0.7)
-    assert groq.provider_kind == "host" and groq.blended_usd_per_mtok < price.blended_usd_per_mtok
+    assert deepinfra.provider_kind == "host"
+    assert deepinfra.blended_usd_per_mtok < price.blended_usd_per_mtok
 
 
 def test_without_a_first_party_price_the_cheapest_host_wins() -> None:
@@ -82,22 +96,26 @@ def test_without_a_first_party_price_the_cheapest_host_wins() -> None:
 
 def test_an_api_model_name_narrows_the_lookup_to_that_name() -> None:
     cheapest = price_for("meta-llama/Llama-3.3-70B-Instruct-Turbo", at=TODAY)
-    together = price_for("meta-llama/Llama-3.3-70B-Instruct-Turbo", at=TODAY, provider="together")
-    off_peak = price_for("deepseek-chat [off-peak]", at=TODAY)
+    together = price_for(
+        "meta-llama/Llama-3.3-70B-Instruct-Turbo", at=date(2026, 6, 1), provider="together"
+    )
+    off_peak = price_for("deepseek-chat [off-peak]", at=date(2025, 6, 1))
+    list_price = price_for("deepseek-chat", at=date(2025, 6, 1))
 
     assert cheapest.provider == "deepinfra"
-    assert (together.input_usd_per_mtok, together.output_usd_per_mtok) == (1.04, 1.04)
+    assert (together.input_usd_per_mtok, together.output_usd_per_mtok) == (0.88, 0.88)
     assert off_peak.api_model == "deepseek-chat [off-peak]"
-    assert off_peak.input_usd_per_mtok == 0.135
+    assert (off_peak.input_usd_per_mtok, off_peak.output_usd_per_mtok) == (0.135, 0.55)
+    assert (list_price.api_model, list_price.input_usd_per_mtok) == ("deepseek-chat", 0.27)
 
 
 def test_blended_price_is_three_to_one() -> None:
     assert blended_usd_per_mtok(2.0, 10.0) == 4.0
-    price = price_for("claude-sonnet-5", at=date(2026, 9, 1))
+    price = price_for("gpt-5.6-sol", at=date(2026, 9, 1))
     assert isinstance(price, Price)
-    assert price.blended_usd_per_mtok == 6.0
-    assert price.to_dict()["blended_usd_per_mtok"] == 6.0
-    assert price.to_dict()["effective_from"] == "2026-09-01"
+    assert price.blended_usd_per_mtok == 8.0
+    assert price.to_dict()["blended_usd_per_mtok"] == 8.0
+    assert price.to_dict()["effective_from"] == "2026-08-21"
 
 
 # (input, output) USD per 1M tokens: zero, each side alone, real list prices, extremes.
@@ -144,10 +162,21 @@ def test_price_history_lists_every_period_oldest_first() -> None:
     history = price_history("deepseek-chat", provider="deepseek")
     plain = history.filter(history["api_model"] == "deepseek-chat")
 
-    assert plain["input_usd_per_mtok"].to_list() == [0.14, 0.27, 0.28]
-    assert plain["effective_from"].to_list() == [None, date(2025, 2, 8), date(2026, 11, 20)]
-    assert plain["effective_to"].to_list() == [date(2025, 2, 8), date(2026, 11, 20), None]
-    assert set(history["api_model"]) >= {"deepseek-chat [off-peak]", "deepseek-chat [peak window]"}
+    # One row per price and model served: the September 2025 prices span two snapshots.
+    assert plain["input_usd_per_mtok"].to_list()[:6] == [0.14, 0.27, 0.27, 0.27, 0.56, 0.56]
+    assert plain["model_id"].to_list()[:6] == [
+        "deepseek-v3",
+        "deepseek-v3",
+        "deepseek-v3-0324",
+        "deepseek-v3.1",
+        "deepseek-v3.1",
+        "deepseek-v3.1-terminus",
+    ]
+    assert plain["effective_from"][0] == date(2024, 12, 26)
+    assert plain["effective_to"].to_list()[-1] == date(2026, 7, 24)  # retired
+    assert set(plain["alias_of"]) == {"deepseek-chat"}
+    assert "deepseek-chat [off-peak]" in set(history["api_model"])
+    assert "deepseek-chat [peak window]" not in set(history["api_model"])
     assert all(math.isfinite(v) for v in history["blended_usd_per_mtok"])
     with pytest.raises(PriceNotFoundError, match="no price recorded"):
         price_history("no-such-model")
@@ -163,7 +192,7 @@ def _run(*argv: str) -> tuple[int, str, str]:
 def test_price_commands() -> None:
     status, out, _ = _run("price", "claude-sonnet-5", "--at", "2026-09-01", "--json")
     assert status == 0
-    assert json.loads(out)["input_usd_per_mtok"] == 3.0
+    assert json.loads(out)["input_usd_per_mtok"] == 2.0
 
     status, out, _ = _run("price-history", "claude-sonnet-5")
     assert status == 0 and "2026-09-01" in out and "2026-06-30" in out

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from analysis.cli import build_parser
 
 README = Path(__file__).resolve().parent.parent / "README.md"
@@ -19,6 +21,7 @@ def _section(title: str) -> str:
     return text[start : end if end != -1 else None]
 
 
+@pytest.mark.slow
 def test_the_python_api_example_runs() -> None:
     block = re.search(r"```python\n(.*?)```", _section("Python API"), re.S)
     assert block, "the Python API section has no python example"

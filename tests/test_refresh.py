@@ -14,15 +14,14 @@ import os
 import shutil
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import redirect_stderr, redirect_stdout
 from datetime import date
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from feed_server import FeedServer, Route
 
 from analysis import cli, prices
 from analysis.errors import RefreshError
@@ -32,87 +31,15 @@ REPO = Path(__file__).resolve().parent.parent
 TODAY = "2026-11-29"
 GENAI = "genai-prices/new_data_v2_data.json"
 LITELLM = "litellm/model_prices_and_context_window_backup.json"
-
-
-# ---------------------------------------------------------------- a real feed server
-
-
-class _Route:
-    def __init__(
-        self,
-        body: bytes | Callable[[], Iterator[bytes]] = b"",
-        status: int = 200,
-        content_type: str = "application/json",
-        stall: float = 0.0,
-    ):
-        self.body, self.status, self.content_type, self.stall = body, status, content_type, stall
-
-
-class FeedServer:
-    """An http.server on 127.0.0.1 (free port, own thread) serving registered routes."""
-
-    def __init__(self, reference: Path):
-        self.reference = reference
-        self.routes: dict[str, _Route] = {}
-        self.release = threading.Event()
-        server = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.0"  # one request per connection, body ends at close
-
-            def log_message(self, *args: object) -> None:  # keep test output clean
-                pass
-
-            def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
-                route = server.routes.get(self.path)
-                if route is None and self.path.startswith("/ref/"):
-                    file = server.reference / self.path.removeprefix("/ref/")
-                    if file.is_file():
-                        route = _Route(file.read_bytes())
-                if route is None:
-                    route = _Route(b"not found", status=404, content_type="text/plain")
-                if route.stall:
-                    server.release.wait(route.stall)  # say nothing until released
-                    return
-                try:
-                    self.send_response(route.status)
-                    self.send_header("Content-Type", route.content_type)
-                    if isinstance(route.body, bytes):
-                        self.send_header("Content-Length", str(len(route.body)))
-                        self.end_headers()
-                        self.wfile.write(route.body)
-                    else:  # streamed without a length, generated on the fly
-                        self.end_headers()
-                        for chunk in route.body():
-                            self.wfile.write(chunk)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass  # the client gave up, as it should on a huge body
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-
-    @property
-    def base(self) -> str:
-        host, port = self.httpd.server_address[:2]
-        return f"http://{host}:{port}"
-
-    def url(self, path: str) -> str:
-        return self.base + path
-
-    def add(self, path: str, route: _Route) -> str:
-        self.routes[path] = route
-        return self.url(path)
+# A tracked offer still sold on TODAY (DeepInfra's Llama 3.3 70B Turbo, $0.10 / $0.32).
+TURBO = "meta-llama/Llama-3.3-70B-Instruct-Turbo"
 
 
 @pytest.fixture(scope="module")
 def feed_server(reference_dir: Path) -> Iterator[FeedServer]:
-    server = FeedServer(reference_dir / "prices")
-    server.thread.start()
+    server = FeedServer(reference_dir / "prices").start()
     yield server
-    server.release.set()
-    server.httpd.shutdown()
-    server.httpd.server_close()
+    server.stop()
 
 
 @pytest.fixture
@@ -203,27 +130,43 @@ def new_lines(before: bytes, after: bytes) -> list[str]:
 # What the real feeds hold against the curated table (prices in USD per 1M tokens).
 EXPECTED_NEW = {
     "genai-prices": {
-        # genai-prices still lists Together's older $0.88; the table's latest is $1.04.
-        ("together", "meta-llama/Llama-3.3-70B-Instruct-Turbo"): ("0.88", "0.88"),
         # Matched through the model's exact API name in the feed's match clause.
         ("fireworks", "accounts/fireworks/models/llama-v3p1-8b-instruct"): ("0.2", "0.2"),
     },
-    "litellm": {
-        # litellm 1.110.2 still lists the introductory price after the 2026-09-01 change.
-        ("anthropic", "claude-sonnet-5"): ("2", "10"),
-    },
+    "litellm": {},
 }
 EXPECTED_UNCHANGED = {
     "genai-prices": [
-        ("anthropic", "claude-sonnet-5"),  # both periods, the 2026-09-01 change included
-        ("deepseek", "deepseek-chat [peak window]"),  # time-of-day prices
-        ("deepseek", "deepseek-chat [off-peak]"),
         ("openai", "o3"),  # the 2025-06-10 cut, dated in the feed
     ],
     "litellm": [
-        ("deepseek", "deepseek-chat"),
-        ("together", "meta-llama/Llama-3.3-70B-Instruct-Turbo"),
+        ("deepinfra", "meta-llama/Llama-3.3-70B-Instruct-Turbo"),
+        ("together", "meta-llama/Meta-Llama-3.3-70B-Instruct-Turbo"),
+        # Prices the databases of mid-2026 missed, which litellm 1.110.2 has.
+        ("anthropic", "claude-sonnet-5"),  # the cancelled 2026-09-01 increase
+        ("openai", "gpt-5.6-sol"),  # the 2026-08-21 cut
+        ("mistral", "mistral-small-latest"),  # serving Mistral Small 4
     ],
+}
+# A feed price for a day the table already prices differently is reported, never written.
+EXPECTED_REFUSED = {
+    "genai-prices": {
+        # genai-prices still carries the increase Anthropic cancelled.
+        ("anthropic", "claude-sonnet-5"): "a different price is already recorded from 2026-09-01",
+    },
+    "litellm": {},
+}
+# Offers that ended: the feeds still list them, a refresh never reopens them.
+EXPECTED_ENDED = {
+    "genai-prices": {
+        ("together", "meta-llama/Llama-3.3-70B-Instruct-Turbo"): "2026-10-22 (deprecation_date)",
+        ("deepseek", "deepseek-chat [off-peak]"): "2025-09-05 (notice)",
+        ("groq", "llama-3.3-70b-versatile"): "2026-08-16 (notice)",
+    },
+    "litellm": {
+        ("deepseek", "deepseek-chat"): "2026-07-24 (notice)",
+        ("deepseek", "deepseek-reasoner"): "2026-07-24 (notice)",
+    },
 }
 
 
@@ -261,6 +204,12 @@ def test_real_feed_applies_once_then_changes_nothing(
         )
     for pair in EXPECTED_UNCHANGED[feed]:
         assert pair in tracked and pair not in got, f"{pair} should be unchanged"
+    for (provider, api_model), why in EXPECTED_REFUSED[feed].items():
+        assert (provider, api_model) not in got
+        assert f"  {provider} {api_model}: {why}" in out
+    for (provider, api_model), end in EXPECTED_ENDED[feed].items():
+        assert (provider, api_model) not in got
+        assert f"  {provider} {api_model}: the offer ended on {end}; a feed that still " in out
 
     status, out, err = refresh(feed, url)
     assert status == 0, err
@@ -271,22 +220,24 @@ def test_real_feed_applies_once_then_changes_nothing(
 def test_changed_price_becomes_a_new_dated_row(
     feed_server: FeedServer, datasets: Path, litellm_doc: dict
 ) -> None:
-    history = rows_for(datasets, "deepseek", "deepseek-chat")
-    assert history, "datasets/api_prices.csv should track deepseek deepseek-chat"
+    history = rows_for(datasets, "deepinfra", TURBO)
+    assert history, "datasets/api_prices.csv should track deepinfra's Llama 3.3 70B Turbo"
     body = with_litellm_change(
-        litellm_doc, "deepseek/deepseek-chat", lambda e: e.update(input_cost_per_token=3.1e-07)
+        litellm_doc,
+        "deepinfra/meta-llama/Llama-3.3-70B-Instruct-Turbo",
+        lambda e: e.update(input_cost_per_token=3.1e-07),
     )
-    url = feed_server.add("/changed-litellm.json", _Route(body))
+    url = feed_server.add("/changed-litellm.json", Route(body))
     before = (datasets / "api_prices.csv").read_bytes()
 
     status, out, err = refresh("litellm", url)
 
     assert status == 0, err
-    after = rows_for(datasets, "deepseek", "deepseek-chat")
+    after = rows_for(datasets, "deepinfra", TURBO)
     assert after[: len(history)] == history or all(r in after for r in history)
     (added,) = [r for r in after if r not in history]
     assert added["input_usd_per_mtok"] == "0.31"
-    assert added["output_usd_per_mtok"] == "0.42"
+    assert added["output_usd_per_mtok"] == "0.32"
     assert (added["effective_from"], added["date_basis"], added["scheduled"]) == (
         TODAY,
         "snapshot",
@@ -294,7 +245,7 @@ def test_changed_price_becomes_a_new_dated_row(
     )
     assert added["model_id"] == history[-1]["model_id"]
     assert added["source"] == f"litellm feed {url} fetched {TODAY}"
-    assert "deepseek deepseek-chat: in $" in out and "-> $0.31, out" in out
+    assert f"deepinfra {TURBO}: in $" in out and "-> $0.31, out" in out
     assert f"(from {TODAY}" in out
     assert len(new_lines(before, (datasets / "api_prices.csv").read_bytes())) >= 1
 
@@ -311,7 +262,7 @@ def test_dated_change_in_the_feed_keeps_its_date_and_is_scheduled(
         )
 
     body = with_genai_change(genai_doc, "anthropic", "claude-sonnet-5", add_change)
-    url = feed_server.add("/dated-genai.json", _Route(body))
+    url = feed_server.add("/dated-genai.json", Route(body))
     before = rows_for(datasets, "anthropic", "claude-sonnet-5")
 
     status, out, err = refresh("genai-prices", url)
@@ -325,7 +276,7 @@ def test_dated_change_in_the_feed_keeps_its_date_and_is_scheduled(
         "explicit",
         "true",
     )
-    assert "anthropic claude-sonnet-5: in $3 -> $4, out $15 -> $20" in out
+    assert "anthropic claude-sonnet-5: in $2 -> $4, out $10 -> $20" in out
     assert "(from 2027-03-01, scheduled, explicit)" in out
 
 
@@ -333,15 +284,17 @@ def test_dry_run_prints_the_diff_and_writes_nothing(
     feed_server: FeedServer, datasets: Path, litellm_doc: dict
 ) -> None:
     body = with_litellm_change(
-        litellm_doc, "deepseek/deepseek-chat", lambda e: e.update(output_cost_per_token=5e-07)
+        litellm_doc,
+        "deepinfra/meta-llama/Llama-3.3-70B-Instruct-Turbo",
+        lambda e: e.update(output_cost_per_token=5e-07),
     )
-    url = feed_server.add("/dry-run.json", _Route(body))
+    url = feed_server.add("/dry-run.json", Route(body))
     before = (datasets / "api_prices.csv").read_bytes()
 
     status, out, err = refresh("litellm", url, "--dry-run")
 
     assert status == 0, err
-    assert "deepseek deepseek-chat: in $" in out and "out $0.42 -> $0.5" in out
+    assert f"deepinfra {TURBO}: in $" in out and "out $0.32 -> $0.5" in out
     assert "dry run" in out
     assert (datasets / "api_prices.csv").read_bytes() == before
 
@@ -362,18 +315,18 @@ def test_refresh_from_a_saved_file(datasets: Path, reference_dir: Path) -> None:
 
 
 def _genai(change: Callable[[dict], None], model: str = "claude-sonnet-5") -> Callable:
-    return lambda g, _l: ("genai-prices", _Route(with_genai_change(g, "anthropic", model, change)))
+    return lambda g, _l: ("genai-prices", Route(with_genai_change(g, "anthropic", model, change)))
 
 
 def _litellm(change: Callable[[dict], None], key: str = "deepseek/deepseek-chat") -> Callable:
-    return lambda _g, lit: ("litellm", _Route(with_litellm_change(lit, key, change)))
+    return lambda _g, lit: ("litellm", Route(with_litellm_change(lit, key, change)))
 
 
 def _rename_litellm(new_key: str) -> Callable:
-    def build(_g: list, lit: dict) -> tuple[str, _Route]:
+    def build(_g: list, lit: dict) -> tuple[str, Route]:
         copy = dict(lit)
         copy[new_key] = copy.pop("deepseek/deepseek-chat")
-        return "litellm", _Route(json.dumps(copy).encode())
+        return "litellm", Route(json.dumps(copy).encode())
 
     return build
 
@@ -397,14 +350,14 @@ HOSTILE = {
     "models-not-a-list": (
         lambda g, _l: (
             "genai-prices",
-            _Route(json.dumps([{"id": "anthropic", "models": {"a": 1}}, *g[1:]]).encode()),
+            Route(json.dumps([{"id": "anthropic", "models": {"a": 1}}, *g[1:]]).encode()),
         ),
         "'models' should be a list, got an object",
     ),
     "entry-not-an-object": (
         lambda _g, lit: (
             "litellm",
-            _Route(json.dumps(lit | {"deepseek/deepseek-chat": [1]}).encode()),
+            Route(json.dumps(lit | {"deepseek/deepseek-chat": [1]}).encode()),
         ),
         "should be an object, got a list",
     ),
@@ -420,7 +373,7 @@ HOSTILE = {
     "nan-price": (
         lambda _g, _l: (
             "litellm",
-            _Route(_NAN_FEED),
+            Route(_NAN_FEED),
         ),
         "NaN is not a number JSON allows",
     ),
@@ -449,43 +402,43 @@ HOSTILE = {
         "is not a date",
     ),
     "truncated-json": (
-        lambda g, _l: ("genai-prices", _Route(json.dumps(g).encode()[:150_000])),
+        lambda g, _l: ("genai-prices", Route(json.dumps(g).encode()[:150_000])),
         "not valid JSON at line",
     ),
     "wrong-top-level-shape": (
-        lambda _g, lit: ("genai-prices", _Route(json.dumps(lit).encode())),
+        lambda _g, lit: ("genai-prices", Route(json.dumps(lit).encode())),
         "top level should be a list of providers, got an object",
     ),
     "scalar-top-level": (
-        lambda _g, _l: ("litellm", _Route(b"42")),
+        lambda _g, _l: ("litellm", Route(b"42")),
         "top level should be an object keyed by model, got int",
     ),
     "html-page-200": (
-        lambda _g, _l: ("litellm", _Route(_HTML, content_type="text/html; charset=utf-8")),
+        lambda _g, _l: ("litellm", Route(_HTML, content_type="text/html; charset=utf-8")),
         "sent an HTML page (HTTP 200), not a JSON feed",
     ),
     "html-page-200-labelled-json": (
-        lambda _g, _l: ("genai-prices", _Route(_HTML)),
+        lambda _g, _l: ("genai-prices", Route(_HTML)),
         "this is an HTML/XML page, not a JSON feed",
     ),
     "html-page-500": (
-        lambda _g, _l: ("litellm", _Route(_HTML, status=500, content_type="text/html")),
+        lambda _g, _l: ("litellm", Route(_HTML, status=500, content_type="text/html")),
         "HTTP 500 Internal Server Error (an HTML error page)",
     ),
     "not-found-404": (
-        lambda _g, _l: ("litellm", _Route(b"{}", status=404)),
+        lambda _g, _l: ("litellm", Route(b"{}", status=404)),
         "HTTP 404 Not Found",
     ),
     "image-content-type": (
-        lambda _g, _l: ("litellm", _Route(b"\x89PNG", content_type="image/png")),
+        lambda _g, _l: ("litellm", Route(b"\x89PNG", content_type="image/png")),
         "content type 'image/png' is not JSON",
     ),
-    "empty-body": (lambda _g, _l: ("litellm", _Route(b"")), "the feed is empty"),
+    "empty-body": (lambda _g, _l: ("litellm", Route(b"")), "the feed is empty"),
     "huge-body": (
         lambda _g, _l: (
             "litellm",
             # 100 MB, generated chunk by chunk: the test never holds it in memory.
-            _Route(lambda: iter([b'{"pad": "', *([b"a" * (1 << 20)] * 100), b'"}'])),
+            Route(lambda: iter([b'{"pad": "', *([b"a" * (1 << 20)] * 100), b'"}'])),
         ),
         "over the 20.0 MB limit",
     ),
@@ -514,7 +467,7 @@ def test_malformed_feed_changes_nothing(
 
 
 def test_stalled_server_hits_the_timeout(feed_server: FeedServer, datasets: Path) -> None:
-    url = feed_server.add("/stalled.json", _Route(stall=30))
+    url = feed_server.add("/stalled.json", Route(stall=30))
     before = (datasets / "api_prices.csv").read_bytes()
     started = time.monotonic()
 
@@ -532,7 +485,7 @@ def test_server_stalling_mid_body_hits_the_timeout(feed_server: FeedServer, data
         feed_server.release.wait(30)  # then nothing more until the test module ends
         yield b"}}"
 
-    url = feed_server.add("/stalled-mid-body.json", _Route(body))
+    url = feed_server.add("/stalled-mid-body.json", Route(body))
     before = (datasets / "api_prices.csv").read_bytes()
     started = time.monotonic()
 
@@ -560,16 +513,18 @@ def test_cached_price_above_input_is_rejected_for_that_pair(
     # A cached price above the input price would break the cached_le_input rule:
     # that pair is rejected and listed, the rest of the feed still applies.
     body = with_litellm_change(
-        litellm_doc, "deepseek/deepseek-chat", lambda e: e.update(cache_read_input_token_cost=9e-06)
+        litellm_doc,
+        "deepinfra/meta-llama/Llama-3.3-70B-Instruct-Turbo",
+        lambda e: e.update(cache_read_input_token_cost=9e-06),
     )
-    url = feed_server.add("/cached-above-input.json", _Route(body))
-    before = rows_for(datasets, "deepseek", "deepseek-chat")
+    url = feed_server.add("/cached-above-input.json", Route(body))
+    before = rows_for(datasets, "deepinfra", TURBO)
 
     status, out, err = refresh("litellm", url, "--dry-run")
 
     assert status == 0, err
-    assert "deepseek deepseek-chat: the feed's cached-input price is above its input price" in out
-    assert rows_for(datasets, "deepseek", "deepseek-chat") == before
+    assert f"deepinfra {TURBO}: the feed's cached-input price is above its input price" in out
+    assert rows_for(datasets, "deepinfra", TURBO) == before
 
 
 def test_nothing_is_written_when_the_merged_table_fails_validation(
@@ -580,9 +535,11 @@ def test_nothing_is_written_when_the_merged_table_fails_validation(
     broken = csv_path.read_bytes().replace(b"\nanthropic,first-party,", b"\nanthropic,partner,", 1)
     csv_path.write_bytes(broken)
     body = with_litellm_change(
-        litellm_doc, "deepseek/deepseek-chat", lambda e: e.update(input_cost_per_token=3.1e-07)
+        litellm_doc,
+        "deepinfra/meta-llama/Llama-3.3-70B-Instruct-Turbo",
+        lambda e: e.update(input_cost_per_token=3.1e-07),
     )
-    url = feed_server.add("/valid-feed-broken-table.json", _Route(body))
+    url = feed_server.add("/valid-feed-broken-table.json", Route(body))
 
     status, out, err = refresh("litellm", url)
 
@@ -596,15 +553,17 @@ def test_lookups_see_a_refreshed_price(
     feed_server: FeedServer, datasets: Path, litellm_doc: dict
 ) -> None:
     body = with_litellm_change(
-        litellm_doc, "deepseek/deepseek-chat", lambda e: e.update(output_cost_per_token=4.6e-07)
+        litellm_doc,
+        "deepinfra/meta-llama/Llama-3.3-70B-Instruct-Turbo",
+        lambda e: e.update(output_cost_per_token=4.6e-07),
     )
-    url = feed_server.add("/lookup-after-refresh.json", _Route(body))
+    url = feed_server.add("/lookup-after-refresh.json", Route(body))
     assert refresh("litellm", url)[0] == 0
 
     # The warehouse rebuilds from the changed CSV on next use.
-    before = prices.price_for("deepseek-chat", at=date(2026, 11, 28))
-    after = prices.price_for("deepseek-chat", at=date(2026, 11, 29))
-    assert before.output_usd_per_mtok == 0.42
+    before = prices.price_for(TURBO, at=date(2026, 11, 28), provider="deepinfra")
+    after = prices.price_for(TURBO, at=date(2026, 11, 29), provider="deepinfra")
+    assert before.output_usd_per_mtok == 0.32
     assert after.output_usd_per_mtok == 0.46
     assert (after.effective_from, after.date_basis) == (date(2026, 11, 29), "snapshot")
 
@@ -616,8 +575,11 @@ def test_json_report_and_untracked_listing(feed_server: FeedServer, datasets: Pa
     report = json.loads(out)
     assert report["dry_run"] is True and report["written"] is False
     assert ["openrouter", "openai/gpt-4o"] in report["not_tracked"]
-    change = next(c for c in report["changes"] if c["api_model"].startswith("meta-llama/Llama-3.3"))
-    assert (change["old_input_usd_per_mtok"], change["new_input_usd_per_mtok"]) == ("1.04", "0.88")
+    change = next(c for c in report["changes"] if c["api_model"].endswith("llama-v3p1-8b-instruct"))
+    assert (change["old_input_usd_per_mtok"], change["new_input_usd_per_mtok"]) == ("0.1", "0.2")
+    assert change["effective_from"] == TODAY and change["date_basis"] == "snapshot"
+    ended = [r for r in report["rejected"] if r[:2] == ["together", TURBO]]
+    assert ended and ended[0][2].startswith("the offer ended on 2026-10-22")
 
     status, out, _ = refresh("genai-prices", url, "--dry-run", "--show-untracked")
     assert status == 0
@@ -643,16 +605,17 @@ sys.exit(cli.main(sys.argv[3:]))
 """
 
 
+@pytest.mark.slow
 def test_two_refreshes_at_once_from_two_processes_lose_nothing(
     datasets: Path, tmp_path: Path
 ) -> None:
     # Two feeds, each changing a different tracked price (litellm: USD per token).
     feeds = {
         "litellm": {
-            "deepseek/deepseek-chat": {
-                "litellm_provider": "deepseek",
+            f"deepinfra/{TURBO}": {
+                "litellm_provider": "deepinfra",
                 "input_cost_per_token": 3.1e-07,
-                "output_cost_per_token": 4.2e-07,
+                "output_cost_per_token": 3.2e-07,
             }
         },
         "genai-prices": [
@@ -699,10 +662,10 @@ def test_two_refreshes_at_once_from_two_processes_lose_nothing(
     assert len(added) == 2
     (chat,) = [
         r
-        for r in rows_for(datasets, "deepseek", "deepseek-chat")
+        for r in rows_for(datasets, "deepinfra", TURBO)
         if r["source"].startswith("litellm") and r["effective_from"] == TODAY
     ]
-    assert (chat["input_usd_per_mtok"], chat["output_usd_per_mtok"]) == ("0.31", "0.42")
+    assert (chat["input_usd_per_mtok"], chat["output_usd_per_mtok"]) == ("0.31", "0.32")
     (sonnet,) = [
         r
         for r in rows_for(datasets, "anthropic", "claude-sonnet-5")
@@ -716,10 +679,10 @@ def test_a_refresh_waits_for_the_lock_and_gives_up_cleanly(datasets: Path, tmp_p
     feed_file.write_text(
         json.dumps(
             {
-                "deepseek/deepseek-chat": {
-                    "litellm_provider": "deepseek",
+                f"deepinfra/{TURBO}": {
+                    "litellm_provider": "deepinfra",
                     "input_cost_per_token": 3.1e-07,
-                    "output_cost_per_token": 4.2e-07,
+                    "output_cost_per_token": 3.2e-07,
                 }
             }
         )

@@ -31,6 +31,7 @@ from analysis.scenario import (
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = REPO / "reports" / "params" / "example_scenario.yaml"
 AS_OF = date(2026, 11, 29)
+EXAMPLE_AS_OF = date(2026, 12, 1)  # the example scenario's as_of
 
 EXAMPLE_1 = """\
 name: worked example 1
@@ -93,23 +94,30 @@ def test_cli_runs_the_example_scenario_against_the_warehouse(capsys, tmp_path):
     status, out, err = run_cli(capsys, "tco", "-f", str(EXAMPLE), "--json", "--dump", str(dumped))
     assert status == 0, err
     data = json.loads(out)
-    price = price_for("gpt-4o", at=AS_OF, provider="openai")
+    price = price_for("claude-sonnet-5", at=EXAMPLE_AS_OF, provider="anthropic")
     # 1M requests · (1,500 input + 500 output tokens) at the price in force on as_of.
     expected_api = 1_000_000 * (1_500 * price.input_usd_per_mtok + 500 * price.output_usd_per_mtok)
     assert data["api"]["monthly_usd"] == pytest.approx(expected_api / 1e6, rel=1e-12)
     hosted = data["self_hosted"]
-    # Llama 3.3 70B at fp8 with 16 × 8k-token sequences needs ~124 GB: two 80 GB H100s.
+    # MiniMax-M2.5 (230B) at fp8 with 16 × 8k-token sequences: weights 230 GB + KV cache
+    # 2·62 layers·8 KV heads·128·2 bytes·8192·16 = 33.3 GB, + 10% = 289.6 GB: two 141 GB
+    # H200s hold 282 GB, so three.
     assert hosted["sizing"]["gpus_basis"] == "memory fit"
-    assert (hosted["replicas"], hosted["gpus"]) == (1, 2)
-    assert hosted["sizing"]["throughput"]["basis"] == "roofline estimate"
+    assert hosted["sizing"]["memory_fit"]["required_gb"] == pytest.approx(289.6, abs=0.1)
+    assert (hosted["replicas"], hosted["gpus"]) == (1, 3)
+    throughput = hosted["sizing"]["throughput"]
+    assert throughput["basis"] == "decode estimate"
+    assert throughput["limit"] == "bandwidth"  # the planned 16 sequences fit and meet the target
+    assert throughput["range"]["low"] < throughput["tok_s"] < throughput["range"]["high"]
+    assert throughput["plan"]["batch"] == 16
     offer = one(
         "SELECT usd_per_gpu_hour FROM gpu_cloud_prices WHERE provider = ? AND instance_type = ? "
-        "AND region = ? ORDER BY as_of DESC LIMIT 1",
-        ["Nebius", "gpu-h100-sxm_8gpu-128vcpu-1600gb", "eu-north1"],
+        "AND region = ? AND as_of <= ? ORDER BY as_of DESC LIMIT 1",
+        ["Nebius", "gpu-h200-sxm_8gpu-128vcpu-1600gb", "eu-north1", EXAMPLE_AS_OF],
     )
     assert hosted["sizing"]["gpu_hour"]["usd"] == offer["usd_per_gpu_hour"]
     assert hosted["monthly_usd"] == pytest.approx(
-        2 * 730 * offer["usd_per_gpu_hour"] + 0.25 * 180_000 / 12
+        3 * 730 * offer["usd_per_gpu_hour"] + 0.25 * 180_000 / 12
     )
     be = data["break_even_requests_per_month"]
     assert be == pytest.approx(hosted["monthly_usd"] / (expected_api / 1e12), abs=1)
@@ -394,7 +402,7 @@ def test_benchmark_scores_need_filters_that_pick_one_row():
     assert "OpenAI (self-reported)" in s.sources["quality.api_scores.MMLU"]
 
 
-def save_probe_run(run_id: str) -> probes.ProbeRun:
+def save_probe_run(run_id: str, model: str = "llama", hardware: str = "2x H100") -> probes.ProbeRun:
     """A stored run with two concurrency levels; the SLO (TTFT p95 <= 500 ms) holds at both."""
     t0 = datetime(2026, 11, 1, 12, tzinfo=UTC)
     requests = []
@@ -420,15 +428,15 @@ def save_probe_run(run_id: str) -> probes.ProbeRun:
             index += 1
     cfg = probes.ProbeConfig(
         url="http://127.0.0.1:8080",
-        model="llama",
+        model=model,
         load=probes.ConcurrencySweep(levels=(1, 4), requests=4, warmup=0),
         slo=probes.SLO(ttft_ms=500, percentile=95),
-        hardware="2x H100",
+        hardware=hardware,
     )
     run = probes.ProbeRun(
         run_id=run_id,
         config=cfg,
-        model="llama",
+        model=model,
         started_at=t0,
         finished_at=t0 + timedelta(seconds=10),
         client_host="test",
@@ -481,4 +489,116 @@ def test_full_report_is_json_safe_and_complete():
     assert data["scorecard"]["winner"] in {o["name"] for o in data["scorecard"]["options"]}
     assert data["quality"]["ratio"] > 0
     assert data["horizon_api_usd"] == pytest.approx(12 * data["tco"]["api"]["monthly_usd"])
-    assert data["scenario"]["name"] == "GPT-4o API vs Llama 3.3 70B on rented H100s"
+    assert data["scenario"]["name"] == "Claude Sonnet 5 API vs MiniMax-M2.5 on rented H200s"
+
+
+def test_probe_run_names_are_matched_to_the_model_and_gpu():
+    from analysis.scenario.lookups import probe_matches
+
+    hf = "meta-llama/Llama-3.3-70B-Instruct-FP8"
+    assert probe_matches("llama-3.3-70b-instruct", "nvidia-h100-sxm", hf, "2x H100 SXM, vLLM")
+    assert probe_matches("llama-3.3-70b-instruct", "nvidia-h100-sxm", "llama3.3:70b", "1x h100")
+    assert not probe_matches("llama-3.3-70b-instruct", "nvidia-h200-sxm", hf, "2x H100 SXM")
+    assert not probe_matches("llama-3.1-8b-instruct", "nvidia-h100-sxm", hf, "2x H100")
+    assert not probe_matches("llama-3.3-70b-instruct", "nvidia-h100-sxm", "llama", "H100")
+
+
+def test_a_stored_run_of_the_model_on_the_gpu_replaces_the_estimate(tmp_path, monkeypatch):
+    monkeypatch.setenv("AISTRAT_PROBES", str(tmp_path / "probes"))
+    run = save_probe_run(
+        "20261201T120000Z-a1b2c3", "meta-llama/Llama-3.3-70B-Instruct-FP8", "2x H100 SXM"
+    )
+    tok_s, _ = probes.to_tco_throughput(run)
+    hosted = {
+        "model": "llama-3.3-70b-instruct",
+        "gpu": "nvidia-h100-sxm",
+        "quantisation": "fp8",
+        "context_tokens": 8192,
+        "concurrent_sequences": 16,
+        "gpu_hour_usd": 2.0,
+        "staff_fte": 0,
+    }
+    report = evaluate_scenario(scenario(self_hosted=hosted))
+    throughput = report.tco.self_hosted.sizing.throughput
+    assert report.scenario.self_hosted.probe_run == run.run_id
+    assert throughput.tok_s == tok_s and not throughput.estimated
+    assert "a stored run matching" in report.scenario.sources["self_hosted.throughput_tok_s"]
+    # The brief's comparison: the decode model's estimate for the run's own conditions
+    # (its best level's 4 sequences, 256 input / 128 output tokens, on 2 H100s).
+    check = report.throughput_check
+    assert check is not None and check.run_id == run.run_id and check.matches
+    assert check.batch == 4 and check.gpus == 2
+    assert check.error == pytest.approx(check.estimate.point / tok_s - 1)
+    # Opting out keeps the estimate.
+    kept = evaluate_scenario(scenario(self_hosted={**hosted, "match_probe_runs": False}))
+    assert kept.tco.self_hosted.sizing.throughput.estimated
+    assert kept.scenario.self_hosted.probe_run is None and kept.throughput_check is None
+
+
+def test_the_scorecard_uses_the_estimated_latency_without_a_probe_run():
+    s = scenario(
+        self_hosted={
+            "model": "llama-3.3-70b-instruct",
+            "gpu": "nvidia-h100-sxm",
+            "quantisation": "fp8",
+            "context_tokens": 8192,
+            "concurrent_sequences": 16,
+            "match_probe_runs": False,
+            "gpu_hour_usd": 2.0,
+            "staff_fte": 0,
+        },
+        scorecard={"requirements": {"latency_target_ms": 800}},
+    )
+    report = evaluate_scenario(s)
+    estimate = report.tco.self_hosted.ttft_p95_ms
+    assert estimate is not None and estimate.point < 800
+    hosted = next(o for o in report.scorecard.options if o.kind == "self_hosted")
+    assert hosted.score("latency_control") == 3  # rented 2 + an estimate within target 1
+    factor = next(f for f in hosted.scores if f.factor == "latency_control")
+    assert f"estimate p95 {estimate.point:g} ms meets" in factor.fact
+
+
+def test_moe_and_mla_figures_come_from_the_model_shapes_table():
+    s = resolve(
+        scenario(
+            self_hosted={
+                "model": "deepseek-v3",
+                "gpu": "nvidia-h200-sxm",
+                "quantisation": "fp8",
+                "gpus_per_replica": 8,
+                "context_tokens": 8192,
+                "concurrent_sequences": 64,
+                "match_probe_runs": False,
+                "gpu_hour_usd": 3.5,
+                "staff_fte": 0,
+            }
+        )
+    )
+    spec = s.self_hosted.model_spec
+    shape = warehouse.query(
+        "SELECT * FROM model_shapes WHERE model_id = 'deepseek-v3'", []
+    ).to_dicts()[0]
+    assert (spec.experts, spec.experts_per_token) == (
+        shape["routed_experts"],
+        shape["experts_per_token"],
+    )
+    assert (spec.kv_lora_rank, spec.qk_rope_head_dim) == (512, 64) and spec.is_mla
+    assert "model_shapes" in s.sources["self_hosted.model_spec"]
+    assert s.self_hosted.gpu_spec.fp8_dense_tflops is not None
+    plan = evaluate_scenario(s, lookup=False).tco.self_hosted.sizing.throughput.plan
+    # 64 sequences route to 256·(1 − (1 − 8/256)^64) = 222.4 experts per layer.
+    assert plan.step.experts_read == pytest.approx(256 * (1 - (248 / 256) ** 64))
+    gpt_oss = resolve(
+        scenario(
+            self_hosted={
+                "model": "gpt-oss-120b",
+                "gpu": "nvidia-h100-sxm",
+                "throughput_tok_s": 1_000,
+                "gpus_per_replica": 2,
+                "match_probe_runs": False,
+                "gpu_hour_usd": 2.0,
+                "staff_fte": 0,
+            }
+        )
+    ).self_hosted.model_spec
+    assert (gpt_oss.layers, gpt_oss.kv_layers) == (36, 18)  # half the layers slide a window

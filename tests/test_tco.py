@@ -160,7 +160,12 @@ def test_memory_fit_follows_the_formula():
     assert memory_fit(option, "bf16").gpus_needed == 3  # (140 + 42.9)·1.1 = 201.2 GB
 
 
-def test_roofline_estimate_when_no_throughput_is_given():
+def test_decode_estimate_when_no_throughput_is_given():
+    # The roofline this replaces counted only the weights: 16 × 2 × 3.35e12/70e9 = 1,531 tok/s.
+    # The decode model also reads the KV cache of the 16 sequences at a measured fraction
+    # of the bandwidth (new hand computation):
+    # bytes per step = 70e9 + 16 × 8,192 × (80 × 2 × 8 × 128 × 2 = 327,680) = 112,949,672,960;
+    # T = 16 × 2 × 3.35e12 × f / bytes with f = 0.57, √(0.57·0.83), 0.83 = 541 / 653 / 788.
     option = SelfHostedOption(
         model_spec=LLAMA_70B,
         gpu_spec=GPU_80GB,
@@ -172,24 +177,128 @@ def test_roofline_estimate_when_no_throughput_is_given():
     )
     sizing = size_replica(option)
     assert (sizing.gpus_per_replica, sizing.gpus_basis) == (2, "memory fit")
-    assert sizing.throughput.basis == "roofline estimate"
-    # 2 GPUs · 3.35e12 B/s ÷ (70e9 params · 1 byte) = 95.7 tok/s per sequence, × 16
-    assert sizing.throughput.per_sequence_tok_s == pytest.approx(2 * 3.35e12 / 70e9)
-    assert sizing.throughput.tok_s == pytest.approx(16 * 2 * 3.35e12 / 70e9)
+    throughput = sizing.throughput
+    assert throughput.basis == "decode estimate" and throughput.estimated
+    read = 70e9 + 16 * 8192 * 327_680
+    assert read == 112_949_672_960
+    f = math.sqrt(0.57 * 0.83)
+    assert throughput.tok_s == pytest.approx(16 * 2 * 3.35e12 * f / read, rel=1e-12)
+    assert throughput.range.low == pytest.approx(16 * 2 * 3.35e12 * 0.57 / read, rel=1e-12)
+    assert throughput.range.high == pytest.approx(16 * 2 * 3.35e12 * 0.83 / read, rel=1e-12)
+    assert round(throughput.tok_s) == 653  # 2.3× below the roofline's 1,531
+    assert throughput.limit == "bandwidth"  # the planned batch fits and meets the target
+    assert throughput.per_sequence_tok_s == pytest.approx(throughput.tok_s / 16, rel=1e-12)
+    assert "42.9 GB of KV cache" in throughput.detail
 
 
-def test_roofline_of_a_mixture_of_experts_reads_only_active_parameters():
-    moe = ModelSpec(params_total_b=47, params_active_b=12, layers=32, kv_heads=8, head_dim=128)
+def test_decode_estimate_of_a_mixture_of_experts_reads_the_experts_the_batch_routes_to():
+    # Mixtral 8x7B: 47B total, 12B active, 8 experts, top-2 (mistralai model card).
+    # One expert over all layers p = (47 − 12)/(8 − 2) = 5.8333B; shared part 47 − 8p =
+    # 0.3333B. Batch 4 routes to 8·(1 − (6/8)^4) = 5.46875 experts per layer: the step reads
+    # (0.3333 + 5.46875 × 5.8333)B = 32.2344B params × 2 bytes = 64.469 GB of weights
+    # (the roofline counted the 12B active only) + 4 × 4,096 × 131,072 bytes of KV cache.
+    moe = ModelSpec(
+        params_total_b=47,
+        params_active_b=12,
+        layers=32,
+        kv_heads=8,
+        head_dim=128,
+        experts=8,
+        experts_per_token=2,
+    )
     option = SelfHostedOption(
         model_spec=moe,
         gpu_spec=GPU_80GB,
-        gpus_per_replica=1,
+        gpus_per_replica=2,  # 94 GB of bf16 weights
+        context_tokens=4096,
         concurrent_sequences=4,
         gpu_hour_usd=1.0,
     )
-    sizing = size_replica(option)
-    assert sizing.throughput.per_sequence_tok_s == pytest.approx(3.35e12 / (12e9 * 2))
-    assert sizing.throughput.tok_s == pytest.approx(4 * 3.35e12 / (12e9 * 2))
+    plan = size_replica(option).throughput.plan
+    assert plan is not None
+    weights = (47 - 8 * 35 / 6 + 5.46875 * 35 / 6) * 1e9 * 2
+    assert weights == pytest.approx(64.46875e9, rel=1e-12)
+    assert plan.step.weight_bytes == pytest.approx(weights, rel=1e-12)
+    assert plan.step.kv_bytes == 4 * 4096 * 131_072
+    assert plan.step.experts_read == pytest.approx(5.46875)
+
+
+def test_batch_and_replica_size_chosen_for_the_latency_target():
+    # No planned batch and no GPU count: each replica size is planned at the TPOT target
+    # and the one serving the peak on the fewest GPUs is kept.
+    option = SelfHostedOption(
+        model_spec=LLAMA_70B,
+        gpu_spec=GpuSpec(memory_gb=80, mem_bandwidth_tbps=3.35, fp8_dense_tflops=1979),
+        quantisation="fp8",
+        context_tokens=8192,
+        target_tpot_ms=30,
+        gpu_hour_usd=2.0,
+        staff_fte=0,
+    )
+    workload = Workload(requests_per_month=3_000_000, input_tokens=1_000, output_tokens=500)
+    sizing = size_replica(option, traffic=workload.traffic)
+    plan = sizing.throughput.plan
+    assert plan is not None and sizing.gpus_basis == "fewest GPUs for the peak"
+    assert plan.tpot_ms.point <= 30
+    assert sizing.throughput.limit in ("memory", "latency")
+    peak = 3_000_000 * 500 * 2 / (730 * 3600)
+    gpus = sizing.gpus_per_replica * math.ceil(peak / (sizing.throughput.tok_s * 0.7))
+    for g in (1, 2, 4, 8):  # no other size serves the peak on fewer GPUs
+        try:
+            other = size_replica(replace(option, gpus_per_replica=g), traffic=workload.traffic)
+        except ScenarioError:
+            continue
+        assert g * math.ceil(peak / (other.throughput.tok_s * 0.7)) >= gpus
+    # The result's TTFT at the planned peak is the decode model's (prefill counted).
+    result = evaluate(
+        TcoCase(workload, ApiOption(input_usd_per_mtok=1, output_usd_per_mtok=4), option)
+    )
+    assert result.self_hosted.ttft_p95_ms is not None
+    assert result.self_hosted.ttft_p95_ms.point < 2000
+
+
+def test_power_cost_in_the_bill_is_energy_times_price():
+    option = SelfHostedOption(
+        model_spec=LLAMA_70B,
+        gpu_spec=GPU_80GB,
+        quantisation="fp8",
+        context_tokens=8192,
+        concurrent_sequences=16,
+        ownership="buy",
+        capex_usd_per_gpu=30_000,
+        amortisation_years=4,
+        power_w=700,
+        power_basis="estimate: TDP",
+        pue=1.3,
+        usd_per_kwh=0.12,
+        hosting_usd_per_gpu_month=100,
+        staff_fte=0,
+        grid_gco2e_per_kwh=350,
+    )
+    workload = Workload(requests_per_month=2_000_000, input_tokens=1_000, output_tokens=500)
+    hosted = evaluate(
+        TcoCase(workload, ApiOption(input_usd_per_mtok=1, output_usd_per_mtok=4), option)
+    ).self_hosted
+    energy = hosted.energy
+    assert energy is not None
+    power_in_bill = hosted.sizing.gpu_hour.power_usd * hosted.gpus * 730
+    assert power_in_bill == pytest.approx(energy.kwh_per_month * 0.12, rel=1e-12)
+    assert energy.usd_per_month == pytest.approx(power_in_bill, rel=1e-12)
+    # By hand: GPUs × 0.7 kW × 1.3 × 730 h; per 1M output tokens over 1e9 tokens a month.
+    assert energy.kwh_per_month == pytest.approx(hosted.gpus * 0.7 * 1.3 * 730, rel=1e-12)
+    assert energy.kwh_per_mtok == pytest.approx(energy.kwh_per_month / 1000, rel=1e-12)
+    assert energy.gco2e_per_mtok == pytest.approx(energy.kwh_per_mtok * 350, rel=1e-12)
+    assert energy.power_basis == "estimate: TDP"
+
+
+def test_energy_of_rented_gpus_rests_on_the_tdp():
+    hosted = evaluate(EXAMPLE_1).self_hosted
+    assert hosted.energy is None  # no GPU figures: no power known
+    option = replace(RENTED, gpu_spec=GPU_80GB, gpu="nvidia-h100-sxm")
+    hosted = self_hosted_cost(EXAMPLE_1.workload, option)
+    assert hosted.energy is not None
+    assert hosted.energy.power_w == 700 and hosted.energy.power_basis.startswith("estimate")
+    assert hosted.energy.pue == 1.0 and hosted.energy.usd_per_month is None
 
 
 def test_throughput_from_a_probe_run_says_so():

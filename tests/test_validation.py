@@ -117,6 +117,21 @@ CASES: dict[str, list[str]] = {
         "datasets/model_shapes.csv:2: experts_per_token: above routed_experts 256 (300)",
         "datasets/model_shapes.csv:3: routed_experts: must be empty for a dense model (8)",
     ],
+    "price_end_is_sourced": [
+        "datasets/api_prices.csv:4: end_basis: empty although effective_to is given; "
+        "say how the end is known",
+        "datasets/api_prices.csv:4: end_source: empty although effective_to is given; "
+        "say where it comes from",
+    ],
+    "price_end_in_order": [
+        "datasets/api_prices.csv:11: effective_from: on or after the offer's end 2026-01-01 "
+        "(line 10) (2026-11-20)",
+    ],
+    "alias_periods_in_order": [
+        "datasets/api_aliases.csv:3: valid_from: overlaps the period from line 2 (to open); "
+        "one model per alias and day (2025-03-24)",
+        "datasets/api_aliases.csv:3: valid_to: not after valid_from 2025-03-24 (2025-03-01)",
+    ],
 }
 
 
@@ -154,6 +169,9 @@ def test_every_named_check_has_a_fixture() -> None:
         "eci_model_once_per_snapshot": "one ECI per model and snapshot",
         "shape_attention_fields": "empty for gqa attention",
         "shape_moe_fields": "must be empty for a dense model",
+        "price_end_is_sourced": "empty although effective_to is given",
+        "price_end_in_order": "on or after the offer's end",
+        "alias_periods_in_order": "one model per alias and day",
     }
     assert set(markers) == named
     for check, marker in markers.items():

@@ -38,9 +38,13 @@ FIXTURE_ROWS = {
     "eci_scores": 4,
     "model_shapes": 2,
     "api_prices": 10,
+    "api_aliases": 0,
     "gpus": 2,
     "gpu_cloud_prices": 2,
+    "gpu_price_index": 0,
     "gap_claims": 1,
+    "decode_measurements": 2,
+    "cross_check_resolutions": 0,
 }
 
 
@@ -116,7 +120,14 @@ def test_build_loads_every_table_and_records_metadata(ro: Path) -> None:
         assert row["toolkit_version"] == "0.1.0"
     assert by_file["schema.yaml"]["rows"] is None
     assert warehouse.table_names() == sorted(
-        [*FIXTURE_ROWS, "api_prices_history", "metadata", "models_priced", "schema_columns"]
+        [
+            *FIXTURE_ROWS,
+            "api_prices_history",
+            "api_prices_resolved",
+            "metadata",
+            "models_priced",
+            "schema_columns",
+        ]
     )
 
 
@@ -244,7 +255,7 @@ def test_concurrent_builds_do_not_corrupt(wh: Path) -> None:
     assert [p.returncode for p in procs] == [0, 0, 0], outs
     assert [o[0].decode().strip() for o in outs] == ["True"] * 3
     with duckdb.connect(str(db), read_only=True) as con:
-        assert con.execute("SELECT count(*) FROM metadata").fetchone() == (10,)
+        assert con.execute("SELECT count(*) FROM metadata").fetchone() == (14,)
         assert con.execute("SELECT count(*) FROM models_priced").fetchone() == (4,)
     assert _leftovers(db.parent) == []
 
@@ -557,9 +568,9 @@ def test_real_declared_column_checks(real, table: str, kind: str, column: str) -
         assert set(df["v"]) <= set(allowed)
 
 
-def test_real_sonnet_5_price_change(real) -> None:
-    assert _price("2026-08-31", "anthropic", "claude-sonnet-5")[:2] == (2.0, 10.0)
-    assert _price("2026-09-01", "anthropic", "claude-sonnet-5")[:2] == (3.0, 15.0)
+def test_real_gpt_5_6_sol_price_change(real) -> None:
+    assert _price("2026-08-20", "openai", "gpt-5.6-sol")[:2] == (5.0, 30.0)
+    assert _price("2026-08-21", "openai", "gpt-5.6-sol")[:2] == (4.0, 20.0)
 
 
 def test_real_deepseek_chat_price_change(real) -> None:

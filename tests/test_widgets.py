@@ -14,6 +14,7 @@ from datetime import date
 import pytest
 
 from analysis.errors import ScenarioError, ToolkitError
+from analysis.memo import number
 from widgets.base import VEGALITE_MIME, Panel, View, chart_bundle
 from widgets.cards import Card, cards_html, message_html
 
@@ -109,6 +110,34 @@ def test_unexpected_error_is_one_line_without_traceback():
     assert "Traceback" not in text and "File " not in text
 
 
+def test_start_page_says_how_current_each_table_is():
+    from widgets.start import overview_html
+
+    def summary(today: date) -> dict:
+        table = {"rows": 10, "as_of_column": "source_date", "as_of_min": date(2025, 1, 2)}
+        return {
+            "today": today,
+            "built_at": "2026-12-04 10:00",
+            "tables": {
+                "benchmark_scores": {
+                    **table,
+                    "as_of_max": date(2026, 7, 1),
+                    "data_through": date(2026, 7, 1),
+                },
+                "gpus": {"rows": 3, "as_of_column": None},
+            },
+        }
+
+    fresh = overview_html(summary(date(2026, 8, 1)))  # 31 days after the newest score
+    assert "data through 2026-07-01 on 2026-08-01" in fresh
+    assert "panel-message kind-note" not in fresh
+    stale = overview_html(summary(date(2026, 12, 1)))  # 153 days after it
+    assert "panel-message kind-note" in stale
+    assert "The newest benchmark data behind the toolkit&#x27;s comparisons is from 2026-07-01" in (
+        stale
+    )
+
+
 # --------------------------------------------------------------------------- TCO explorer
 
 
@@ -123,7 +152,9 @@ def tco():
 
 def test_tco_opens_with_kpis_and_three_charts(tco):
     values = kpi_values(tco)
-    assert len(values) == 5
+    assert len(values) == 6  # the two bills, saving, break-even, cheaper option, energy
+    energy = tco.report.tco.self_hosted.energy
+    assert kpi(tco, "Energy, kWh") == f"{energy.kwh_per_mtok:,.2f}"
     assert set(tco.chart_specs) == {"comparison", "break_even", "tornado"}
     report = tco.report
     api_usd = report.tco.api.monthly_usd
@@ -143,17 +174,22 @@ def test_raising_volume_past_break_even_flips_the_cheaper_option(tco):
     assert kpi(tco, "Cheaper option") == "API"
     below = tco.chart_specs["comparison"]
     api_below = tco.report.tco.api.monthly_usd
-    tco.volume.value = be * 1.5
+    # Past the break-even but before the next replica (1.018M requests a month at the
+    # decode model's 554 tok/s per replica), self-hosting is the cheaper option.
+    nxt = tco.report.tco.self_hosted.next_replica_at_requests_per_month
+    assert be * 1.05 < nxt
+    tco.volume.value = be * 1.05
     assert kpi(tco, "Cheaper option") == "Self-hosted"
-    assert tco.report.tco.api.monthly_usd == pytest.approx(api_below * 4.5)
+    assert tco.report.tco.api.monthly_usd == pytest.approx(api_below * 3.15)
     assert tco.chart_specs["comparison"] != below
     # The break-even rule sits at the break-even volume on the curve.
     assert be in layer_values(tco.chart_specs["break_even"], "x")
-    assert tco.state.workload.requests_per_month == pytest.approx(be * 1.5)
+    assert tco.state.workload.requests_per_month == pytest.approx(be * 1.05)
     assert tco.state.sources["workload.requests_per_month"].startswith("assumption: set in")
 
 
 def test_buying_gpus_changes_the_bill_and_records_estimates(tco):
+    tco.gpu.value = "nvidia-h100-sxm"  # the GPU the warehouse has a purchase price for
     rented = tco.report.tco.self_hosted.monthly_usd
     tco.ownership.value = "buy"
     assert tco.message.value == ""
@@ -169,13 +205,17 @@ def test_buying_gpus_changes_the_bill_and_records_estimates(tco):
 
 def test_a_model_that_does_not_fit_is_a_message_not_a_traceback(tco):
     tco.quantisation.value = "bf16"
-    tco.gpu.value = "nvidia-t4"  # 8 × 16 GB cannot hold 70B parameters at 2 bytes
+    tco.gpu.value = "nvidia-t4"  # 8 × 16 GB cannot hold 230B parameters, even at int4
     text = tco.message.value
-    assert "needs 201.2 GB but 8 × nvidia-t4 hold 128 GB" in text, text
+    # 230B at half a byte = 115.0 GB; KV 2·62·8·128·2 bytes·8192·16 = 33.3 GB; + 10% = 163.1 GB.
+    assert (
+        "it needs 163.1 GB (weights 115.0 + KV cache 33.3 + overhead 14.8) "
+        "but 8 × nvidia-t4 hold 128 GB" in text
+    ), text
     assert "Traceback" not in text
     assert tco.kpis.value == "" and tco.chart_specs == {}
-    tco.gpu.value = "nvidia-h100-sxm"
-    assert tco.message.value == "" and len(kpi_values(tco)) == 5
+    tco.gpu.value = "nvidia-h200-sxm"
+    assert tco.message.value == "" and len(kpi_values(tco)) == 6
 
 
 def test_price_date_before_any_price_names_the_date(tco):
@@ -202,7 +242,7 @@ def test_looked_up_rent_is_shown_in_its_control_with_its_source(tco):
     offer = warehouse.query(
         "SELECT usd_per_gpu_hour, as_of FROM gpu_cloud_prices WHERE provider = ? "
         "AND instance_type = ? AND region = ? AND as_of <= ? ORDER BY as_of DESC LIMIT 1",
-        ["Nebius", "gpu-h100-sxm_8gpu-128vcpu-1600gb", "eu-north1", tco.as_of.value],
+        ["Nebius", "gpu-h200-sxm_8gpu-128vcpu-1600gb", "eu-north1", tco.as_of.value],
     ).to_dicts()[0]
     assert tco.gpu_hour.value == offer["usd_per_gpu_hour"] > 0
     assert tco.report.tco.self_hosted.sizing.gpu_hour.usd == tco.gpu_hour.value
@@ -223,6 +263,7 @@ def test_looked_up_rent_is_shown_in_its_control_with_its_source(tco):
     tco.gpu_hour.value = 0
     assert tco.gpu_hour.value == offer["usd_per_gpu_hour"]
     # Buying: the purchase price is looked up and shown the same way; the rent is not used.
+    tco.gpu.value = "nvidia-h100-sxm"  # the GPU the warehouse has a purchase price for
     tco.ownership.value = "buy"
     price = tco.report.scenario.self_hosted.capex_usd_per_gpu
     assert price is not None and tco.capex.value == price
@@ -231,8 +272,33 @@ def test_looked_up_rent_is_shown_in_its_control_with_its_source(tco):
     assert "not used" in tco.input_notes["gpu_hour"].value
     # Every input carries the source of its value on hover.
     assert "Uptime Institute" in tco.pue.tooltip
-    assert tco.throughput.tooltip.startswith("roofline estimate")
+    assert tco.throughput.tooltip.startswith("decode estimate")
     assert "output tok/s per replica" in tco.input_notes["throughput"].value
+    # The estimate is shown as a range with what bound it, and the energy beside the bills.
+    throughput = tco.report.tco.self_hosted.sizing.throughput
+    low, high = number(throughput.range.low), number(throughput.range.high)
+    assert f"({low}–{high}) output tok/s" in tco.input_notes["throughput"].value
+    assert f"bound by {throughput.limit}" in tco.throughput.tooltip
+    assert "kWh per million output tokens" in tco.blocks["notes"].value
+    assert any(c.label.startswith("Energy, kWh per 1M") for c in tco.view.cards)
+
+
+def test_panel_says_when_its_date_is_past_the_data(tco):
+    from datetime import timedelta
+
+    from analysis import warehouse
+
+    assert tco.notice.value == ""  # the example's date is close to the data
+    caption = tco.chart_specs["comparison"]["title"]["subtitle"]
+    assert any(line.startswith("Data through: API prices ") for line in caption)
+    through = warehouse.data_through(None)
+    data_end = max(through["benchmark_scores"], through["eci_scores"])
+    tco.as_of.value = data_end + timedelta(days=365)
+    assert tco.message.value == "", tco.message.value
+    assert "The newest benchmark data behind this panel is from" in tco.notice.value
+    assert f"{data_end.isoformat()}, 365 days before its date" in tco.notice.value
+    tco.as_of.value = data_end + timedelta(days=30)
+    assert tco.notice.value == ""
 
 
 def test_measured_throughput_is_used_and_recorded(tco):
@@ -241,7 +307,11 @@ def test_measured_throughput_is_used_and_recorded(tco):
     sizing = tco.report.tco.self_hosted.sizing
     assert sizing.throughput.tok_s == 123.5
     assert tco.state.sources["self_hosted.throughput_tok_s"].startswith("measured: probe run r1")
-    assert "123.5 output tok/s" in tco.blocks["notes"].value
+    notes = tco.blocks["notes"].value
+    assert "124 tokens a second (probe run r1" in notes
+    # The decode model's estimate stays beside the measurement that replaced it.
+    assert "the decode model estimates" in notes
+    assert sizing.throughput.plan is not None and not sizing.throughput.estimated
     with pytest.raises(ScenarioError):
         tco.use_measured_throughput(float("nan"), "x")
 
@@ -252,6 +322,7 @@ def test_tco_state_round_trips_through_yaml(tco, tmp_path):
 
     tco.volume.value = 2_500_000
     tco.output_tokens.value = 777
+    tco.gpu.value = "nvidia-h100-sxm"
     tco.ownership.value = "buy"
     tco.staff_fte.value = 1.5
     path = tco.save(tmp_path / "panel.yaml")
@@ -293,6 +364,7 @@ def test_dataclass_state_is_strict():
         "start": "2024-01-01",
         "end": "2025-06-30",
         "setting": "best",
+        "method": None,
     }
     assert from_mapping(GapView, data) == view
     with pytest.raises(ScenarioError, match="unknown setting"):
@@ -328,8 +400,8 @@ def test_scorecard_weights_move_the_ranking_and_the_deciding_factor(scorecard):
     assert kpi(scorecard, "Deciding factor") == "Customisation depth"
     assert scorecard.scorecard.deciding_factor == "customization_depth"
     margin_one = scorecard.scorecard.margin
-    scorecard.weights["data_sovereignty"].value = 4
-    assert scorecard.scorecard.weights.data_sovereignty == 4
+    scorecard.weights["latency_control"].value = 4
+    assert scorecard.scorecard.weights.latency_control == 4
     assert scorecard.scorecard.margin != margin_one
     assert kpi(scorecard, "Margin") == f"{scorecard.scorecard.margin:.2f}"
     assert scorecard.chart_specs["scorecard"] != spec_before
@@ -442,7 +514,7 @@ def test_gap_range_start_trims_the_chart_and_end_moves_the_analysis(gap_panel):
     assert str(gap_panel.result.selection.as_of)[:10] == "2024-12-01"
     assert gap_panel.result.lag_months != lag_late
     assert dates[-1] == date(2025, 11, 30)
-    assert "Published claims that hold" in kpi_values(gap_panel)
+    assert "Published claims consistent now" in kpi_values(gap_panel)
     assert "<table" in gap_panel.blocks["claims"].value
 
 
@@ -462,7 +534,7 @@ def test_gap_end_move_measures_one_gap_and_the_claims_reuse_it(gap_panel, monkey
     # One new gap (the panel's, as of the new end); the claim check reuses it, and the
     # gaps as of the claims' own dates are kept from the first showing.
     assert [str(d)[:10] for d in measured] == ["2025-03-01"]
-    assert "Published claims that hold" in kpi_values(gap_panel)
+    assert "Published claims consistent now" in kpi_values(gap_panel)
     measured.clear()
     gap_panel.dates.value = (date(2024, 1, 1), date(2025, 3, 1))  # the start only trims
     assert measured == []

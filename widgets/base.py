@@ -30,11 +30,15 @@ import contextlib
 import logging
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from analysis.errors import ToolkitError
-from widgets.cards import PANEL_CSS, cards_html, message_html, note_html
+from widgets.cards import PANEL_CSS, Card, cards_html, message_html, note_html
+
+if TYPE_CHECKING:
+    from analysis.memo import Kpi
 
 log = logging.getLogger("widgets")
 
@@ -64,16 +68,36 @@ class View:
     """What a panel shows for one state.
 
     Attributes:
-        cards: the KPI cards (:class:`widgets.cards.Card` or alike), in reading order.
+        cards: the KPI cards (:class:`widgets.cards.Card` or a brief's Kpi), in reading order.
         charts: chart name -> Altair chart, Vega-Lite spec dict, or None (cleared).
         blocks: block name -> trusted HTML (its data text already escaped).
         inputs: input name (see :attr:`Panel.inputs`) -> the value in use and its source.
+        notice: a caveat shown above the KPIs in plain words (e.g. the data is stale,
+            :func:`stale_note`); "" for none.
     """
 
-    cards: Sequence[Any] = ()
+    cards: Sequence[Card | Kpi] = ()
     charts: Mapping[str, Any] = field(default_factory=dict)
     blocks: Mapping[str, str] = field(default_factory=dict)
     inputs: Mapping[str, InUse] = field(default_factory=dict)
+    notice: str = ""
+
+
+def stale_note(as_of: date | None) -> str:
+    """The brief's staleness note for a panel's date ("" when the data is current enough).
+
+    The rule is the brief's (:func:`analysis.freshness.staleness`, with its
+    default threshold): the newest benchmark data is older than that many days
+    before the date.
+
+    Raises:
+        WarehouseError: the warehouse cannot be read.
+    """
+    from analysis.freshness import data_dates, staleness
+
+    if as_of is None:
+        return ""
+    return staleness(data_dates(as_of)).note("this panel")
 
 
 def chart_spec(chart: Any) -> dict[str, Any]:
@@ -145,7 +169,11 @@ def describe_error(exc: BaseException) -> str:
     )
 
 
-class Panel:
+#: A panel's state: a scenario, or a small dataclass of the panel's own.
+StateT = TypeVar("StateT")
+
+
+class Panel(Generic[StateT]):
     """Base of every panel: controls, a state object, KPIs, charts and a message area.
 
     Subclasses build their controls in ``__init__`` (then call
@@ -158,6 +186,7 @@ class Panel:
         chart_specs: chart name -> the Vega-Lite spec on show.
         kpis: the KPI HTML widget.
         message: the message area (errors and notices).
+        notice: the caveat of the view shown (:attr:`View.notice`), above the KPIs.
         inputs: input name -> its control, for the values in use a view reports
             (:attr:`View.inputs`); filled by :meth:`noted`.
         input_notes: input name -> the line below its control (value in use, source).
@@ -176,12 +205,16 @@ class Panel:
     def __init__(self) -> None:
         import ipywidgets as W
 
-        self.state: Any = None
+        from analysis import charts
+
+        charts.use_theme()  # every panel's charts in the house theme
+        self.state: StateT | None = None
         self.view: View | None = None
         self.chart_specs: dict[str, dict[str, Any]] = {}
         self._held = 0
         self.kpis = W.HTML()
         self.message = W.HTML()
+        self.notice = W.HTML()
         self.charts = {name: W.Output() for name in self.chart_names}
         self.blocks = {name: W.HTML() for name in self.block_names}
         self.inputs: dict[str, Any] = {}
@@ -190,23 +223,23 @@ class Panel:
 
     # ------------------------------------------------------------------ for subclasses
 
-    def read_state(self) -> Any:
+    def read_state(self) -> StateT:
         """The state the controls describe (values copied, nothing computed)."""
         raise NotImplementedError
 
-    def write_state(self, state: Any) -> None:
+    def write_state(self, state: StateT) -> None:
         """Set the controls from a state (called inside :meth:`holding`)."""
         raise NotImplementedError
 
-    def compute(self, state: Any) -> View:
+    def compute(self, state: StateT) -> View:
         """What to show for a state: calls into ``analysis``, returns a :class:`View`."""
         raise NotImplementedError
 
-    def state_to_mapping(self, state: Any) -> dict[str, Any]:
+    def state_to_mapping(self, state: StateT) -> dict[str, Any]:
         """The state as plain YAML values."""
         raise NotImplementedError
 
-    def state_from_mapping(self, data: Any, where: str) -> Any:
+    def state_from_mapping(self, data: Any, where: str) -> StateT:
         """A state from plain YAML values; ``where`` names the origin in errors."""
         raise NotImplementedError
 
@@ -251,7 +284,15 @@ class Panel:
             + (f'<p class="panel-lead">{_esc(self.lead)}</p>' if self.lead else "")
         )
         self.widget = W.VBox(
-            [W.HTML(head), self.controls(), self.message, self.kpis, *self.body(), self._files()]
+            [
+                W.HTML(head),
+                self.controls(),
+                self.message,
+                self.notice,
+                self.kpis,
+                *self.body(),
+                self._files(),
+            ]
         )
         self.widget.add_class("aistrat-panel")
         for control in watched:
@@ -301,11 +342,8 @@ class Panel:
     @contextlib.contextmanager
     def holding(self) -> Iterator[None]:
         """Set several controls without a refresh after each; refresh once at the end."""
-        self._held += 1
-        try:
+        with self.quietly():
             yield
-        finally:
-            self._held -= 1
         if not self._held:
             self.refresh()
 
@@ -327,6 +365,7 @@ class Panel:
         self.state = state
         self.view = view
         self.message.value = ""
+        self.notice.value = message_html(view.notice, kind="note")
         self.kpis.value = cards_html(view.cards)
         for name, spec in specs.items():
             self._show_chart(name, spec)
@@ -357,6 +396,7 @@ class Panel:
         """Show a message in place of the KPIs and charts (which are cleared)."""
         self.view = None
         self.message.value = message_html(text)
+        self.notice.value = ""
         self.kpis.value = ""
         for name in list(self.charts):
             self._show_chart(name, None)
@@ -369,7 +409,7 @@ class Panel:
 
     # ------------------------------------------------------------------ state files
 
-    def set_state(self, state: Any) -> None:
+    def set_state(self, state: StateT) -> None:
         """Set every control from ``state`` and refresh once."""
         with self.holding():
             self.write_state(state)
@@ -391,7 +431,7 @@ class Panel:
         state = self.read_state()
         return write_yaml(path, self.state_to_mapping(state), title=f"{type(self).__name__} state")
 
-    def load(self, path: str | Path) -> Any:
+    def load(self, path: str | Path) -> StateT:
         """Read a state from a YAML file and set the controls from it.
 
         Args:

@@ -14,7 +14,10 @@ from __future__ import annotations
 import html
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from analysis.memo import Kpi
 
 #: The style sheet of every panel (class names below); shown once per panel.
 PANEL_CSS = """
@@ -36,6 +39,7 @@ PANEL_CSS = """
 .aistrat-panel .panel-message { border-left: 4px solid #b91c1c; background: #fef2f2;
   padding: 8px 12px; border-radius: 4px; margin: 6px 0; max-width: 60em; }
 .aistrat-panel .panel-message.kind-info { border-left-color: #1d4ed8; background: #eff6ff; }
+.aistrat-panel .panel-message.kind-note { border-left-color: #b45309; background: #fffbeb; }
 .aistrat-panel .panel-note { font-size: 11px; color: #6b7280; max-width: 70em; margin: 2px 0; }
 .aistrat-panel table { border-collapse: collapse; font-size: 12px; margin: 4px 0; }
 .aistrat-panel th { text-align: left; padding: 3px 10px; border-bottom: 1px solid #d1d5db; }
@@ -65,12 +69,11 @@ class Card:
     tone: str = "neutral"
 
 
-def card_html(card: Any) -> str:
+def card_html(card: Card | Kpi) -> str:
     """The HTML of one card, every text escaped.
 
     Args:
-        card: a :class:`Card`, or any object with ``label`` and ``value`` (and
-            optionally ``detail`` and ``tone``), such as :class:`analysis.memo.Kpi`.
+        card: a :class:`Card`, or a brief's :class:`analysis.memo.Kpi` (no tone).
 
     Returns:
         A ``<div class="kpi-card">`` element.
@@ -87,7 +90,7 @@ def card_html(card: Any) -> str:
     )
 
 
-def cards_html(cards: Iterable[Any]) -> str:
+def cards_html(cards: Iterable[Card | Kpi]) -> str:
     """A wrapping row of cards.
 
     Args:
@@ -104,14 +107,15 @@ def message_html(text: str, *, kind: str = "error") -> str:
 
     Args:
         text: the message.
-        kind: ``"error"`` (red) or ``"info"`` (blue).
+        kind: ``"error"`` (red), ``"info"`` (blue) or ``"note"`` (amber: a caveat
+            about what is shown, e.g. stale data).
 
     Returns:
         A ``<div class="panel-message">`` element, or ``""`` when ``text`` is empty.
     """
     if not text:
         return ""
-    kind = "info" if kind == "info" else "error"
+    kind = kind if kind in ("info", "note") else "error"
     body = html.escape(text).replace("\n", "<br>")
     return f'<div class="panel-message kind-{kind}" role="alert">{body}</div>'
 

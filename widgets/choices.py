@@ -41,7 +41,7 @@ def _rows(sql: str, params: list[Any]) -> list[dict[str, Any]]:
 
 
 def api_models(at: date) -> list[Choice]:
-    """Closed models with a first-party API price in force on ``at``.
+    """Closed models released by ``at`` (or undated) with a first-party API price in force then.
 
     Args:
         at: the price date.
@@ -57,8 +57,9 @@ def api_models(at: date) -> list[Choice]:
         "SELECT p.provider, p.api_model, m.name, p.input_usd_per_mtok, p.output_usd_per_mtok "
         "FROM prices_at(?::DATE) AS p JOIN models AS m USING (model_id) "
         "WHERE NOT m.open_weights AND p.provider_kind = 'first-party' "
+        "AND (m.release_date IS NULL OR m.release_date <= ?) "
         "AND NOT ends_with(p.api_model, ?) ORDER BY p.provider, m.name, p.api_model",
-        [at, _OFF_PEAK],
+        [at, at, _OFF_PEAK],
     )
     return [
         Choice(

@@ -23,10 +23,10 @@ from typing import TYPE_CHECKING, Any
 
 from analysis.errors import ScenarioError
 from widgets import choices
-from widgets.base import Panel, View
+from widgets.base import Panel, View, stale_note
 from widgets.cards import Card
 from widgets.lookups import Lookups
-from widgets.tco import DEFAULT_SCENARIO, set_in
+from widgets.tco import set_in, starting_scenario
 
 if TYPE_CHECKING:
     from analysis.routing import FrontierPoint, RoutingResult
@@ -46,7 +46,7 @@ class HybridState:
     floor_factor: float = 1.0
 
 
-class HybridDesigner(Panel):
+class HybridDesigner(Panel[HybridState]):
     """Task classes in a table and a quality floor; the split, its cost and the Pareto chart.
 
     Args:
@@ -75,19 +75,12 @@ class HybridDesigner(Panel):
     ) -> None:
         import ipywidgets as W
 
-        from analysis import charts
-        from analysis.scenario import Scenario, load_scenario
-
         super().__init__()
-        charts.use_theme()
-        if not isinstance(scenario, Scenario):
-            scenario = load_scenario(Path(scenario or DEFAULT_SCENARIO))
+        scenario = starting_scenario(scenario, as_of)
         if scenario.routing is None:
             raise ScenarioError(
                 "routing", None, "the scenario has no routing section (task classes and options)"
             )
-        if as_of is not None or scenario.as_of is None:
-            scenario = dataclasses.replace(scenario, as_of=as_of or date.today())
         self.base: Scenario = scenario
         self.result: RoutingResult | None = None
         self.frontier: tuple[FrontierPoint, ...] = ()
@@ -208,6 +201,7 @@ class HybridDesigner(Panel):
 
     def _fill(self, scenario: Scenario, floor_factor: float) -> None:
         self.base = scenario
+        assert scenario.routing is not None  # the state always has one
         self.rows = [self._row(c) for c in scenario.routing.classes]
         self._layout_rows()
         self.volume.value = scenario.workload.requests_per_month
@@ -234,6 +228,7 @@ class HybridDesigner(Panel):
         if not classes:
             raise ScenarioError("routing.classes", [], "add at least one task class")
         sources = dict(base.sources)
+        assert base.routing is not None  # the state always has one
         if classes != base.routing.classes:
             sources["routing.classes"] = set_in("hybrid designer")
         workload = base.workload
@@ -279,6 +274,7 @@ class HybridDesigner(Panel):
         import pandas as pd
 
         from analysis import charts
+        from analysis.freshness import data_dates
         from analysis.memo import hybrid_section
         from analysis.routing import pareto_frontier, route
         from analysis.scenario import evaluate_scenario, route_options
@@ -296,6 +292,11 @@ class HybridDesigner(Panel):
         self.result, self.frontier = result, frontier
         as_of = resolved.as_of.isoformat() if resolved.as_of else "an unstated date"
         source = "published benchmark scores and prices (warehouse), task classes as set here"
+        through = (
+            data_dates(resolved.as_of).line(["benchmark_scores", "api_prices"])
+            if resolved.as_of
+            else None
+        )
         split = charts.hybrid_split(
             pd.DataFrame(
                 [
@@ -311,6 +312,7 @@ class HybridDesigner(Panel):
             source=source,
             as_of=as_of,
             title="Where each class of tasks goes",
+            note=through,
         )
         cards = [
             Card(k.label, k.value, k.detail, "accent" if i == 0 else "neutral")
@@ -342,11 +344,14 @@ class HybridDesigner(Panel):
                 "routing": "; ".join(f"{c.name} → {c.option}" for c in result.classes),
             }
         )
-        pareto = charts.hybrid_pareto(pd.DataFrame(routings), source=source, as_of=as_of)
+        pareto = charts.hybrid_pareto(
+            pd.DataFrame(routings), source=source, as_of=as_of, note=through
+        )
         return View(
             cards=cards,
             charts={"split": split, "pareto": pareto},
             blocks={"table": "".join(t.to_html() for t in section.tables)},
+            notice=stale_note(resolved.as_of),
         )
 
 

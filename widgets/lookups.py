@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from analysis.scenario import Scenario
+    from analysis.tco import ApiOption, SelfHostedOption
 
 _SIZE = 64
 
@@ -53,7 +54,9 @@ def lookup_key(scenario: Scenario) -> tuple[object, ...]:
     )
 
 
-def _changed(before: object, after: object) -> dict[str, Any]:
+def _changed(
+    before: ApiOption | SelfHostedOption, after: ApiOption | SelfHostedOption
+) -> dict[str, Any]:
     """The fields of a dataclass that a lookup filled or changed."""
     return {
         f.name: getattr(after, f.name)

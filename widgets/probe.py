@@ -27,6 +27,7 @@ from widgets.cards import Card, message_html, note_html
 
 if TYPE_CHECKING:
     from analysis.probes import ProbeConfig, ProbeRun
+    from analysis.probes.compare import Comparison
     from widgets.tco import TCOExplorer
 
 APIS = (("OpenAI-compatible", "openai"), ("Ollama", "ollama"))
@@ -81,7 +82,7 @@ class ProbeSettings:
         return cfg
 
 
-class ProbeRunner(Panel):
+class ProbeRunner(Panel[ProbeSettings]):
     """Endpoint, model list, load settings, Run with a live progress bar, results, Use in TCO.
 
     Args:
@@ -102,8 +103,15 @@ class ProbeRunner(Panel):
         "first token, time per token and output speed. The run is stored; Use in TCO costs the "
         "self-hosted option at the best speed that meets the latency objective."
     )
-    chart_names = ("throughput", "latency")
-    block_names = ("levels",)
+    chart_names = (
+        "throughput",
+        "latency",
+        "compare_throughput",
+        "compare_latency",
+        "compare_goodput",
+        "compare_cost",
+    )
+    block_names = ("levels", "comparison")
 
     def __init__(
         self,
@@ -115,12 +123,10 @@ class ProbeRunner(Panel):
     ) -> None:
         import ipywidgets as W
 
-        from analysis import charts
-
         super().__init__()
-        charts.use_theme()
         self.tco = tco
         self.run_result: ProbeRun | None = None
+        self.comparison: Comparison | None = None
         self.run_id: str | None = None
         self.error = ""
         self._thread: threading.Thread | None = None
@@ -174,6 +180,22 @@ class ProbeRunner(Panel):
             disabled=True,
             tooltip="cost the self-hosted option at this throughput",
         )
+        self.compare_ids = W.SelectMultiple(
+            options=[], description="Stored runs", style=wide, layout=W.Layout(width="430px")
+        )
+        self.compare_price = W.BoundedFloatText(
+            min=0,
+            max=10_000,
+            step=0.1,
+            description="USD / GPU-hour",
+            tooltip="0: the warehouse price of each run's GPU",
+            style=wide,
+            layout=box,
+        )
+        self.list_button = W.Button(description="List stored runs", icon="list")
+        self.compare_button = W.Button(description="Compare", icon="columns")
+        self.list_button.on_click(lambda _b: self.stored_runs())
+        self.compare_button.on_click(lambda _b: self.compare())
         self.fetch.on_click(lambda _b: self.fetch_models())
         self.run_button.on_click(lambda _b: self.run())
         self.use_button.on_click(lambda _b: self.use_in_tco())
@@ -197,6 +219,9 @@ class ProbeRunner(Panel):
                 W.HBox([self.run_button, self.use_button]),
                 self.progress,
                 self.status,
+                W.HTML("<b>Compare stored runs</b> (servers, GPUs, imported results)"),
+                W.HBox([self.compare_ids, W.VBox([self.list_button, self.compare_button])]),
+                self.compare_price,
             ]
         )
 
@@ -336,14 +361,65 @@ class ProbeRunner(Panel):
 
     # ------------------------------------------------------------------ computing
 
+    def stored_runs(self) -> list[str]:
+        """Offer the stored runs (newest first) in the comparison's list; their ids."""
+        from analysis.probes import store as probe_store
+
+        try:
+            rows = probe_store.list_runs().to_dicts()
+        except ProbeError as exc:
+            self._say(str(exc), "error")
+            return []
+        rows.reverse()
+        self.compare_ids.options = [
+            (f"{r['run_id']} · {r['model']} · {r['hardware'] or r['client_host']}", r["run_id"])
+            for r in rows
+        ]
+        return [r["run_id"] for r in rows]
+
+    def compare(
+        self, run_ids: list[str] | None = None, price: float | None = None
+    ) -> Comparison | None:
+        """Compare stored runs under the latency objective and show the section.
+
+        Args:
+            run_ids: the runs (default: those selected in the list).
+            price: USD per GPU-hour for every run (default: the field; 0 takes the
+                warehouse price of each run's GPU).
+
+        Returns:
+            The comparison, or None after a failure (shown as a message).
+        """
+        from analysis import probes
+        from analysis.probes import store as probe_store
+        from analysis.probes.compare import compare_runs
+
+        ids = list(run_ids if run_ids is not None else self.compare_ids.value)
+        usd = price if price is not None else (self.compare_price.value or None)
+        try:
+            if not ids:
+                raise ProbeError("select one or more stored runs to compare")
+            runs = [probe_store.load_run(run_id) for run_id in ids]
+            slo = probes.SLO(ttft_ms=self.read_state().ttft_slo_ms)
+            self.comparison = compare_runs(runs, slo, prices={"*": usd} if usd else None)
+        except ProbeError as exc:
+            self._say(str(exc), "error")
+            return None
+        self._say(f"Compared {len(ids)} run(s) under: {self.comparison.slo.describe()}.")
+        self.refresh()
+        return self.comparison
+
     def compute(self, state: ProbeSettings) -> View:
         run = self.run_result
         if run is None:
-            return View(
-                blocks={"levels": note_html(["No run yet: fetch the models, then Run."])},
-                charts={"throughput": None, "latency": None},
+            return _with_comparison(
+                View(
+                    blocks={"levels": note_html(["No run yet: fetch the models, then Run."])},
+                    charts={"throughput": None, "latency": None},
+                ),
+                self.comparison,
             )
-        return _run_view(run)
+        return _with_comparison(_run_view(run), self.comparison)
 
 
 def _run_view(run: ProbeRun) -> View:
@@ -451,4 +527,58 @@ def _run_view(run: ProbeRun) -> View:
             "latency": charts.probe_latency(lat, source=source, as_of=as_of) if len(lat) else None,
         },
         blocks={"levels": table.to_html()},
+    )
+
+
+def _with_comparison(view: View, comparison: Comparison | None) -> View:
+    """``view`` with the comparison section: its table and four charts (or a hint)."""
+    from analysis.memo import Table
+    from analysis.probes.compare import comparison_charts
+
+    names = ("throughput", "latency", "goodput", "cost")
+    if comparison is None:
+        hint = note_html(["Compare stored runs: List stored runs, select several, then Compare."])
+        return dataclasses.replace(
+            view,
+            blocks={**view.blocks, "comparison": hint},
+            charts={**view.charts, **{f"compare_{name}": None for name in names}},
+        )
+
+    def fmt(value: float | None, spec: str) -> str:
+        return "" if value is None else format(value, spec)
+
+    rows = [
+        [
+            run.label,
+            "none" if run.best_concurrency is None else str(run.best_concurrency),
+            fmt(run.output_tokens_per_s, ",.1f"),
+            fmt(run.ttft_p90_ms, ",.0f"),
+            fmt(run.tpot_p90_ms, ",.2f"),
+            fmt(run.goodput_rps, ",.2f") or "n/a",
+            fmt(run.cost_per_mtok_usd, ",.4f"),
+        ]
+        for run in comparison.runs
+    ]
+    notes = [f"{run.run_id}: {run.note}" for run in comparison.runs if run.note]
+    table = Table(
+        [
+            "Run",
+            "Best concurrency",
+            "Output tok/s",
+            "TTFT p90, ms",
+            "TPOT p90, ms",
+            "Goodput req/s",
+            "USD / 1M output tokens",
+        ],
+        rows,
+        caption=f"Runs compared under one objective: {comparison.slo.describe()}",
+        numeric=[1, 2, 3, 4, 5, 6],
+        note="Cost = USD per GPU-hour x GPUs / (output tok/s x 3600) x 1e6 at each run's best "
+        "level meeting the objective. " + " ".join(notes),
+    )
+    built = comparison_charts(comparison)
+    return dataclasses.replace(
+        view,
+        blocks={**view.blocks, "comparison": table.to_html()},
+        charts={**view.charts, **{f"compare_{name}": built.get(name) for name in names}},
     )

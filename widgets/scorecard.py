@@ -20,10 +20,10 @@ from typing import TYPE_CHECKING, Any
 
 from analysis.errors import ScenarioError
 from widgets import choices
-from widgets.base import Panel, View
+from widgets.base import Panel, View, stale_note
 from widgets.cards import Card, note_html
 from widgets.lookups import Lookups
-from widgets.tco import DEFAULT_SCENARIO
+from widgets.tco import starting_scenario
 
 if TYPE_CHECKING:
     from analysis.memo import Names, Section
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from analysis.scorecard import OptionProfile, Scorecard
 
 
-class ScorecardPanel(Panel):
+class ScorecardPanel(Panel["Scenario"]):
     """Five weight sliders; the weighted ranking, the margin and the factor that decides.
 
     Args:
@@ -59,18 +59,13 @@ class ScorecardPanel(Panel):
     ) -> None:
         import ipywidgets as W
 
-        from analysis import charts
         from analysis.memo import FACTOR_NAMES
-        from analysis.scenario import Scenario, ScorecardSettings, load_scenario
+        from analysis.scenario import ScorecardSettings
 
         super().__init__()
-        charts.use_theme()
-        if not isinstance(scenario, Scenario):
-            scenario = load_scenario(Path(scenario or DEFAULT_SCENARIO))
+        scenario = starting_scenario(scenario, as_of)
         if scenario.scorecard is None:
             scenario = dataclasses.replace(scenario, scorecard=ScorecardSettings())
-        if as_of is not None or scenario.as_of is None:
-            scenario = dataclasses.replace(scenario, as_of=as_of or date.today())
         self.base: Scenario = scenario
         self.scorecard: Scorecard | None = None
         self.lookups = Lookups()
@@ -102,6 +97,7 @@ class ScorecardPanel(Panel):
 
     def write_state(self, state: Scenario) -> None:
         self.base = state
+        assert state.scorecard is not None  # the panel always gives one
         weights = state.scorecard.weights
         for factor, slider in self.weights.items():
             slider.value = getattr(weights, factor)
@@ -110,6 +106,7 @@ class ScorecardPanel(Panel):
         from analysis.scorecard import Weights
 
         weights = Weights(**{f: float(s.value) for f, s in self.weights.items()})
+        assert self.base.scorecard is not None  # the panel always gives one
         card = dataclasses.replace(self.base.scorecard, weights=weights)
         return dataclasses.replace(self.base, scorecard=card)
 
@@ -148,7 +145,9 @@ class ScorecardPanel(Panel):
             )
             report = evaluate_scenario(resolved, lookup=False)
             facts = _Facts(
-                report, option_profiles(resolved, report.monte_carlo), choices.names_for(resolved)
+                report,
+                option_profiles(resolved, report.monte_carlo, report.tco),
+                choices.names_for(resolved),
             )
             self._facts = {key: facts}  # one scenario at a time
         return facts
@@ -198,6 +197,7 @@ class ScorecardPanel(Panel):
             cards=cards,
             charts={"scorecard": section.figures[0].chart if section.figures else None},
             blocks={"details": _details(card, section, labels)},
+            notice=stale_note(scenario.as_of),
         )
 
 

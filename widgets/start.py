@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from widgets.cards import PANEL_CSS, Card, cards_html, note_html
+from widgets.cards import PANEL_CSS, Card, cards_html, message_html, note_html
 
 #: The notebooks, in reading order, with the question each answers.
 NOTEBOOKS = (
@@ -51,8 +51,14 @@ def overview_html(summary: dict[str, Any]) -> str:
         Trusted HTML: the style sheet, KPI cards, a table of notebooks and date notes.
     """
     import html
+    from datetime import date
+
+    from analysis.freshness import DataDates, staleness
 
     tables = summary.get("tables", {})
+    today = summary.get("today") or date.today()
+    through = {t: i.get("data_through") for t, i in tables.items() if i.get("as_of_column")}
+    stale = staleness(DataDates(today, through)).note("the toolkit's comparisons")
 
     def rows(name: str) -> str:
         return f"{tables.get(name, {}).get('rows', 0):,}"
@@ -64,7 +70,11 @@ def overview_html(summary: dict[str, Any]) -> str:
             f"{summary.get('prices_in_force', 0):,}",
             f"newest price from {summary.get('newest_price_date') or 'n/a'}",
         ),
-        Card("Benchmark scores", rows("benchmark_scores"), "published, each with its source"),
+        Card(
+            "Benchmark scores",
+            rows("benchmark_scores"),
+            f"published, each with its source; data through {through.get('benchmark_scores')}",
+        ),
         Card("Cloud GPU offers", rows("gpu_cloud_prices"), f"{rows('gpus')} GPU types"),
         Card("Published gap claims", rows("gap_claims"), "checked in notebook 01"),
     ]
@@ -74,13 +84,15 @@ def overview_html(summary: dict[str, Any]) -> str:
     )
     dates = [
         f"{name}: {info.get('rows', 0):,} rows, {info['as_of_column']} from "
-        f"{info.get('as_of_min')} to {info.get('as_of_max')}"
+        f"{info.get('as_of_min')} to {info.get('as_of_max')}; data through "
+        f"{info.get('data_through') or 'none yet'} on {today}"
         for name, info in sorted(tables.items())
         if info.get("as_of_column")
     ]
     notes = note_html([f"Warehouse built {summary.get('built_at')}.", *dates])
     return (
         f"<style>{PANEL_CSS}</style><div class='aistrat-panel'>"
+        f"{message_html(stale, kind='note')}"
         f"{cards_html(cards)}<table><thead><tr><th>Notebook</th><th>Answers</th></tr></thead>"
         f"<tbody>{links}</tbody></table>"
         f"{notes}</div>"

@@ -17,7 +17,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
-from analysis.errors import ScenarioError
+from analysis.dates import parse_date
+from analysis.errors import DateError, ScenarioError
 from analysis.files import atomic_write
 from analysis.records import to_plain
 
@@ -93,7 +94,7 @@ def _coerce(hint: Any, value: Any, key: str) -> Any:
         item = args[0] if args else Any
         items = [_coerce(item, v, f"{key}[{i}]") for i, v in enumerate(value)]
         return tuple(items) if origin is tuple else items
-    if dataclasses.is_dataclass(hint):
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
         return from_mapping(hint, value, where=key)
     if hint is Any:
         return value
@@ -110,14 +111,10 @@ def _coerce(hint: Any, value: Any, key: str) -> Any:
         if isinstance(value, str):
             return value
     elif hint is date:
-        if isinstance(value, date):
-            return value
-        if isinstance(value, str):
-            try:
-                return date.fromisoformat(value)
-            except ValueError:
-                pass
-        raise ScenarioError(key, value, "expected a date as YYYY-MM-DD")
+        try:
+            return parse_date(value, key)
+        except DateError:
+            raise ScenarioError(key, value, "expected a date as YYYY-MM-DD") from None
     raise ScenarioError(key, value, f"expected {_name(hint)}")
 
 

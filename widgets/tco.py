@@ -27,17 +27,40 @@ from typing import TYPE_CHECKING, Any
 from analysis.config import PROJECT_ROOT
 from analysis.errors import ScenarioError
 from widgets import choices
-from widgets.base import InUse, Panel, View, options_of
+from widgets.base import InUse, Panel, View, options_of, stale_note
 from widgets.cards import Card, note_html
 from widgets.lookups import Lookups
 
 if TYPE_CHECKING:
     from analysis.memo import Names
     from analysis.scenario import Scenario, ScenarioReport
-    from analysis.tco import SelfHostedOption
+    from analysis.tco import SelfHostedOption, SelfHostedResult
 
 #: The scenario the explorer opens with when none is given.
 DEFAULT_SCENARIO = PROJECT_ROOT / "reports" / "params" / "example_scenario.yaml"
+
+
+def starting_scenario(scenario: Scenario | str | Path | None, as_of: date | None) -> Scenario:
+    """The scenario a panel starts from, dated.
+
+    Args:
+        scenario: a :class:`~analysis.scenario.Scenario`, a YAML file, or None for
+            :data:`DEFAULT_SCENARIO`.
+        as_of: the date to start from (default: the scenario's ``as_of``, else
+            today: the only place a "today" enters).
+
+    Returns:
+        The scenario, its ``as_of`` set.
+
+    Raises:
+        ScenarioError: the file is missing or its settings are wrong.
+    """
+    from analysis.scenario import Scenario, load_scenario
+
+    if not isinstance(scenario, Scenario):
+        scenario = load_scenario(Path(scenario or DEFAULT_SCENARIO))
+    when = as_of or scenario.as_of or date.today()
+    return scenario if scenario.as_of == when else dataclasses.replace(scenario, as_of=when)
 
 
 def set_in(panel: str) -> str:
@@ -109,7 +132,7 @@ def _layout(width: str = "390px") -> Any:
     return W.Layout(width=width)
 
 
-class TCOExplorer(Panel):
+class TCOExplorer(Panel["Scenario"]):
     """Monthly cost of the API and of self-hosting, the break-even volume and the tornado.
 
     Args:
@@ -139,15 +162,8 @@ class TCOExplorer(Panel):
     ) -> None:
         import ipywidgets as W
 
-        from analysis import charts
-        from analysis.scenario import Scenario, load_scenario
-
         super().__init__()
-        charts.use_theme()
-        if scenario is None:
-            scenario = DEFAULT_SCENARIO
-        if not isinstance(scenario, Scenario):
-            scenario = load_scenario(Path(scenario))
+        scenario = starting_scenario(scenario, as_of)
         self.base: Scenario = scenario
         self.report: ScenarioReport | None = None
         self.measured: tuple[float, str] | None = None
@@ -188,7 +204,7 @@ class TCOExplorer(Panel):
             layout=_layout(),
         )
         self.as_of = W.DatePicker(
-            value=as_of or scenario.as_of or date.today(),  # "today" only at the notebook edge
+            value=scenario.as_of,
             description="Prices as of",
             style=_WIDE,
             layout=_layout(),
@@ -380,7 +396,7 @@ class TCOExplorer(Panel):
     # ------------------------------------------------------------------ controls <-> state
 
     def _api_options(
-        self, at: date | None, current: tuple[str, str] | None
+        self, at: date | None, current: tuple[str | None, str] | None
     ) -> list[tuple[str, Any]]:
         self._api = choices.api_models(at) if at else []
         pairs = choices.pairs(self._api)
@@ -402,7 +418,7 @@ class TCOExplorer(Panel):
             control.disabled = not buy
 
     def _throughput_options(self, sh: SelfHostedOption) -> list[tuple[str, str]]:
-        options = [("roofline estimate (upper bound)", "roofline")]
+        options = [("decode estimate (range, at the latency target)", "estimate")]
         if sh.throughput_tok_s is not None or sh.probe_run is not None:
             basis = sh.throughput_basis or (
                 f"probe run {sh.probe_run}" if sh.probe_run else "the scenario"
@@ -519,8 +535,10 @@ class TCOExplorer(Panel):
             for name in ("gpu_spec", "gpu_hour_usd", "capex_usd_per_gpu", "power_w"):
                 sources.pop(f"self_hosted.{name}", None)
         choice = self.throughput.value
-        if choice == "roofline":
-            changes.update(throughput_tok_s=None, throughput_basis=None, probe_run=None)
+        if choice == "estimate":
+            changes.update(
+                throughput_tok_s=None, throughput_basis=None, probe_run=None, match_probe_runs=False
+            )
             sources.pop("self_hosted.throughput_tok_s", None)
         elif choice == "measured" and self.measured is not None:
             tok_s, basis = self.measured
@@ -594,6 +612,7 @@ class TCOExplorer(Panel):
             },
             blocks={"notes": note_html(_notes(report))},
             inputs=inputs,
+            notice=stale_note(resolved.as_of),
         )
 
     # ------------------------------------------------------------------ probes and files
@@ -674,9 +693,10 @@ def in_use(state: Scenario, report: ScenarioReport) -> dict[str, InUse]:
     basis = sources.get("self_hosted.throughput_tok_s") or (
         f"{throughput.basis}: {throughput.detail}" if throughput.detail else throughput.basis
     )
-    out["throughput"] = InUse(
-        None, basis, f"{number(throughput.tok_s)} output tok/s per replica: {basis}"
-    )
+    shown = number(throughput.tok_s)
+    if throughput.estimated and throughput.range is not None:
+        shown += f" ({number(throughput.range.low)}–{number(throughput.range.high)})"
+    out["throughput"] = InUse(None, basis, f"{shown} output tok/s per replica: {basis}")
     for name in ("amortisation", "pue", "power_price", "hosting"):
         if sh.ownership != "buy":
             out[name] = InUse(None, "not used: the GPUs are rented")
@@ -720,10 +740,35 @@ def _cards(report: ScenarioReport, names: Names) -> list[Card]:
             f"at {number(tco.workload.requests_per_month)} requests a month",
             "accent",
         ),
+        *_energy_cards(sh),
+    ]
+
+
+def _energy_cards(hosted: SelfHostedResult) -> list[Card]:
+    """Energy (and carbon) per 1M output tokens of the self-hosted option, when known."""
+    from analysis.memo import number
+
+    e = hosted.energy
+    if e is None:
+        return []
+    carbon = (
+        f"{number(e.gco2e_per_mtok)} g CO2e at {number(e.grid_gco2e_per_kwh)} g/kWh"
+        if e.gco2e_per_mtok is not None and e.grid_gco2e_per_kwh is not None
+        else "no grid intensity given"
+    )
+    return [
+        Card(
+            "Energy, kWh per 1M output tokens",
+            f"{e.kwh_per_mtok:,.2f}",
+            f"at this volume; {e.kwh_per_mtok_at_capacity:,.2f} with replicas busy; {carbon}; "
+            f"power: {e.power_basis}",
+        )
     ]
 
 
 def _notes(report: ScenarioReport) -> list[str]:
+    from analysis.memo import energy_words, throughput_words
+
     s = report.scenario
     sources = s.sources
     sizing = report.tco.self_hosted.sizing
@@ -737,10 +782,12 @@ def _notes(report: ScenarioReport) -> list[str]:
             or "the scenario"
         )
         + ".",
-        f"Replica throughput: {sizing.throughput.tok_s:,.1f} output tok/s "
-        f"({sizing.throughput.basis}); {sizing.gpus_per_replica} GPU(s) per replica "
-        f"({sizing.gpus_basis}).",
+        f"Replica throughput: {throughput_words(report)}; {sizing.gpus_per_replica} GPU(s) "
+        f"per replica ({sizing.gpus_basis}).",
     ]
+    energy = energy_words(report)
+    if energy is not None:
+        lines.append(energy)
     if report.unsourced:
         lines.append(f"Assumptions without a stated source: {', '.join(report.unsourced)}.")
     return lines

@@ -38,12 +38,19 @@ from analysis.charts.data import CLOSED_LABEL, GROUP_ORDER, OPEN_LABEL, TREND_OR
 from analysis.charts.gap_figures import (
     arena_gap,
     frontier,
+    gap_over_time,
     lag_bars,
     price_trend,
     quality_price,
 )
 from analysis.charts.horizon_figures import horizon_paths
-from analysis.charts.probe_figures import probe_latency, probe_throughput
+from analysis.charts.probe_figures import (
+    probe_compare_latency,
+    probe_cost,
+    probe_goodput,
+    probe_latency,
+    probe_throughput,
+)
 from analysis.charts.theme import THEME_NAME, theme, use_theme
 
 BUILDERS = (
@@ -52,6 +59,7 @@ BUILDERS = (
     "quality_price",
     "price_trend",
     "arena_gap",
+    "gap_over_time",
     "tco_comparison",
     "break_even_curve",
     "tornado",
@@ -75,12 +83,16 @@ __all__ = [
     "arena_gap",
     "break_even_curve",
     "frontier",
+    "gap_over_time",
     "horizon_paths",
     "hybrid_pareto",
     "hybrid_split",
     "lag_bars",
     "monte_carlo",
     "price_trend",
+    "probe_compare_latency",
+    "probe_cost",
+    "probe_goodput",
     "probe_latency",
     "probe_throughput",
     "quality_price",

@@ -14,6 +14,7 @@ from analysis.charts.data import (
     frame,
     inline,
     inline_rows,
+    layered,
 )
 from analysis.errors import ChartError
 
@@ -87,7 +88,7 @@ def tco_comparison(
             ],
         )
     )
-    return alt.layer(bars, labels, title=chart_title(title, source, as_of, note))
+    return layered(bars, labels, title=chart_title(title, source, as_of, note))
 
 
 def break_even_curve(
@@ -150,7 +151,7 @@ def break_even_curve(
             .mark_text(align="left", dx=4, baseline="top")
             .encode(x=alt.X("x:Q"), y=alt.value(4), text=alt.Text("label:N"), tooltip=tip)
         )
-    return alt.layer(*layers, title=chart_title(title, source, as_of, note))
+    return layered(*layers, title=chart_title(title, source, as_of, note))
 
 
 def tornado(
@@ -249,7 +250,7 @@ def tornado(
             tooltip=[alt.Tooltip("base:Q", title="Base case", format=value_format)],
         )
     )
-    return alt.layer(bars, rule, title=chart_title(title, source, as_of, note))
+    return layered(bars, rule, title=chart_title(title, source, as_of, note))
 
 
 def monte_carlo(
@@ -353,7 +354,7 @@ def monte_carlo(
         .mark_rule()
         .encode(x=alt.X("p50:Q"), color=color, tooltip=tip)
     )
-    return alt.layer(areas, medians, title=chart_title(title, source, as_of, note))
+    return layered(areas, medians, title=chart_title(title, source, as_of, note))
 
 
 def hybrid_split(
@@ -489,7 +490,7 @@ def hybrid_pareto(
             .mark_point(size=160, shape="diamond", filled=True)
             .encode(x=x, y=y, color=alt.Color("kind:N", title=None), tooltip=tooltip)
         )
-    return alt.layer(*layers, title=chart_title(title, source, as_of, note))
+    return layered(*layers, title=chart_title(title, source, as_of, note))
 
 
 def _flag(value: Any, column: str, what: str) -> bool:
@@ -602,7 +603,7 @@ def scorecard(
     )
     text = base.mark_text().encode(x=x, y=y, text=alt.Text("label:N"), tooltip=tooltip)
     # One column per option, wide enough for a header line.
-    return alt.layer(
+    return layered(
         cells, text, width=alt.Step(_HEADER_STEP), title=chart_title(title, source, as_of, note)
     )
 

@@ -200,6 +200,20 @@ def chart_title(
     return alt.TitleParams(text=text, subtitle=caption(source, as_of, note))
 
 
+def layered(*charts: alt.Chart | alt.LayerChart, **kwargs: Any) -> alt.LayerChart:
+    """``alt.layer(*charts, **kwargs)``, typed as the layer chart it is here.
+
+    Altair returns a facet chart only when every layer shares a facet encoding;
+    no figure of this package has one.
+    """
+    import altair as alt
+
+    chart = alt.layer(*charts, **kwargs)
+    if not isinstance(chart, alt.LayerChart):
+        raise ChartError("layers with shared facet encodings are not used by these figures")
+    return chart
+
+
 def group_color(title: str = "Models", order: Sequence[str] = GROUP_ORDER) -> alt.Color:
     import altair as alt
 

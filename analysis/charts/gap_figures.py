@@ -18,6 +18,7 @@ from analysis.charts.data import (
     group_labels,
     inline,
     inline_rows,
+    layered,
 )
 from analysis.errors import ChartError
 from analysis.pareto import pareto_flags
@@ -183,7 +184,7 @@ def frontier(
             ],
         )
     )
-    return alt.layer(*layers, title=chart_title(title, source, as_of, note))
+    return layered(*layers, title=chart_title(title, source, as_of, note))
 
 
 def lag_bars(
@@ -198,7 +199,8 @@ def lag_bars(
 
     Args:
         df: one row per bar: ``benchmark`` (label), ``lag_months`` (number; rows with no
-            figure are listed in the caption instead); optional ``best_open``,
+            figure are listed in the caption instead); optional ``ci_low`` and ``ci_high``
+            (the lag's interval, drawn as a line across the bar's end), ``best_open``,
             ``best_closed``, ``detail`` for the tooltip. :func:`analysis.gap.lag_by_benchmark`
             returns this.
         source: where the scores come from.
@@ -222,10 +224,23 @@ def lag_bars(
         raise ChartError(f"{what}: no row has a lag_months figure")
     data["lag_months"] = data["lag_months"].astype(float)
     data["label"] = [f"{v:.1f} mo" for v in data["lag_months"]]
-    for col in ("best_open", "best_closed", "detail"):
+    for col in ("best_open", "best_closed", "detail", "ci_low", "ci_high"):
         if col not in data.columns:
             data[col] = None
-    data = data[["benchmark", "lag_months", "label", "best_open", "best_closed", "detail"]]
+    for col in ("ci_low", "ci_high"):
+        data[col] = data[col].astype("Float64").astype(float)
+    data = data[
+        [
+            "benchmark",
+            "lag_months",
+            "label",
+            "best_open",
+            "best_closed",
+            "detail",
+            "ci_low",
+            "ci_high",
+        ]
+    ]
     if missing:
         extra = "No lag measurable for: " + ", ".join(missing) + "."
         note = f"{note} {extra}" if note else extra
@@ -247,7 +262,15 @@ def lag_bars(
         x=alt.X("lag_months:Q"), y=y, text=alt.Text("label:N"), tooltip=tooltip
     )
     zero = alt.Chart(inline_rows([{"x": 0}])).mark_rule().encode(x=alt.X("x:Q"))
-    return alt.layer(bars, labels, zero, title=chart_title(title, source, as_of, note))
+    layers = [bars, labels, zero]
+    if data["ci_low"].notna().any():
+        ranged = data[data["ci_low"].notna() & data["ci_high"].notna()]
+        layers.append(
+            alt.Chart(inline(ranged, what))
+            .mark_rule(strokeDash=[], strokeWidth=2, color="#222222")
+            .encode(x=alt.X("ci_low:Q"), x2=alt.X2("ci_high"), y=y, tooltip=tooltip)
+        )
+    return layered(*layers, title=chart_title(title, source, as_of, note))
 
 
 def quality_price(
@@ -323,7 +346,7 @@ def quality_price(
         .mark_text(align="left", dx=6, dy=-6)
         .encode(x=x, y=y, text=alt.Text("model:N"), tooltip=tooltip)
     )
-    return alt.layer(line, points, labels, title=chart_title(title, source, as_of, note))
+    return layered(line, points, labels, title=chart_title(title, source, as_of, note))
 
 
 def price_trend(
@@ -384,7 +407,7 @@ def price_trend(
     base = alt.Chart(inline(data, what))
     lines = base.mark_line(interpolate="step-after").encode(x=x, y=y, color=color, tooltip=tooltip)
     points = base.mark_point().encode(x=x, y=y, color=color, tooltip=tooltip)
-    return alt.layer(lines, points, title=chart_title(title, source, as_of, note))
+    return layered(lines, points, title=chart_title(title, source, as_of, note))
 
 
 def arena_gap(
@@ -448,3 +471,91 @@ def arena_gap(
             ],
         )
     )
+
+
+def gap_over_time(
+    df: Table,
+    *,
+    source: str | Sequence[str],
+    as_of: date | str,
+    title: str = "Is the gap closing? The gap month by month, with its interval",
+    note: str | None = None,
+    height: int = 150,
+    width: int | None = None,
+    side_by_side: bool = False,
+) -> alt.VConcatChart | alt.HConcatChart:
+    """The points gap and the lag month by month, each with its interval as a band.
+
+    Args:
+        df: one row per month and figure: ``month`` (date), ``figure`` (``points`` or
+            ``lag_months``), ``value``; optional ``label`` (the panel's heading), ``unit``,
+            ``ci_low`` and ``ci_high`` (the band). :func:`analysis.gap.gap_series`'s table.
+        source: where the scores come from.
+        as_of: the last day.
+        title: chart title.
+        note: an extra caption line (e.g. the method and the trend).
+        height: each panel's height, px.
+        width: each panel's width, px (None: the theme's).
+        side_by_side: the two panels side by side (for a narrow, short space) rather than
+            one above the other.
+
+    Returns:
+        Two panels (points gap, then lag): band, line and points.
+
+    Raises:
+        ChartError: a column is missing, a figure is unknown or a value is not finite.
+    """
+    import altair as alt
+    import pandas as pd
+
+    what = "gap over time"
+    data = frame(df, ["month", "figure", "value"], what)
+    labels = {"points": "Points gap", "lag_months": "Lag, months"}
+    unknown = sorted(set(data["figure"].astype(str)) - set(labels))
+    if unknown:
+        raise ChartError(f"{what}: figure {unknown[0]!r}; expected points or lag_months")
+    for col in ("label", "unit", "ci_low", "ci_high"):
+        if col not in data.columns:
+            data[col] = None
+    data["month"] = pd.to_datetime(data["month"])
+    data["date_text"] = date_text(data["month"])
+    for col in ("value", "ci_low", "ci_high"):
+        data[col] = pd.to_numeric(data[col], errors="coerce").astype(float)
+    data = data[["month", "date_text", "figure", "label", "unit", "value", "ci_low", "ci_high"]]
+    tooltip = [
+        alt.Tooltip("date_text:N", title="Month to"),
+        alt.Tooltip("value:Q", title="Value", format=".1f"),
+        alt.Tooltip("ci_low:Q", title="Interval from", format=".1f"),
+        alt.Tooltip("ci_high:Q", title="to", format=".1f"),
+        alt.Tooltip("unit:N", title="Unit"),
+    ]
+    shown = [f for f in ("points", "lag_months") if (data["figure"] == f).any()]
+    panels = []
+    for figure in shown:
+        part = data[data["figure"] == figure]
+        unit = next((str(u) for u in part["unit"] if isinstance(u, str) and u), "")
+        # Each panel is named by its own small title, not by a rotated axis title (which
+        # would set a short panel's height); only the last panel labels the months.
+        heading = labels[figure] + (f" ({unit})" if unit and figure == "points" else "")
+        last = side_by_side or figure == shown[-1]
+        x = alt.X("month:T", title=None, axis=alt.Axis(labels=last, ticks=last))
+        base = alt.Chart(inline(part, what))
+        layers = []
+        if part["ci_low"].notna().any():
+            layers.append(
+                base.mark_area().encode(
+                    x=x, y=alt.Y("ci_low:Q", title=None), y2=alt.Y2("ci_high"), tooltip=tooltip
+                )
+            )
+        y = alt.Y("value:Q", title=None, scale=alt.Scale(zero=False))
+        layers.append(base.mark_line().encode(x=x, y=y, tooltip=tooltip))
+        layers.append(base.mark_point().encode(x=x, y=y, tooltip=tooltip))
+        panel_title = alt.TitleParams(heading, fontSize=11, fontWeight="normal", anchor="start")
+        size = {"height": height} if width is None else {"height": height, "width": width}
+        panels.append(layered(*layers, title=panel_title, **size))
+    if not panels:
+        raise ChartError(f"{what}: the table has no points or lag_months rows")
+    top = chart_title(title, source, as_of, note)
+    if side_by_side:
+        return alt.hconcat(*panels, title=top)
+    return alt.vconcat(*panels, title=top)

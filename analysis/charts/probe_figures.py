@@ -10,6 +10,7 @@ from analysis.charts.data import (
     chart_title,
     frame,
     inline,
+    layered,
 )
 
 if TYPE_CHECKING:  # altair is imported when a chart is built
@@ -72,7 +73,7 @@ def probe_latency(
     base = alt.Chart(inline(long, what))
     lines = base.mark_line().encode(x=x, y=y, color=color, strokeDash=dash, tooltip=tooltip)
     points = base.mark_point().encode(x=x, y=y, color=color, tooltip=tooltip)
-    return alt.layer(lines, points, title=chart_title(title, source, as_of, note))
+    return layered(lines, points, title=chart_title(title, source, as_of, note))
 
 
 def probe_throughput(
@@ -118,4 +119,147 @@ def probe_throughput(
     base = alt.Chart(inline(data, what))
     lines = base.mark_line().encode(x=x, y=y, color=color, tooltip=tooltip)
     points = base.mark_point().encode(x=x, y=y, color=color, tooltip=tooltip)
-    return alt.layer(lines, points, title=chart_title(title, source, as_of, note))
+    return layered(lines, points, title=chart_title(title, source, as_of, note))
+
+
+def probe_compare_latency(
+    df: Table,
+    *,
+    source: str | Sequence[str],
+    as_of: date | str,
+    title: str = "Latency against throughput, run by run",
+    note: str | None = None,
+) -> alt.FacetChart:
+    """TTFT p90 and TPOT p90 against output throughput, one line per run, one panel per metric.
+
+    Args:
+        df: one row per (run, level): ``run`` (label), ``output_tokens_per_s``
+            (tokens/s), ``ttft_p90_ms`` and ``tpot_p90_ms`` (ms; missing values are
+            left out).
+        source: the compared runs.
+        as_of: the latest run's date.
+        title: chart title.
+        note: an extra caption line.
+
+    Returns:
+        A chart faceted by metric (independent latency axes).
+
+    Raises:
+        ChartError: a column is missing or a value is not finite.
+    """
+    import altair as alt
+
+    what = "probe comparison latency"
+    data = frame(df, ["run", "output_tokens_per_s", "ttft_p90_ms", "tpot_p90_ms"], what)
+    data = data[["run", "output_tokens_per_s", "ttft_p90_ms", "tpot_p90_ms"]]
+    long = data.melt(id_vars=["run", "output_tokens_per_s"], var_name="metric", value_name="ms")
+    long = long.dropna()
+    long["metric"] = long["metric"].map(
+        {"ttft_p90_ms": "Time to first token, p90", "tpot_p90_ms": "Time per output token, p90"}
+    )
+    tooltip = [
+        alt.Tooltip("run:N", title="Run"),
+        alt.Tooltip("metric:N", title="Measure"),
+        alt.Tooltip("output_tokens_per_s:Q", title="Tokens / s", format=",.1f"),
+        alt.Tooltip("ms:Q", title="Latency (ms)", format=",.2f"),
+    ]
+    chart = (
+        alt.Chart(inline(long, what))
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("output_tokens_per_s:Q", title="Output tokens per second (all requests)"),
+            y=alt.Y("ms:Q", title="Latency (ms)"),
+            color=alt.Color("run:N", title="Run"),
+            tooltip=tooltip,
+        )
+    )
+    return (
+        chart.facet(column=alt.Column("metric:N", title=None))
+        .resolve_scale(y="independent")
+        .properties(title=chart_title(title, source, as_of, note))
+    )
+
+
+def probe_goodput(
+    df: Table,
+    *,
+    source: str | Sequence[str],
+    as_of: date | str,
+    slo: str,
+    title: str = "Goodput under the same objective",
+    note: str | None = None,
+) -> alt.LayerChart:
+    """Requests per second meeting one SLO against concurrency, one line per run.
+
+    Args:
+        df: one row per (run, level): ``run``, ``concurrency``, ``goodput_rps``
+            (requests/s meeting the SLO; missing for runs imported from summaries,
+            which are left out).
+        source: the compared runs.
+        as_of: the latest run's date.
+        slo: the objective, in words (shown in the caption).
+        title: chart title.
+        note: an extra caption line.
+
+    Raises:
+        ChartError: a column is missing or a value is not finite.
+    """
+    import altair as alt
+
+    what = "probe goodput"
+    data = frame(df, ["run", "concurrency", "goodput_rps"], what)
+    data = data[["run", "concurrency", "goodput_rps"]].dropna()
+    x = alt.X("concurrency:Q", title="Simultaneous requests")
+    y = alt.Y("goodput_rps:Q", title="Requests per second meeting the objective")
+    color = alt.Color("run:N", title="Run")
+    tooltip = [
+        alt.Tooltip("run:N", title="Run"),
+        alt.Tooltip("concurrency:Q", title="Simultaneous requests"),
+        alt.Tooltip("goodput_rps:Q", title="Goodput (req/s)", format=",.2f"),
+    ]
+    base = alt.Chart(inline(data, what))
+    lines = base.mark_line().encode(x=x, y=y, color=color, tooltip=tooltip)
+    points = base.mark_point().encode(x=x, y=y, color=color, tooltip=tooltip)
+    caption_note = f"objective: {slo}" + (f"; {note}" if note else "")
+    return layered(lines, points, title=chart_title(title, source, as_of, caption_note))
+
+
+def probe_cost(
+    df: Table,
+    *,
+    source: str | Sequence[str],
+    as_of: date | str,
+    title: str = "Cost per million output tokens at the best point meeting the objective",
+    note: str | None = None,
+) -> alt.Chart:
+    """Cost per 1M output tokens by run (bars).
+
+    Args:
+        df: one row per run: ``run``, ``cost_per_mtok_usd`` (USD per 1M output
+            tokens); runs without a cost are left out.
+        source: the compared runs and the price sources.
+        as_of: the date of the prices.
+        title: chart title.
+        note: an extra caption line.
+
+    Raises:
+        ChartError: a column is missing or a value is not finite.
+    """
+    import altair as alt
+
+    what = "probe cost"
+    data = frame(df, ["run", "cost_per_mtok_usd"], what)
+    data = data[["run", "cost_per_mtok_usd"]].dropna()
+    return (
+        alt.Chart(inline(data, what))
+        .mark_bar()
+        .encode(
+            x=alt.X("cost_per_mtok_usd:Q", title="USD per 1M output tokens"),
+            y=alt.Y("run:N", title=None, sort="x"),
+            tooltip=[
+                alt.Tooltip("run:N", title="Run"),
+                alt.Tooltip("cost_per_mtok_usd:Q", title="USD / 1M tokens", format=",.3f"),
+            ],
+        )
+        .properties(title=chart_title(title, source, as_of, note))
+    )

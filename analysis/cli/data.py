@@ -1,14 +1,23 @@
-"""Data commands: build, validate, sql, export, summary (over :mod:`analysis.warehouse`)."""
+"""Data commands: build, validate, sql, export, summary (over :mod:`analysis.warehouse`),
+and refresh-scores (over :mod:`analysis.feeds.scores`)."""
 
 from __future__ import annotations
 
 import argparse
 import csv
+import re
 import sys
+from datetime import date
+from pathlib import Path
 
-from analysis import warehouse
+from analysis import crosscheck, warehouse
 from analysis.cli import date_arg
+from analysis.cli.prices import positive_number
 from analysis.console import print_json, print_table
+from analysis.crosscheck import CrossCheck
+from analysis.feeds import fetch
+from analysis.feeds import scores as score_feeds
+from analysis.feeds.scores import ScoreRefreshResult
 from analysis.records import to_plain
 
 
@@ -31,7 +40,52 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         print(f"{len(found.problems)} problem(s)", file=sys.stderr)
         return 1
     print(f"ok: {len(found.rows)} tables, {sum(found.rows.values())} rows")
-    return 0
+    if not args.cross_check:
+        return 0
+    reference = args.reference
+    if reference is None and crosscheck.DEFAULT_REFERENCE.is_dir():
+        reference = crosscheck.DEFAULT_REFERENCE
+    checked = crosscheck.cross_check(
+        Path(args.directory) if args.directory else None, Path(reference) if reference else None
+    )
+    print()
+    print(format_cross_check(checked))
+    return 0 if checked.ok else 1
+
+
+def _short(source: str) -> str:
+    return re.sub(r"@([0-9a-f]{8})[0-9a-f]{32}", r"@\1", source)
+
+
+def format_cross_check(checked: CrossCheck) -> str:
+    """Every disagreement with its resolution, then what is unresolved or stale."""
+    lines = [f"cross-check ({', '.join(checked.compared)}):"]
+    lines += [f"  skipped: {reason}" for reason in checked.skipped]
+    for d, r in checked.resolved:
+        lines.append(
+            f"  {d.fact} {d.subject}: datasets {d.value}; {_short(d.other_source)} {d.other_value}"
+            f" -> kept {r.kept_value} ({r.resolution})"
+        )
+    for d in checked.unresolved:
+        lines.append(
+            f"  UNRESOLVED {d.fact} {d.subject}: datasets {d.value} ({d.source}); "
+            f"{d.other_source} {d.other_value}"
+        )
+    for r in checked.stale:
+        lines.append(
+            f"  STALE resolution (line {r.line}): {r.fact} {r.subject} against {r.other_source} "
+            f"{r.other_value} matches no disagreement now"
+        )
+    total = len(checked.resolved) + len(checked.unresolved)
+    if checked.ok:
+        lines.append(f"{total} disagreement(s), all resolved in {crosscheck.RESOLUTIONS_FILE}")
+    else:
+        lines.append(
+            f"{len(checked.unresolved)} of {total} disagreement(s) unresolved, "
+            f"{len(checked.stale)} stale resolution(s): add or update rows of "
+            f"{crosscheck.RESOLUTIONS_FILE} (tools/curate/resolutions.py)"
+        )
+    return "\n".join(lines)
 
 
 def _cmd_sql(args: argparse.Namespace) -> int:
@@ -61,6 +115,7 @@ def _cmd_summary(args: argparse.Namespace) -> int:
         print_json(to_plain(info, non_finite="none"))
         return 0
     built = info["built_at"].strftime("%Y-%m-%d %H:%M UTC") if info["built_at"] else "?"
+    today = info["today"]
     print(f"Warehouse {info['path']} (built {built})")
     print_table(
         [
@@ -70,15 +125,112 @@ def _cmd_summary(args: argparse.Namespace) -> int:
                 "sources": v["sources"],
                 "as of": f"{v['as_of_min']} .. {v['as_of_max']}" if v["as_of_column"] else "",
                 "date column": v["as_of_column"] or "",
+                f"data through {today}": (v["data_through"] or "none yet")
+                if v["as_of_column"]
+                else "",
             }
             for t, v in info["tables"].items()
         ]
     )
     print(
         f"Newest price date: {info['newest_price_date']}; "
-        f"{info['prices_in_force']} API prices in force on {info['today']}; "
+        f"{info['prices_in_force']} API prices in force on {today}; "
         f"{info['scheduled_changes']} scheduled change(s) after it."
     )
+    undated = info["undated_priced"]
+    print(f"\nModels with a price but no release date: {len(undated)}")
+    if undated:
+        print_table(
+            [
+                {
+                    "model": m["model_id"],
+                    "side": "open" if m["open_weights"] else "closed",
+                    "reason": m["reason"],
+                }
+                for m in undated
+            ]
+        )
+    scores = info["scores"]
+    side = scores["by_side"]
+    print(f"\nBenchmark scores: {side['open']:,} of open models, {side['closed']:,} of closed")
+    print_table(
+        [
+            {
+                "reported as": relationship,
+                "open": counts["open"],
+                "closed": counts["closed"],
+                "open share": _share(counts["open"], side["open"]),
+                "closed share": _share(counts["closed"], side["closed"]),
+            }
+            for relationship, counts in scores["by_reporter"].items()
+        ]
+    )
+    return 0
+
+
+def _share(part: int, whole: int) -> str:
+    return f"{part / whole:.0%}" if whole else "-"
+
+
+def format_score_refresh(result: ScoreRefreshResult, *, show_untracked: bool = False) -> str:
+    """The readable report of a score refresh: the diff, then the counts.
+
+    Args:
+        result: what ``refresh_scores`` returned.
+        show_untracked: list every model version not tracked (otherwise a count).
+
+    Returns:
+        Plain text, one item per line.
+    """
+    lines = [
+        f"{result.source} download {result.origin} (as of {result.today.isoformat()}, "
+        f"index snapshot {result.snapshot.isoformat()})"
+    ]
+    if result.changes:
+        lines.append("added:")
+        lines += [f"  {change.describe()}" for change in result.changes]
+    else:
+        lines.append("no new rows")
+    if result.rejected:
+        lines.append("rejected:")
+        lines += [f"  {name}: {why}" for name, why in result.rejected]
+    if result.not_tracked:
+        if show_untracked:
+            lines.append("not tracked (Epoch model versions without a models row):")
+            lines += [f"  {name}" for name in result.not_tracked]
+        else:
+            lines.append(
+                f"not tracked: runs of {len(result.not_tracked)} Epoch model version(s) "
+                "without a known model (--show-untracked lists them)"
+            )
+    if result.skipped:
+        lines.append(f"files skipped: {len(result.skipped)}")
+        lines += [f"  {name}: {why}" for name, why in result.skipped]
+    lines.append(result.summary())
+    if result.dry_run:
+        lines.append(f"dry run: {', '.join(str(p) for p in result.paths)} not changed")
+    elif result.written:
+        lines.append(f"wrote {len(result.changes)} new row(s)")
+    else:
+        lines.append("already up to date")
+    return "\n".join(lines)
+
+
+def _cmd_refresh_scores(args: argparse.Namespace) -> int:
+    result = score_feeds.refresh_scores(
+        args.source,
+        today=args.today or date.today(),
+        url=args.url,
+        file=args.file,
+        snapshot=args.snapshot,
+        dry_run=args.dry_run,
+        max_bytes=int(args.max_mb * fetch.MIB),
+        timeout=args.timeout,
+    )
+    if args.json:
+        print_json(result.to_dict())
+    else:
+        print(format_score_refresh(result, show_untracked=args.show_untracked))
     return 0
 
 
@@ -100,6 +252,17 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p.add_argument(
         "--today", type=date_arg, help="YYYY-MM-DD for the future-price rule (default: today)"
     )
+    p.add_argument(
+        "--cross-check",
+        action="store_true",
+        help="also list every fact a second source gives differently, with its resolution; "
+        "fails on an unresolved disagreement",
+    )
+    p.add_argument(
+        "--reference",
+        help="the reference folder for the parameter, context and price comparisons "
+        "(default: ../shared/reference when present)",
+    )
     p.set_defaults(func=_cmd_validate)
 
     p = subparsers.add_parser("sql", help="run a read-only SQL query on the warehouse")
@@ -117,3 +280,41 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p = subparsers.add_parser("summary", help="tables, rows, date ranges and newest prices")
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
     p.set_defaults(func=_cmd_summary)
+
+    p = subparsers.add_parser(
+        "refresh-scores",
+        help="add new Epoch AI runs and index rows to benchmark_scores.csv and eci_scores.csv",
+        description="Read Epoch AI's benchmark_data.zip, one of its CSV files or eci_scores.csv "
+        "and add new dated rows for known models. Nothing is overwritten; a malformed "
+        "download changes nothing.",
+    )
+    p.add_argument(
+        "--from", dest="source", required=True, choices=score_feeds.SOURCES, help="data source"
+    )
+    where = p.add_mutually_exclusive_group(required=True)
+    where.add_argument("--url", help="http(s) URL of the download")
+    where.add_argument("--file", help="a saved copy of the download")
+    p.add_argument("--dry-run", action="store_true", help="show the diff, write nothing")
+    p.add_argument("--today", type=date_arg, help="refresh date YYYY-MM-DD (default: today)")
+    p.add_argument(
+        "--snapshot",
+        type=date_arg,
+        help="the ECI release the download is, YYYY-MM-DD (default: the refresh date)",
+    )
+    p.add_argument(
+        "--max-mb",
+        type=positive_number,
+        default=score_feeds.DEFAULT_MAX_BYTES / fetch.MIB,
+        help="largest download, and largest it may unpack to, in MB (default: %(default)g)",
+    )
+    p.add_argument(
+        "--timeout",
+        type=positive_number,
+        default=fetch.DEFAULT_TIMEOUT_S,
+        help="seconds to connect and between received data (default: %(default)g)",
+    )
+    p.add_argument(
+        "--show-untracked", action="store_true", help="list every model version not tracked"
+    )
+    p.add_argument("--json", action="store_true", help="print the result as JSON")
+    p.set_defaults(func=_cmd_refresh_scores)

@@ -1,4 +1,4 @@
-"""Probe commands: probe, probe-runs, tiny-server.
+"""Probe commands: probe, probe-runs, probe-import, probe-compare, tiny-server.
 
 The commands parse their options into the probe package's values
 (:class:`~analysis.probes.config.ProbeConfig`, a tiny model's spec), call it,
@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from analysis.cli import date_arg
 from analysis.console import format_table, print_json, print_table
 from analysis.errors import ProbeConfigError, ProbeError
 from analysis.probes import (
@@ -31,6 +32,7 @@ from analysis.probes import (
     PoissonLoad,
     ProbeConfig,
     ProbeRun,
+    Summary,
     backend_names,
     get_backend,
     parse_levels,
@@ -39,6 +41,8 @@ from analysis.probes import (
     to_tco_throughput,
 )
 from analysis.probes import store as probe_store
+from analysis.probes.config import CONNECTION_MODES
+from analysis.probes.results import min_samples
 
 #: The ``--concurrency`` levels when none are given.
 DEFAULT_LEVELS = "1,2,4,8,16"
@@ -97,6 +101,9 @@ def config_from_args(args: argparse.Namespace) -> ProbeConfig:
         request_timeout_s=args.timeout,
         api_key_env=args.api_key_env or DEFAULT_API_KEY_ENV,
         seed=args.seed,
+        connection=args.connection,
+        gpu=args.gpu,
+        gpus=args.gpus,
     )
     cfg.validate()
     return cfg
@@ -130,25 +137,43 @@ def _fmt(value: float | None, digits: int = 0) -> str:
     return "" if value is None else f"{value:,.{digits}f}"
 
 
+#: Marks a percentile reported from fewer samples than support it.
+SMALL_SAMPLE_MARK = "*"
+
+
+def _stat(summary: Summary, stat: str, digits: int, completed: int) -> str:
+    value = getattr(summary, stat)
+    if value is None:
+        return "undefined" if completed else ""  # never a silent blank: see the warnings
+    mark = SMALL_SAMPLE_MARK if stat in summary.small_sample else ""
+    return _fmt(value, digits) + mark
+
+
 def level_rows(levels: Sequence[LevelStats]) -> list[dict[str, Any]]:
-    """One printable row per load level: throughput, latency percentiles, goodput, SLO."""
+    """One printable row per load level: throughput, latency percentiles, goodput, SLO.
+
+    A percentile marked ``*`` comes from fewer samples than support it
+    (:func:`analysis.probes.results.min_samples`); a TPOT that no request
+    defines reads ``undefined`` (the run's warnings say why).
+    """
     rows = []
     for lv in levels:
         m = lv.metrics
+        done = lv.completed
         rows.append(
             {
                 "level": lv.label,
-                "done": lv.completed,
+                "done": done,
                 "errors": lv.errors,
                 "out tok/s": _fmt(lv.output_tokens_per_s, 1),
                 "req/s": _fmt(lv.request_throughput, 2),
-                "TTFT p50": _fmt(m["ttft_ms"].p50),
-                "TTFT p90": _fmt(m["ttft_ms"].p90),
-                "TTFT p99": _fmt(m["ttft_ms"].p99),
-                "TPOT p50": _fmt(m["tpot_ms"].p50, 1),
-                "TPOT p90": _fmt(m["tpot_ms"].p90, 1),
-                "TPOT p99": _fmt(m["tpot_ms"].p99, 1),
-                "e2e p50": _fmt(m["e2e_ms"].p50),
+                "TTFT p50": _stat(m["ttft_ms"], "p50", 0, done),
+                "TTFT p90": _stat(m["ttft_ms"], "p90", 0, done),
+                "TTFT p99": _stat(m["ttft_ms"], "p99", 0, done),
+                "TPOT p50": _stat(m["tpot_ms"], "p50", 1, done),
+                "TPOT p90": _stat(m["tpot_ms"], "p90", 1, done),
+                "TPOT p99": _stat(m["tpot_ms"], "p99", 1, done),
+                "e2e p50": _stat(m["e2e_ms"], "p50", 0, done),
                 "goodput req/s": _fmt(lv.goodput_rps, 2),
                 "SLO": "met" if lv.meets_slo else "missed",
             }
@@ -156,19 +181,46 @@ def level_rows(levels: Sequence[LevelStats]) -> list[dict[str, Any]]:
     return rows
 
 
+def small_sample_note(levels: Sequence[LevelStats]) -> str | None:
+    """The footnote of the ``*`` marks, or None when no percentile carries one."""
+    marked = sorted(
+        {p for lv in levels for name in ("ttft_ms", "tpot_ms", "e2e_ms")
+         for p in lv.metrics[name].small_sample},
+        key=lambda p: int(p[1:]),
+    )  # fmt: skip
+    if not marked:
+        return None
+    needs = ", ".join(f"{p} needs {min_samples(int(p[1:]))}" for p in marked)
+    return (
+        f"{SMALL_SAMPLE_MARK} from fewer samples than bound it at 95% confidence ({needs}): "
+        "indicative only; run more requests per level"
+    )
+
+
 def format_run(run: ProbeRun) -> str:
     """A run's results as text, with the definitions of its numbers."""
     cfg = run.config
     hardware = f" · hardware: {cfg.hardware}" if cfg.hardware else ""
     endpoint = get_backend(cfg.api).endpoint_name(cfg.endpoint)
+    served = run.server_input_tokens
+    served_text = f", the server counted {served:g} (p50)" if served is not None else ""
+    origin = f" · imported from {run.origin}" if run.origin != "probe" else ""
     lines = [
-        f"probe run {run.run_id} · {run.model} at {cfg.url} "
-        f"({run.server_kind}, {endpoint}){hardware}",
-        f"input: {cfg.input_tokens} tokens ({run.input_tokens_basis}) · output: up to "
-        f"{cfg.max_tokens} tokens · SLO: {cfg.slo.describe()}",
+        f"probe run {run.run_id} · {run.model} at {cfg.url or 'an unrecorded URL'} "
+        f"({run.server_kind}, {endpoint}){hardware}{origin}",
+        f"input: {cfg.input_tokens} tokens{served_text} ({run.input_tokens_basis}) · output: "
+        f"up to {cfg.max_tokens} tokens · connection: {cfg.connection} · "
+        f"SLO: {cfg.slo.describe()}",
     ]
     levels = run.levels()
     lines += ["", format_table(level_rows(levels))]
+    note = small_sample_note(levels)
+    if note:
+        lines.append(note)
+    for warning in run.warnings():
+        lines.append(f"warning: {warning}")
+    for difference in run.notes:
+        lines.append(f"definition: {difference}")
     sources: Counter[str] = Counter()
     errors: Counter[str] = Counter()
     for lv in levels:
@@ -189,6 +241,7 @@ def format_run(run: ProbeRun) -> str:
     for name in (
         "ttft_ms",
         "tpot_ms",
+        "itl_ms",
         "e2e_ms",
         "output_tokens",
         "output_tokens_per_s",
@@ -208,7 +261,7 @@ def _cmd_probe(args: argparse.Namespace) -> int:
     finally:
         bar.close()
     if not args.no_store:
-        probe_store.save_run(run)
+        probe_store.save_run(run, root=args.store)
     if args.json:
         print_json(run.to_dict())
     else:
@@ -225,7 +278,7 @@ def _cmd_probe(args: argparse.Namespace) -> int:
 
 
 def _cmd_probe_runs(args: argparse.Namespace) -> int:
-    rows = probe_store.list_runs().to_dicts()
+    rows = probe_store.list_runs(root=args.store).to_dicts()
     if args.json:
         print_json(rows)
         return 0
@@ -245,6 +298,15 @@ def _cmd_probe_runs(args: argparse.Namespace) -> int:
     ]
     print_table(rows, columns)
     return 0
+
+
+def _store_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--store",
+        type=Path,
+        help="the probe store's folder, e.g. a directory shared by every probing host "
+        "(default: $AISTRAT_PROBES or build/probes)",
+    )
 
 
 def _register_probe(subparsers: argparse._SubParsersAction) -> None:
@@ -297,6 +359,17 @@ def _register_probe(subparsers: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--hardware", help="label of the serving hardware, e.g. '1x L4, vLLM 0.6'")
     p.add_argument(
+        "--gpu", help="warehouse GPU id of the server, e.g. nvidia-l4 (prices the run later)"
+    )
+    p.add_argument("--gpus", type=int, default=1, help="GPUs serving one replica")
+    p.add_argument(
+        "--connection",
+        choices=tuple(CONNECTION_MODES),
+        default="reuse",
+        help="reuse: kept-alive connections, as SDK clients do (default); "
+        "fresh: a new connection per request",
+    )
+    p.add_argument(
         "--api-key-env",
         help=f"environment variable holding the API key (default {DEFAULT_API_KEY_ENV})",
     )
@@ -305,6 +378,7 @@ def _register_probe(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--connect-timeout", type=float, default=5.0, help="bound on connecting, s")
     p.add_argument("--seed", type=int, default=0, help="seed of the prompts and arrivals")
     p.add_argument("--no-store", action="store_true", help="do not store the run")
+    _store_option(p)
     p.add_argument(
         "--json", action="store_true", help="print JSON: one entry per level under 'levels'"
     )
@@ -312,7 +386,143 @@ def _register_probe(subparsers: argparse._SubParsersAction) -> None:
 
     r = subparsers.add_parser("probe-runs", help="list stored probe runs")
     r.add_argument("--json", action="store_true", help="print JSON")
+    _store_option(r)
     r.set_defaults(func=_cmd_probe_runs)
+
+
+# --------------------------------------------------------------------------- import, compare
+
+
+def _cmd_probe_import(args: argparse.Namespace) -> int:
+    from analysis.probes.importers import import_files
+
+    run = import_files(
+        args.files, fmt=args.format, hardware=args.hardware or "", gpu=args.gpu, gpus=args.gpus
+    )
+    probe_store.save_run(run, root=args.store)
+    if args.json:
+        print_json(run.to_dict())
+    else:
+        print(format_run(run))
+        print(f"\nstored as {run.run_id} (compare with: python -m analysis probe-compare ...)")
+    return 0
+
+
+def _price_arg(value: str) -> tuple[str, float]:
+    run_id, _, price = value.rpartition("=")
+    try:
+        usd = float(price)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{value!r}: give USD per GPU-hour, e.g. 2.5, or RUN_ID=2.5"
+        ) from None
+    return run_id or "*", usd
+
+
+def comparison_rows(comparison: Any) -> list[dict[str, Any]]:
+    """One printable row per compared run."""
+    rows = []
+    for run in comparison.runs:
+        rows.append(
+            {
+                "run": run.label,
+                "best c": run.best_concurrency if run.best_concurrency is not None else "none",
+                "out tok/s": _fmt(run.output_tokens_per_s, 1),
+                "TTFT p90": _fmt(run.ttft_p90_ms, 1),
+                "TPOT p90": _fmt(run.tpot_p90_ms, 2),
+                "goodput req/s": _fmt(run.goodput_rps, 2) or "n/a",
+                "USD/GPU-h": _fmt(run.gpu_hour_usd, 3),
+                "USD / 1M out tok": _fmt(run.cost_per_mtok_usd, 4),
+            }
+        )
+    return rows
+
+
+def _cmd_probe_compare(args: argparse.Namespace) -> int:
+    from analysis.probes.compare import compare_runs, comparison_charts
+
+    runs = [probe_store.load_run(run_id, root=args.store) for run_id in args.run_ids]
+    slo = SLO(
+        ttft_ms=args.slo_ttft_ms,
+        tpot_ms=args.slo_tpot_ms,
+        e2e_ms=args.slo_e2e_ms,
+        percentile=args.slo_percentile,
+    )
+    slo.validate()
+    comparison = compare_runs(runs, slo, prices=dict(args.price or []), price_at=args.at)
+    if args.json:
+        print_json(comparison.to_dict())
+    else:
+        print(f"{len(runs)} runs under one objective: {slo.describe()}")
+        print(format_table(comparison_rows(comparison)))
+        for run in comparison.runs:
+            if run.price_source:
+                print(f"price of {run.run_id}: {run.price_source}")
+            if run.note:
+                print(f"note on {run.run_id}: {run.note}")
+        print(
+            "cost per 1M output tokens = USD per GPU-hour x GPUs / (output tok/s x 3600) x 1e6,"
+            " at each run's best level meeting the objective"
+        )
+    if args.charts:
+        from analysis import charts
+
+        charts.use_theme()
+        args.charts.mkdir(parents=True, exist_ok=True)
+        for name, chart in comparison_charts(comparison).items():
+            if chart is not None:
+                path = args.charts / f"probe-compare-{name}.html"
+                chart.save(str(path))
+                if not args.json:
+                    print(f"chart: {path}")
+    return 0
+
+
+def _register_import_compare(subparsers: argparse._SubParsersAction) -> None:
+    i = subparsers.add_parser(
+        "probe-import",
+        help="import GuideLLM, vLLM bench serve or llmperf results into the probe store",
+        description=(
+            "Read a GuideLLM benchmarks.json, or vLLM bench serve result files / llmperf "
+            "summary files of one server (one per concurrency level), map their metrics onto "
+            "the probe's, record where a definition differs, and store them as one run."
+        ),
+    )
+    i.add_argument("files", nargs="+", type=Path, help="result files (.json or .json.gz)")
+    i.add_argument("--format", choices=("guidellm", "vllm", "llmperf"), help="default: detect")
+    i.add_argument("--hardware", help="label of the serving hardware")
+    i.add_argument("--gpu", help="warehouse GPU id of the server, e.g. nvidia-l4")
+    i.add_argument("--gpus", type=int, default=1, help="GPUs serving one replica")
+    i.add_argument("--json", action="store_true", help="print JSON")
+    _store_option(i)
+    i.set_defaults(func=_cmd_probe_import)
+
+    c = subparsers.add_parser(
+        "probe-compare",
+        help="compare stored probe runs: throughput, latency, goodput and cost per 1M tokens",
+        description=(
+            "Compare stored runs (servers, GPUs, quantisations) under one SLO: throughput "
+            "against concurrency, TTFT and TPOT p90 against throughput, goodput, and the cost "
+            "per 1M output tokens at each run's best level meeting the SLO, priced from the "
+            "warehouse's GPU-hour offers for the run's GPU (--gpu when probing) or --price."
+        ),
+    )
+    c.add_argument("run_ids", nargs="+", metavar="RUN_ID", help="stored run ids")
+    c.add_argument("--slo-ttft-ms", type=float, help="SLO bound on TTFT, ms")
+    c.add_argument("--slo-tpot-ms", type=float, help="SLO bound on TPOT, ms")
+    c.add_argument("--slo-e2e-ms", type=float, help="SLO bound on end-to-end latency, ms")
+    c.add_argument("--slo-percentile", type=float, default=95.0, help="share meeting them, %%")
+    c.add_argument(
+        "--price",
+        type=_price_arg,
+        action="append",
+        help="USD per GPU-hour for every run (2.5) or one run (RUN_ID=2.5); repeatable",
+    )
+    c.add_argument("--at", type=date_arg, help="date of the warehouse prices (default: run date)")
+    c.add_argument("--charts", type=Path, help="write the charts as HTML files into this folder")
+    c.add_argument("--json", action="store_true", help="print JSON")
+    _store_option(c)
+    c.set_defaults(func=_cmd_probe_compare)
 
 
 # --------------------------------------------------------------------------- tiny-server
@@ -402,4 +612,5 @@ def _register_tiny_server(subparsers: argparse._SubParsersAction) -> None:
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add this group's commands to ``python -m analysis``."""
     _register_probe(subparsers)
+    _register_import_compare(subparsers)
     _register_tiny_server(subparsers)

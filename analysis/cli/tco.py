@@ -108,6 +108,24 @@ def format_report(report: ScenarioReport, full: bool = False) -> str:
         f"Throughput: {sizing.throughput.tok_s:,.1f} output tok/s per replica "
         f"({sizing.throughput.basis}); peak load {sh.peak_output_tok_s:,.1f} tok/s",
     ]
+    t = sizing.throughput
+    if t.estimated and t.range is not None and t.plan is not None:
+        ttft = (
+            f"; p95 TTFT {sh.ttft_p95_ms.text()} ms at the peak"
+            if sh.ttft_p95_ms is not None
+            else ""
+        )
+        lines.append(
+            f"Decode estimate: {t.range.text()} tok/s, batch {t.plan.batch}, bound by {t.limit} "
+            f"({t.plan.limit_detail}); TPOT {t.plan.tpot_ms.text('.1f')} ms{ttft}"
+        )
+    if sh.energy is not None:
+        e = sh.energy
+        carbon = f", {e.gco2e_per_mtok:,.0f} g CO2e" if e.gco2e_per_mtok is not None else ""
+        lines.append(
+            f"Energy: {e.kwh_per_mtok:,.2f} kWh per 1M output tokens{carbon} "
+            f"({e.gpus} GPUs × {e.power_w:,.0f} W, {e.power_basis}; PUE {e.pue:g})"
+        )
     if be.requests_per_month is not None:
         lines.append(
             f"Break-even: {be.requests_per_month:,} requests/month (self-hosted "

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import csv
 import io
+import shutil
+import tempfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -171,3 +173,32 @@ def read_csv_text(path: Path, *, required: Iterable[str] = ()) -> CsvText:
     return CsvText(
         path, newline, tuple(preamble), tuple(header), header_text, tuple(records), trailing
     )
+
+
+def check_merged(
+    datasets: Path, merged: Mapping[str, str], today: date, *, tables: Sequence[str]
+) -> list[str]:
+    """Problems the dataset validation finds once merged texts replace their files.
+
+    The datasets folder is copied to a temporary folder (hidden files, such as the
+    lock folder, left out), the merged texts are written there and the whole folder
+    is validated, so references between tables are checked too.
+
+    Args:
+        datasets: the datasets folder.
+        merged: file name -> its new text.
+        today: the date the future-price rule compares with.
+        tables: the tables whose problems count (``api_prices``, ...).
+
+    Returns:
+        The problems that name one of ``tables``.
+    """
+    from analysis import warehouse
+
+    with tempfile.TemporaryDirectory(prefix="aistrat-refresh-") as tmp:
+        copy = Path(tmp) / "datasets"
+        shutil.copytree(datasets, copy, ignore=shutil.ignore_patterns(".*", "__pycache__"))
+        for name, text in merged.items():
+            (copy / name).write_text(text, encoding="utf-8", newline="")
+        problems = warehouse.validate(directory=copy, today=today)
+    return [p for p in problems if any(f"{t}.csv" in p for t in tables)]

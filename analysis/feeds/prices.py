@@ -13,6 +13,9 @@ under one cross-process lock, so two refreshes at once never lose a row.
 
 Date rules of a refresh (``effective_from`` is inclusive, as everywhere):
 
+- an offer that ended (an ``effective_to`` on one of its rows) is never reopened:
+  a feed price dated on or after the end is reported, not written;
+
 - a price the feed dates itself (a genai-prices ``constraint.start_date``)
   becomes a row from that date, ``date_basis = explicit``; it is ``scheduled``
   when the date is after ``today``;
@@ -30,8 +33,6 @@ from __future__ import annotations
 import dataclasses
 import math
 import os
-import shutil
-import tempfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
@@ -43,7 +44,7 @@ from typing import Any
 from analysis import config
 from analysis.dates import parse_date
 from analysis.errors import DateError, RefreshError
-from analysis.feeds.csv_text import CsvText, cell_date, read_csv_text
+from analysis.feeds.csv_text import CsvText, cell_date, check_merged, read_csv_text
 from analysis.feeds.fetch import (
     DEFAULT_DEADLINE_S,
     DEFAULT_MAX_BYTES,
@@ -187,7 +188,8 @@ def _require(container: Mapping[str, Json], key: str, kind: type, where: str) ->
         raise FeedProblem(f"{where}: missing {key!r}")
     value = container[key]
     if not isinstance(value, kind) or isinstance(value, bool):
-        expected = {list: "a list", dict: "an object", str: "a string"}.get(kind, kind.__name__)
+        names: dict[type, str] = {list: "a list", dict: "an object", str: "a string"}
+        expected = names.get(kind, kind.__name__)
         raise FeedProblem(f"{where}: {key!r} should be {expected}, got {type_name(value)}")
     return value
 
@@ -307,12 +309,12 @@ def _genai_model(
         if not isinstance(constraint, dict):
             raise FeedProblem(f"{at}.constraint should be an object, got {type_name(constraint)}")
         found: dict[str, Decimal | None] = {}
-        notes = []
+        tier_notes = []
         for key in ("input_mtok", "output_mtok", "cache_read_mtok"):
             if key in values:
                 found[key], tier_note = _genai_price(values[key], f"{at}.{key}")
                 if tier_note:
-                    notes.append(f"{key} tiered: {tier_note}")
+                    tier_notes.append(f"{key} tiered: {tier_note}")
             else:
                 found[key] = None
         parsed.append(
@@ -321,7 +323,7 @@ def _genai_model(
                 found["input_mtok"],
                 found["output_mtok"],
                 found["cache_read_mtok"],
-                "; ".join(notes),
+                "; ".join(tier_notes),
             )
         )
 
@@ -704,10 +706,14 @@ def _plan(
 ]:
     histories: dict[tuple[str, str], list[_Recorded]] = {}
     latest: dict[tuple[str, str], dict[str, str]] = {}
+    ends: dict[tuple[str, str], tuple[date, str]] = {}  # the offer's end and how it is known
     for row, _text in table.records:
         if not row:
             continue
         key = (row["provider"], row["api_model"])
+        end = cell_date(row.get("effective_to", ""))
+        if end is not None and (key not in ends or end < ends[key][0]):
+            ends[key] = (end, row.get("end_basis", "") or "end recorded")
         histories.setdefault(key, []).append(
             _Recorded(
                 cell_date(row.get("effective_from", "")),
@@ -765,6 +771,17 @@ def _plan(
             continue
         else:
             day, basis = today, "snapshot"
+        if key in ends and day >= ends[key][0]:
+            end, how = ends[key]
+            rejected.append(
+                (
+                    provider,
+                    api_model,
+                    f"the offer ended on {end.isoformat()} ({how}); a feed that still lists it "
+                    f"does not reopen it (its price from {day.isoformat()} is not added)",
+                )
+            )
+            continue
         current = _in_force(history, day)
         if current is not None and _same(point, current):
             unchanged += 1
@@ -813,18 +830,6 @@ def _plan(
         )
         new_rows.append({k: v for k, v in row.items() if k in table.header})
     return changes, new_rows, unchanged, not_tracked, rejected
-
-
-def _validate_merged(datasets: Path, merged_text: str, today: date) -> list[str]:
-    """Problems the dataset validation finds in api_prices.csv once merged (a temp copy)."""
-    from analysis import warehouse
-
-    with tempfile.TemporaryDirectory(prefix="aistrat-refresh-") as tmp:
-        copy = Path(tmp) / "datasets"
-        shutil.copytree(datasets, copy, ignore=shutil.ignore_patterns(".*", "__pycache__"))
-        (copy / "api_prices.csv").write_text(merged_text, encoding="utf-8", newline="")
-        problems = warehouse.validate(directory=copy, today=today)
-    return [p for p in problems if "api_prices" in p]
 
 
 def refresh_prices(
@@ -906,7 +911,7 @@ def refresh_prices(
             key=lambda row: (row["provider"], row["api_model"]),
             day=lambda row: cell_date(row.get("effective_from", "")),
         )
-        problems = _validate_merged(folder, merged, today)
+        problems = check_merged(folder, {"api_prices.csv": merged}, today, tables=("api_prices",))
         if problems:
             raise RefreshError(
                 f"the merged price table would not validate, nothing was changed "

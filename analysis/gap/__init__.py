@@ -16,6 +16,13 @@ Modules, one per concept, all re-exported here:
 - :mod:`~analysis.gap.composites`: a composite over a benchmark set, lags per benchmark;
 - :mod:`~analysis.gap.quality`: quality against blended price, the best-value frontier;
 - :mod:`~analysis.gap.cheapest`: the cheapest price of a capability level over time;
+- :mod:`~analysis.gap.eci`: the gap on Epoch's Capabilities Index, one snapshot at a time;
+- :mod:`~analysis.gap.timeline`: the frontiers as arrays over time; lag methods
+  (``days``, ``records``, ``levels``);
+- :mod:`~analysis.gap.intervals`: bootstrap intervals on every figure, and the method;
+- :mod:`~analysis.gap.verdicts`: how a claim is read, and its verdict;
+- :mod:`~analysis.gap.equal_capability`: open against closed prices at equal capability;
+- :mod:`~analysis.gap.over_time`: the gap month by month, and its trend;
 - :mod:`~analysis.gap.claims`: published claims checked against the measurements;
 - :mod:`~analysis.gap.store`: the warehouse reads and what is kept per warehouse version;
 - :mod:`~analysis.gap.frames`: reading tables and cells (shared by the modules above).
@@ -91,19 +98,34 @@ from analysis.gap.claims import (
     PERFORMANCE_CLAIM,
     PERFORMANCE_CLAIM_RANGE,
     claim_check,
+    is_eci_metric,
+    window_bounds,
 )
 from analysis.gap.composites import (
     composite,
     composite_gap,
     lag_by_benchmark,
 )
+from analysis.gap.eci import (
+    ECI,
+    EciWindowGap,
+    eci_selection,
+    eci_window_gap,
+    is_eci,
+    snapshot_for,
+    snapshots,
+)
+from analysis.gap.equal_capability import (
+    DEFAULT_SHARE,
+    CapabilityCost,
+    PricedModel,
+    cost_at_capability,
+)
 from analysis.gap.frames import (
     CLOSED_LABEL,
     OPEN_LABEL,
 )
 from analysis.gap.frontiers import (
-    DAYS_PER_MONTH,
-    DEFAULT_LEVELS,
     FrontierPoint,
     GapResult,
     HorizontalGap,
@@ -116,6 +138,23 @@ from analysis.gap.frontiers import (
     measure_gap,
     months_between,
     vertical_gap,
+)
+from analysis.gap.intervals import (
+    DEFAULT_LEVEL,
+    DEFAULT_RESAMPLES,
+    DEFAULT_SEED,
+    Bootstrap,
+    Estimate,
+    GapEstimate,
+    Method,
+    default_window,
+    estimate_gap,
+)
+from analysis.gap.over_time import (
+    GapSeries,
+    Trend,
+    gap_series,
+    trend,
 )
 from analysis.gap.quality import (
     pareto_frontier,
@@ -133,46 +172,96 @@ from analysis.gap.store import (
     KEEP_GAPS,
     benchmark_counts,
     benchmark_gap,
+    capability_cost,
     claims_table,
+    eci_gap_over_window,
+    gap_over_time,
     load_tables,
     model_prices,
     price_trend,
     quality_vs_price,
 )
+from analysis.gap.timeline import (
+    DAYS_PER_MONTH,
+    DEFAULT_LEVELS,
+    METHODS,
+)
+from analysis.gap.verdicts import (
+    CONSISTENT,
+    DIFFERS,
+    NOT_COMPARABLE,
+    NOT_MEASURABLE,
+    Reading,
+    Verdict,
+    judge,
+)
 
 __all__ = [
     "ARENA",
     "CLOSED_LABEL",
+    "CONSISTENT",
     "COST_CLAIM",
     "DAYS_PER_MONTH",
     "DEFAULT_CHEAPER_FACTOR",
+    "DEFAULT_LEVEL",
     "DEFAULT_LEVELS",
+    "DEFAULT_RESAMPLES",
+    "DEFAULT_SEED",
+    "DEFAULT_SHARE",
+    "DIFFERS",
+    "ECI",
     "INDEPENDENT",
     "KEEP_GAPS",
+    "METHODS",
+    "NOT_COMPARABLE",
+    "NOT_MEASURABLE",
     "OPEN_LABEL",
     "PERFORMANCE_CLAIM",
     "PERFORMANCE_CLAIM_RANGE",
     "SOURCES",
     "VENDOR",
+    "Bootstrap",
+    "CapabilityCost",
+    "EciWindowGap",
+    "Estimate",
     "FrontierPoint",
+    "GapEstimate",
     "GapResult",
+    "GapSeries",
     "HorizontalGap",
+    "Method",
+    "PricedModel",
+    "Reading",
     "Selection",
+    "Trend",
+    "Verdict",
     "VerticalGap",
     "arena_monthly_gap",
     "arena_selection",
     "benchmark_counts",
     "benchmark_gap",
     "benchmark_labels",
+    "capability_cost",
     "cheapest_over_time",
     "claim_check",
     "claims_table",
     "composite",
     "composite_gap",
+    "cost_at_capability",
+    "default_window",
+    "eci_gap_over_window",
+    "eci_selection",
+    "eci_window_gap",
+    "estimate_gap",
     "first_reach",
     "frontier",
     "gap_from_selection",
+    "gap_over_time",
+    "gap_series",
     "horizontal_gap",
+    "is_eci",
+    "is_eci_metric",
+    "judge",
     "lag_at_level",
     "lag_by_benchmark",
     "load_tables",
@@ -184,5 +273,9 @@ __all__ = [
     "quality_price_table",
     "quality_vs_price",
     "select_scores",
+    "snapshot_for",
+    "snapshots",
+    "trend",
     "vertical_gap",
+    "window_bounds",
 ]

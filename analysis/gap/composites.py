@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from analysis.errors import GapError
 from analysis.gap.frontiers import DEFAULT_LEVELS, GapResult, gap_from_selection, measure_gap
@@ -191,7 +191,7 @@ def lag_by_benchmark(
     """
     import pandas as pd
 
-    out = []
+    out: list[dict[str, Any]] = []
     for b in benchmarks:
         try:
             g = measure_gap(

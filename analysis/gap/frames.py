@@ -11,7 +11,7 @@ import math
 import re
 from collections.abc import Iterable
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias, overload
 
 from analysis.dates import parse_date
 from analysis.errors import DateError, GapError
@@ -83,6 +83,10 @@ def require_columns(df: pd.DataFrame, columns: Iterable[str], what: str) -> None
         )
 
 
+@overload
+def timestamp(value: DateLike, parameter: str = ...) -> pd.Timestamp: ...
+@overload
+def timestamp(value: None, parameter: str = ...) -> None: ...
 def timestamp(value: DateLike | None, parameter: str = "as_of") -> pd.Timestamp | None:
     """A date as a midnight pandas Timestamp (no time zone), or None for None.
 

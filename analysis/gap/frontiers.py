@@ -19,7 +19,9 @@ from analysis.gap.frames import (
     timestamp,
     to_bool,
 )
+from analysis.gap.intervals import Bootstrap, GapEstimate, estimate_gap
 from analysis.gap.selection import Selection, select_scores
+from analysis.gap.timeline import DAYS_PER_MONTH, DEFAULT_LEVELS
 from analysis.records import Record
 
 if TYPE_CHECKING:
@@ -27,13 +29,6 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from analysis.gap.frames import DateLike, Table
-
-
-DAYS_PER_MONTH = 30.4375
-"""Average days in a month (365.25 / 12); months = days / DAYS_PER_MONTH."""
-
-DEFAULT_LEVELS = 101
-"""Score levels averaged over for the horizontal gap (evenly spaced, ends included)."""
 
 
 def months_between(earlier: DateLike, later: DateLike) -> float:
@@ -49,6 +44,8 @@ def months_between(earlier: DateLike, later: DateLike) -> float:
         Signed months (negative when ``later`` precedes ``earlier``).
     """
     a, b = timestamp(earlier, "earlier"), timestamp(later, "later")
+    if a is None or b is None:
+        raise GapError("months_between needs two dates")
     return (b - a).days / DAYS_PER_MONTH
 
 
@@ -383,17 +380,33 @@ class GapResult:
         frontier: :func:`frontier` of the selection.
         vertical: :class:`VerticalGap` as of ``selection.as_of``.
         horizontal: :class:`HorizontalGap`.
+        estimate: the figures with their bootstrap intervals and method, when asked for
+            (:func:`analysis.gap.intervals.estimate_gap`); else None.
     """
 
     selection: Selection
     frontier: pd.DataFrame
     vertical: VerticalGap
     horizontal: HorizontalGap
+    estimate: GapEstimate | None = None
 
     @property
     def benchmark(self) -> str:
         """The benchmark label."""
         return self.selection.benchmark
+
+    @property
+    def measure(self) -> str:
+        """What kind of measure the benchmark is: ``index of many benchmarks`` (ECI),
+        ``human preference rating`` (Arena), ``composite`` or ``single benchmark``."""
+        label = self.selection.benchmark
+        if label == "ECI":
+            return "index of many benchmarks"
+        if label == "Arena rating":
+            return "human preference rating"
+        if label.startswith("Composite"):
+            return "composite"
+        return "single benchmark"
 
     @property
     def lag_months(self) -> float | None:
@@ -425,6 +438,7 @@ class GapResult:
         s = self.selection
         return {
             "benchmark": s.benchmark,
+            "measure": self.measure,
             "source": s.source,
             "reported_by": s.reported_by,
             "as_of": iso(s.as_of),
@@ -452,19 +466,51 @@ class GapResult:
             },
             "excluded": s.excluded,
             "sources": s.sources,
-            "notes": s.notes,
+            "notes": s.notes + (self.estimate.notes if self.estimate else []),
+            **self._uncertainty(),
+        }
+
+    def _uncertainty(self) -> dict[str, Any]:
+        """``figures`` (value, ci_low, ci_high, unit per figure) and ``method``, or nothing."""
+        e = self.estimate
+        if e is None:
+            return {}
+        return {
+            "snapshot": self.selection.snapshot.isoformat() if self.selection.snapshot else None,
+            "figures": {
+                name: est.to_dict()
+                for name, est in (
+                    ("points", e.points),
+                    ("ratio", e.ratio),
+                    ("lag_months", e.lag_months),
+                )
+            },
+            "method": {
+                **e.method.to_dict(),
+                "lag_variants": {k: v.to_dict() for k, v in e.lag_variants.items()},
+                "counts": e.counts,
+            },
         }
 
 
 def gap_from_selection(
-    selection: Selection, *, levels: int = DEFAULT_LEVELS, ratio: bool = True
+    selection: Selection,
+    *,
+    levels: int = DEFAULT_LEVELS,
+    ratio: bool = True,
+    bootstrap: Bootstrap | None = None,
+    method: str = "levels",
+    window: tuple[DateLike, DateLike] | None = None,
 ) -> GapResult:
-    """Frontier, vertical gap and lag for a :class:`Selection`.
+    """Frontier, vertical gap and lag for a :class:`Selection`; with intervals on request.
 
     Args:
         selection: from :func:`select_scores` (or built by hand).
         levels: score levels for the lag.
         ratio: compute open / closed (False for ratings).
+        bootstrap: draw intervals this way (None: no intervals, ``estimate`` is None).
+        method: the lag method of the estimate (``levels``, ``days``, ``records``).
+        window: (start, end) for ``days``/``records``.
 
     Returns:
         The :class:`GapResult`.
@@ -483,11 +529,22 @@ def gap_from_selection(
     if int(levels) < 1:
         raise GapError(f"levels = {levels!r}: must be at least 1")
     front = frontier(selection.rows)  # once: both gaps read the same frontier
+    estimate = None
+    if bootstrap is not None:
+        estimate = estimate_gap(
+            selection,
+            method=method,
+            window=window,
+            levels=int(levels),
+            bootstrap=bootstrap,
+            ratio=ratio,
+        )
     return GapResult(
         selection=selection,
         frontier=front,
         vertical=_vertical(front, None, ratio),
         horizontal=_horizontal(front, None, int(levels)),
+        estimate=estimate,
     )
 
 
@@ -502,6 +559,7 @@ def measure_gap(
     as_of: DateLike | None = None,
     include_base: bool = False,
     levels: int = DEFAULT_LEVELS,
+    bootstrap: Bootstrap | None = None,
 ) -> GapResult:
     """The open-vs-closed gap on a benchmark from tidy tables.
 
@@ -515,6 +573,7 @@ def measure_gap(
         as_of: only models released on or before it.
         include_base: count base models too.
         levels: score levels averaged over for the lag.
+        bootstrap: draw intervals this way (None: none).
 
     Returns:
         The :class:`GapResult`.
@@ -532,4 +591,4 @@ def measure_gap(
         as_of=as_of,
         include_base=include_base,
     )
-    return gap_from_selection(selection, levels=levels)
+    return gap_from_selection(selection, levels=levels, bootstrap=bootstrap)

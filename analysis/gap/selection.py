@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from analysis.errors import GapError
@@ -59,6 +60,7 @@ class Selection:
             reported_by, source, source_date.
         excluded: number of models left out, by reason.
         notes: caveats a reader should see beside the figures.
+        snapshot: the index snapshot the scores come from (ECI), else None.
     """
 
     benchmark: str
@@ -70,6 +72,7 @@ class Selection:
     rows: pd.DataFrame
     excluded: dict[str, int] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    snapshot: date | None = None
 
     @property
     def reported_by(self) -> list[str]:
@@ -212,8 +215,8 @@ def candidates(
     if variant is not None:
         kept = rows[rows["benchmark_variant"].map(norm_setting) == norm_setting(variant)]
         if kept.empty:
-            have = sorted({str(v) for v in rows["benchmark_variant"].dropna()})
-            raise GapError(f"variant = {variant!r}: not found for {label}; it has: {have}")
+            variants = sorted({str(v) for v in rows["benchmark_variant"].dropna()})
+            raise GapError(f"variant = {variant!r}: not found for {label}; it has: {variants}")
         rows = kept
 
     # Join the model facts first, so that configuration counts describe eligible models.

@@ -591,7 +591,11 @@ def index_points(index: Any, gpu_id: str) -> tuple[TrendPoint, ...]:
         if _missing(row.get("usd_per_gpu_hour")):
             continue
         count = row.get("provider_count")
-        providers = f", median of {int(count)} providers" if not _missing(count) else ""
+        providers = (
+            f", median of {int(count)} providers"
+            if count is not None and not _missing(count)
+            else ""
+        )
         out.append(
             TrendPoint(
                 _as_date(row["as_of"]),

@@ -66,7 +66,7 @@ from analysis.memo.sections.appendix import (
     sources_section,
 )
 from analysis.memo.sections.claims import claim_check, claims_section
-from analysis.memo.sections.cost import cost, cost_section
+from analysis.memo.sections.cost import cost, cost_section, energy_words, throughput_words
 from analysis.memo.sections.gap import gap_section, gap_trend
 from analysis.memo.sections.horizon import (
     horizon,
@@ -82,7 +82,7 @@ from analysis.memo.sections.hybrid import hybrid, hybrid_section
 from analysis.memo.sections.recommendation import recommendation
 from analysis.memo.sections.risk import risk, risk_section
 from analysis.memo.sections.scorecard import scorecard, scorecard_section
-from analysis.memo.sections.throughput import throughput, throughput_section
+from analysis.memo.sections.throughput import probe_comparison, throughput, throughput_section
 
 __all__ = [
     "CHART_HEIGHT",
@@ -116,6 +116,8 @@ __all__ = [
     "claims_section",
     "cost",
     "cost_section",
+    "energy_words",
+    "throughput_words",
     "decide",
     "detailed_charts",
     "detailed_charts_section",
@@ -142,6 +144,7 @@ __all__ = [
     "size",
     "sources",
     "sources_section",
+    "probe_comparison",
     "throughput",
     "throughput_section",
     "horizon",

@@ -24,7 +24,7 @@ from analysis.memo.sections.hybrid import hybrid
 from analysis.memo.sections.recommendation import recommendation
 from analysis.memo.sections.risk import risk
 from analysis.memo.sections.scorecard import scorecard
-from analysis.memo.sections.throughput import throughput
+from analysis.memo.sections.throughput import probe_comparison, throughput
 
 #: A section of the brief: built from the context, None when it does not apply.
 SectionBuilder = Callable[[BriefContext], Section | None]
@@ -40,6 +40,7 @@ MEMO_SECTIONS: tuple[SectionBuilder, ...] = (
     scorecard,
     gap_trend,
     throughput,
+    probe_comparison,
 )
 
 

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from analysis.dates import parse_date
 from analysis.errors import BriefError, DateError, ProbeError
+from analysis.freshness import DataDates, data_dates
 from analysis.memo.formatting import PROVIDER_NAMES
 from analysis.memo.options import check_options, scenario_mapping
 
@@ -80,6 +81,7 @@ class BriefContext:
             and its source.
         names: display names.
         probe: the probe run, when the scenario names one.
+        dates: how current each dataset is on ``as_of`` (None: read when first needed).
         sections: sections already built from this context, by function name
             (the appendix collects their detailed charts without computing them again).
     """
@@ -92,12 +94,18 @@ class BriefContext:
     report: ScenarioReport
     names: Names
     probe: ProbeFacts | None = None
+    dates: DataDates | None = None
     sections: dict[str, Section | None] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def scenario(self) -> Scenario:
         """The resolved scenario."""
         return self.report.scenario
+
+    @property
+    def data_dates(self) -> DataDates:
+        """How current each dataset is on ``as_of`` (:func:`analysis.freshness.data_dates`)."""
+        return self.dates if self.dates is not None else data_dates(self.as_of)
 
 
 def ensure_data() -> None:
@@ -110,8 +118,8 @@ def ensure_data() -> None:
 def _first(sql: str, params: Sequence[object]) -> dict[str, Any] | None:
     from analysis import warehouse
 
-    rows = warehouse.query(sql, list(params), backend="pandas").to_dict("records")
-    return rows[0] if rows else None
+    cols, rows = warehouse.query_rows(sql, list(params))
+    return dict(zip(cols, rows[0], strict=True)) if rows else None
 
 
 def names_of(scenario: Scenario) -> Names:
@@ -137,6 +145,46 @@ def names_of(scenario: Scenario) -> Names:
         open_model=str(open_row["name"]) if open_row else str(sh.model or "the open model"),
         gpu=str(gpu_row["name"]) if gpu_row else str(sh.gpu or "GPU"),
     )
+
+
+def check_released(scenario: Scenario, as_of: date, where: str) -> None:
+    """Refuse a scenario that names a model released after the brief's date.
+
+    A brief as of a date names only models released by then. The API model is
+    found as :func:`names_of` finds it; a model without a release date (an API
+    alias that served several snapshots) passes.
+
+    Raises:
+        BriefError: the API or the self-hosted model was released after ``as_of``.
+        WarehouseError: the warehouse cannot be read.
+    """
+    api, sh = scenario.api, scenario.self_hosted
+    found = [
+        (
+            "api.model",
+            api.model,
+            _first(
+                "SELECT m.name, m.release_date FROM api_prices p JOIN models m USING (model_id) "
+                "WHERE p.api_model = ? AND (? IS NULL OR p.provider = ?) "
+                "ORDER BY m.release_date NULLS LAST LIMIT 1",
+                [api.model, api.provider, api.provider],
+            )
+            or _first("SELECT name, release_date FROM models WHERE model_id = ?", [api.model]),
+        ),
+        (
+            "self_hosted.model",
+            sh.model,
+            _first("SELECT name, release_date FROM models WHERE model_id = ?", [sh.model]),
+        ),
+    ]
+    for key, given, row in found:
+        released = row["release_date"] if row else None
+        if given and row and released is not None and released > as_of:
+            raise BriefError(
+                f"{where}: scenario.{key} = {given!r}: {row['name']} was released on "
+                f"{released.isoformat()}, after the brief's date {as_of.isoformat()}; a brief "
+                "names only models released by its date"
+            )
 
 
 def probe_facts(run_id: str) -> ProbeFacts:
@@ -195,7 +243,8 @@ def prepare(
         The context every section function takes.
 
     Raises:
-        BriefError: bad options, a bad date or a bad probe run.
+        BriefError: bad options, a bad date, a bad probe run, or a model released
+            after ``as_of``.
         ScenarioError: the scenario is invalid or a lookup fails.
         WarehouseError: the warehouse cannot be built or read.
     """
@@ -211,9 +260,12 @@ def prepare(
     data = scenario_mapping(scenario, day, where)
     charts.use_theme()
     ensure_data()
-    run_id = (data.get("self_hosted") or {}).get("probe_run")
+    given = scenario_from_dict(data, where)
+    check_released(given, day, where)
+    report = evaluate_scenario(given, day)
+    # The run the scenario names, or the stored run of its model and GPU that resolve() found.
+    run_id = report.scenario.self_hosted.probe_run
     probe = probe_facts(str(run_id)) if run_id else None
-    report = evaluate_scenario(scenario_from_dict(data, where), day)
     return BriefContext(
         organisation=organisation,
         as_of=day,
@@ -223,6 +275,7 @@ def prepare(
         report=report,
         names=names_of(report.scenario),
         probe=probe,
+        dates=data_dates(day),
     )
 
 

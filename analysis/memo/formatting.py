@@ -161,6 +161,9 @@ PARAMETER_LABELS = {
     "self_hosted.kv_bytes_per_value": "KV-cache bytes per value",
     "self_hosted.overhead_share": "Memory overhead",
     "self_hosted.gpus_per_replica": "GPUs per replica",
+    "self_hosted.target_tpot_ms": "Time per output token, target",
+    "self_hosted.target_ttft_ms": "Time to first token (p95), target",
+    "self_hosted.grid_gco2e_per_kwh": "Grid carbon intensity",
 }
 
 

@@ -289,6 +289,8 @@ class Section:
         level: 1 for the title block of the brief, 2 for a section.
         eyebrow: a small label above the heading.
         byline: a line under the heading (date, workload).
+        dateline: a small line under the byline: how current the data is ("Data through: ...").
+        alert: a warning shown before the finding, in plain words (e.g. stale data); "" for none.
         layout: one of :data:`LAYOUTS`.
         appendix: the section belongs to the appendix (smaller type).
         starts_appendix: the appendix begins here (a new printed page).
@@ -310,6 +312,8 @@ class Section:
     level: int = 2
     eyebrow: str = ""
     byline: str = ""
+    dateline: str = ""
+    alert: str = ""
     layout: str = "stack"
     appendix: bool = False
     starts_appendix: bool = False
@@ -352,6 +356,10 @@ class Section:
         parts.append(f"<{tag}>{escape(self.title)}</{tag}>")
         if self.byline:
             parts.append(f'<p class="byline">{escape(self.byline)}</p>')
+        if self.dateline:
+            parts.append(f'<p class="dateline">{escape(self.dateline)}</p>')
+        if self.alert:
+            parts.append(f'<p class="alert" role="note">{escape(self.alert)}</p>')
         if self.finding:
             cls = "verdict" if self.level == 1 else "lead"
             parts.append(f'<p class="{cls}">{escape(self.finding)}</p>')

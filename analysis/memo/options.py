@@ -14,6 +14,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from analysis.errors import BriefError, ScenarioError
+from analysis.freshness import STALE_AFTER_DAYS
 from analysis.scenario import scenario_from_dict
 
 if TYPE_CHECKING:
@@ -36,6 +37,11 @@ OPTIONS: dict[str, Any] = {
     "cheaper_factor": 3.0,
     # Charts shown at most this many tornado bars.
     "tornado_bars": 6,
+    # Stored probe runs to compare side by side (run ids); none: no comparison section.
+    "compare_runs": [],
+    # The first screen warns when the newest benchmark data is older than this many days
+    # before the brief's date (analysis.freshness.staleness).
+    "stale_after_days": STALE_AFTER_DAYS,
 }
 
 _OPTION_TYPES: dict[str, tuple[type, ...]] = {
@@ -46,6 +52,8 @@ _OPTION_TYPES: dict[str, tuple[type, ...]] = {
     "hybrid_min_saving": (int, float),
     "cheaper_factor": (int, float),
     "tornado_bars": (int,),
+    "compare_runs": (list,),
+    "stale_after_days": (int,),
 }
 
 
@@ -87,6 +95,10 @@ def check_options(options: Mapping[str, Any], where: str) -> dict[str, Any]:
             raise BriefError(f"{where}: brief.{key} = {merged[key]!r} must be >= 0")
     if merged["cheaper_factor"] <= 0 or merged["tornado_bars"] < 1:
         raise BriefError(f"{where}: brief.cheaper_factor must be > 0 and brief.tornado_bars >= 1")
+    if merged["stale_after_days"] < 0:
+        raise BriefError(
+            f"{where}: brief.stale_after_days = {merged['stale_after_days']!r} must be >= 0"
+        )
     return merged
 
 

@@ -15,21 +15,29 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import urlsplit
 
 from analysis.errors import ProbeConfigError
 from analysis.probes.backends import get_backend
 from analysis.records import to_plain
 
-if TYPE_CHECKING:
-    from analysis.probes.results import RequestResult
-
 #: Environment variable holding the API key, unless ``api_key_env`` names another.
 DEFAULT_API_KEY_ENV = "AISTRAT_PROBE_API_KEY"
 
 #: Most requests in flight at one concurrency level.
 MAX_CONCURRENCY = 1024
+
+#: How the client uses connections, and what each mode means.
+CONNECTION_MODES: dict[str, str] = {
+    "reuse": (
+        "one kept-alive connection per unit of concurrency, reused request after request "
+        "(what SDK clients do with their connection pools)"
+    ),
+    "fresh": "a new connection for every request, closed when its stream ends",
+}
+
+_GPU_ID = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
 
 _LEVEL = re.compile(r"-?[0-9]+")
 
@@ -121,19 +129,6 @@ class SLO:
         _positive("slo percentile", self.percentile)
         if self.percentile > 100:
             raise ProbeConfigError(f"slo percentile = {self.percentile!r}: must be at most 100")
-
-    def met_by(self, result: RequestResult) -> bool:
-        """Whether a request completed within every bound (lacking a bounded metric fails)."""
-        if not result.ok:
-            return False
-        for bound, value in (
-            (self.ttft_ms, result.ttft_ms),
-            (self.tpot_ms, result.tpot_ms),
-            (self.e2e_ms, result.e2e_ms),
-        ):
-            if bound is not None and (value is None or value > bound):
-                return False
-        return True
 
     def describe(self) -> str:
         """E.g. ``TTFT <= 500 ms, TPOT <= 50 ms for 95% of requests``."""
@@ -270,6 +265,12 @@ class ProbeConfig:
         max_response_bytes: bound on one reply's size.
         api_key_env: environment variable holding the API key.
         seed: seed of the synthetic prompts.
+        connection: ``reuse`` (default: one kept-alive connection per unit of
+            concurrency, as SDK clients such as OpenAI's keep a connection pool) or
+            ``fresh`` (a new connection per request); see :data:`CONNECTION_MODES`.
+        gpu: the warehouse id of the serving GPU (``gpus.gpu_id``, e.g. ``nvidia-l4``),
+            used to price the run's throughput; None when not said.
+        gpus: GPUs serving one replica.
     """
 
     url: str
@@ -288,6 +289,9 @@ class ProbeConfig:
     max_response_bytes: int = 8 << 20
     api_key_env: str = DEFAULT_API_KEY_ENV
     seed: int = 0
+    connection: str = "reuse"
+    gpu: str | None = None
+    gpus: int = 1
 
     def validate(self) -> None:
         """Check every option.
@@ -315,6 +319,16 @@ class ProbeConfig:
             )
         if len(self.hardware) > 200:
             raise ProbeConfigError("hardware: keep the label under 200 characters")
+        if self.connection not in CONNECTION_MODES:
+            raise ProbeConfigError(
+                f"connection = {self.connection!r}: use one of {', '.join(CONNECTION_MODES)}"
+            )
+        if self.gpu is not None and not (isinstance(self.gpu, str) and _GPU_ID.fullmatch(self.gpu)):
+            raise ProbeConfigError(
+                f"gpu = {self.gpu!r}: a GPU id of the warehouse, e.g. nvidia-l4 "
+                '(`python -m analysis sql "SELECT gpu_id FROM gpus"` lists them)'
+            )
+        _positive("gpus", self.gpus, whole=True)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data (JSON-ready)."""

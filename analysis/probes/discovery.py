@@ -2,7 +2,8 @@
 
 - :func:`list_models`: ``GET /v1/models`` or Ollama's ``/api/tags``;
 - :func:`token_counter`: a token-counting function backed by the server's
-  tokenizer endpoint, if it has one (llama-cpp-python, llama.cpp, vLLM);
+  tokenizer endpoint, if it has one (llama-cpp-python, llama.cpp, vLLM), and
+  :func:`prompt_counter`, which adds what the chat template adds;
 - :func:`read_server_counters`: running totals from Prometheus ``/metrics``
   (llama.cpp, vLLM), to compare what a client measured with what the server counted.
 """
@@ -10,14 +11,17 @@
 from __future__ import annotations
 
 import http.client
+import json
 import math
+import time
 from collections.abc import Callable
 from typing import Any
 
 from analysis.errors import ProbeError
-from analysis.probes.backends import get_backend
+from analysis.probes.backends import Backend, get_backend
 from analysis.probes.config import DEFAULT_API_KEY_ENV, ProbeConfig, parse_url
 from analysis.probes.prompts import synthetic_prompt
+from analysis.probes.results import RequestResult
 from analysis.probes.streams import as_count
 from analysis.probes.transport import (
     USER_AGENT,
@@ -68,6 +72,75 @@ def token_counter(
 
             return counter, path
     return None
+
+
+#: Largest chat-template overhead believed, tokens (a larger difference means the two
+#: counts disagree for another reason, and the overhead is left out).
+MAX_TEMPLATE_OVERHEAD = 4096
+
+
+def server_prompt_tokens(
+    client: Client, backend: Backend, endpoint: str, model: str, text: str
+) -> int | None:
+    """Prompt tokens the server counts for ``text`` sent as a real request.
+
+    Sends one streamed request with ``max_tokens = 1`` through ``endpoint``
+    (the chat template applies, as for the measured requests) and reads the
+    server's own count (``usage.prompt_tokens``, else its timings).
+
+    Returns:
+        The count, or None when the request fails or the server reports none.
+    """
+    body = json.dumps(backend.body(endpoint, model, text, 1, False)).encode()
+    try:
+        obs, _ = client.stream(
+            backend, backend.endpoints[endpoint], body, RequestResult(index=-1), time.perf_counter()
+        )
+    except RequestFailure:
+        client.close()
+        return None
+    return obs.usage_input if obs.usage_input is not None else obs.timing_input
+
+
+def prompt_counter(
+    client: Client, backend: Backend, endpoint: str, model: str, deadline: float
+) -> tuple[Callable[[str], int], str] | None:
+    """Counts a prompt's tokens as the server will see them, template included.
+
+    The server's tokenizer endpoint (:func:`token_counter`) counts the text;
+    one real request (:func:`server_prompt_tokens`) shows how many tokens the
+    chat template and special tokens add: ``overhead = served - tokenized``
+    for the same text. The count is ``tokenized + overhead``.
+
+    Returns:
+        ``(count, note)``: the counting function and what it includes, for the
+        calibration's basis; None when the server has no tokenizer endpoint.
+    """
+    found = token_counter(client, model, deadline) if backend.name == "openai" else None
+    if found is None:
+        return None
+    count, route = found
+    text = synthetic_prompt(20, 1)
+    try:
+        tokenized = count(text)
+    except RequestFailure:
+        return None
+    served = server_prompt_tokens(client, backend, endpoint, model, text)
+    if served is None or not 0 <= served - tokenized <= MAX_TEMPLATE_OVERHEAD:
+        seen = "no prompt count" if served is None else f"{served} against {tokenized}"
+        return count, (
+            f"; counted with {route}; the {endpoint} template's tokens are not included "
+            f"(the server's count of a test request: {seen})"
+        )
+    overhead = served - tokenized
+
+    def with_template(prompt: str) -> int:
+        return count(prompt) + overhead
+
+    return with_template, (
+        f"; counted with {route}, {endpoint} template and special tokens included "
+        f"(+{overhead}, from the server's count of a test request)"
+    )
 
 
 def list_models(

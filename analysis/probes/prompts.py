@@ -40,7 +40,7 @@ _CHARS_PER_WORD = sum(len(w) + 1 for w in PROMPT_WORDS) / len(PROMPT_WORDS)
 
 
 def calibrate_prompt(
-    target_tokens: int, count_tokens: Callable[[str], int] | None
+    target_tokens: int, count_tokens: Callable[[str], int] | None, counted_note: str = ""
 ) -> tuple[int, str]:
     """How many synthetic words make a prompt of about ``target_tokens`` tokens.
 
@@ -50,7 +50,9 @@ def calibrate_prompt(
 
     Args:
         target_tokens: the wanted prompt length, tokens.
-        count_tokens: counts a text's tokens with the server's tokenizer, or None.
+        count_tokens: counts the tokens the server will see for a prompt text (its
+            tokenizer, plus the chat template and special tokens where known), or None.
+        counted_note: what the count includes, appended to the basis.
 
     Returns:
         ``(words, basis)``, the basis saying how the length was set.
@@ -59,7 +61,8 @@ def calibrate_prompt(
     if count_tokens is None:
         return words, (
             f"estimate: ~4 characters per token ({words} words for {target_tokens} tokens); "
-            "the server offers no tokenizer endpoint"
+            "the server offers no tokenizer endpoint, and a chat template's tokens are not "
+            "counted"
         )
     best: tuple[int, int] | None = None
     for _ in range(3):
@@ -70,4 +73,7 @@ def calibrate_prompt(
             break
         words = max(1, round(words * target_tokens / counted))
     assert best is not None
-    return best[0], f"server tokenizer: {best[0]} words = {best[1]} tokens (target {target_tokens})"
+    return best[0], (
+        f"server tokenizer: {best[0]} words = {best[1]} tokens (target {target_tokens})"
+        f"{counted_note}"
+    )

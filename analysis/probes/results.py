@@ -17,7 +17,7 @@ import math
 import os
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -48,11 +48,17 @@ METRIC_DEFINITIONS: dict[str, str] = {
     ),
     "tpot_ms": (
         "Time per output token after the first, ms: TPOT = (e2e - TTFT) / (output tokens - 1); "
-        "needs 2 or more output tokens."
+        "undefined with fewer than 2 output tokens or when the whole answer came in one read. "
+        "An undefined TPOT is flagged in the run's warnings and is not counted as an SLO miss."
     ),
     "itl_ms": (
-        "Inter-token gap, ms: time between successive streamed chunks carrying output (a chunk "
-        "may carry more than one token, so with batched chunks gaps are fewer and longer)."
+        "Inter-token gap, ms: time between successive socket reads that brought output. Chunks "
+        "arriving in the same read count once (no 0 ms gaps), and a read or a chunk may carry "
+        "several tokens, so gaps can be fewer and longer than tokens."
+    ),
+    "output_reads": (
+        "Socket reads of a request that brought output: output tokens / output reads above 1 "
+        "means tokens arrived bunched (server batching, buffering, or Nagle stalls)."
     ),
     "decode_tps": (
         "Decode speed seen by the client, tokens/s: (output tokens - 1) / (e2e - TTFT), "
@@ -107,6 +113,7 @@ ERROR_CLASSES: dict[str, str] = {
     "too_large": "the reply exceeded the size bound (max_response_bytes or a 1 MiB line)",
     "no_output": "the stream ended without any output",
     "client_error": "an unexpected failure inside the probe client",
+    "imported_error": "a request the imported tool recorded as failed (its message in the detail)",
 }
 
 
@@ -133,7 +140,8 @@ class RequestResult(Record):
         prompt_words: words in the synthetic prompt.
         output_chunks: streamed chunks that carried output.
         output_chars: characters of output received.
-        itl_ms: the inter-token gaps.
+        itl_ms: the inter-token gaps, one per read after the first (see METRIC_DEFINITIONS).
+        output_reads: socket reads that brought output.
         decode_tps, server_decode_tps, prefill_tps: see METRIC_DEFINITIONS.
         finish_reason: the server's finish reason (``length``, ``stop``…).
     """
@@ -160,6 +168,7 @@ class RequestResult(Record):
     output_chunks: int = 0
     output_chars: int = 0
     itl_ms: list[float] = field(default_factory=list)
+    output_reads: int = 0
     decode_tps: float | None = None
     server_decode_tps: float | None = None
     prefill_tps: float | None = None
@@ -170,10 +179,70 @@ class RequestResult(Record):
         """How late the client started the request against its schedule (open loop)."""
         return max(0.0, self.sent_ms - self.scheduled_ms)
 
+    def meets(self, slo: SLO) -> bool:
+        """Whether the request completed within every bound of ``slo``.
+
+        A failed request misses. An undefined TPOT (fewer than two output
+        tokens, or the whole answer in one read) is not a miss: the request is
+        judged on its other bounds, and the run flags it
+        (:meth:`ProbeRun.warnings`). A missing TTFT or e2e on a completed
+        request (never the case for the probe's own runs) is a miss.
+        """
+        if not self.ok:
+            return False
+        for name, bound, value in (
+            ("ttft", slo.ttft_ms, self.ttft_ms),
+            ("tpot", slo.tpot_ms, self.tpot_ms),
+            ("e2e", slo.e2e_ms, self.e2e_ms),
+        ):
+            if bound is None:
+                continue
+            if value is None:
+                if name == "tpot":
+                    continue
+                return False
+            if value > bound:
+                return False
+        return True
+
+
+#: Confidence of the bound behind the small-sample rule (see :func:`supported_percentile`).
+SUPPORT_CONFIDENCE = 0.95
+
+
+def min_samples(pct: float) -> int:
+    """Fewest samples for which the sample bounds the ``pct`` percentile from above.
+
+    ``n_min = ceil(ln(1 - c) / ln(pct / 100))`` with confidence ``c`` = 0.95: with
+    n independent samples the largest one lies above the true ``pct``
+    percentile with probability ``1 - (pct/100)^n``, which reaches ``c`` only
+    from ``n_min`` samples on (p50: 5, p90: 29, p95: 59, p99: 299). Below that,
+    the sample cannot even bound the percentile, so its value is indicative only.
+
+    Args:
+        pct: percentile in (0, 100).
+
+    Returns:
+        The smallest such sample size.
+    """
+    return math.ceil(math.log(1 - SUPPORT_CONFIDENCE) / math.log(pct / 100) - 1e-9)
+
+
+def supported_percentile(pct: float, n: int) -> bool:
+    """Whether ``n`` samples support the ``pct`` percentile (:func:`min_samples`)."""
+    return n >= min_samples(pct)
+
 
 @dataclass(frozen=True)
 class Summary(Record):
-    """Mean and percentiles of one metric over a level's requests (None when no value)."""
+    """Mean and percentiles of one metric over a level's requests (None when no value).
+
+    Attributes:
+        n: values summarised.
+        mean, p50, p90, p95, p99, max: the statistics, in the metric's unit.
+        small_sample: the percentiles (``"p95"`` …) reported from fewer samples
+            than support them (:func:`min_samples`); shown with a note.
+    """
 
     n: int
     mean: float | None = None
@@ -182,6 +251,18 @@ class Summary(Record):
     p95: float | None = None
     p99: float | None = None
     max: float | None = None
+    small_sample: tuple[str, ...] = ()
+
+    def note(self) -> str | None:
+        """A note on the percentiles the sample does not support, or None."""
+        if not self.small_sample or not self.n:
+            return None
+        which = ", ".join(self.small_sample)
+        return (
+            f"{which} from {self.n} samples: too few to bound them "
+            f"({', '.join(f'{p} needs {min_samples(int(p[1:]))}' for p in self.small_sample)}); "
+            "indicative only"
+        )
 
 
 def percentile(sorted_values: Sequence[float], pct: float) -> float:
@@ -215,7 +296,14 @@ def summarise(values: Iterable[float | None]) -> Summary:
     if not data:
         return Summary(n=0)
     stats = {f"p{p}": percentile(data, p) for p in PERCENTILES}
-    return Summary(n=len(data), mean=math.fsum(data) / len(data), max=data[-1], **stats)
+    small = tuple(f"p{p}" for p in PERCENTILES if not supported_percentile(p, len(data)))
+    return Summary(
+        n=len(data),
+        mean=math.fsum(data) / len(data),
+        max=data[-1],
+        small_sample=small,
+        **stats,
+    )
 
 
 #: Metrics summarised per level (request fields, or gaps for itl_ms).
@@ -230,6 +318,7 @@ LEVEL_METRICS: tuple[str, ...] = (
     "decode_tps",
     "server_decode_tps",
     "prefill_tps",
+    "output_reads",
 )
 
 
@@ -260,6 +349,10 @@ class LevelStats:
         meets_slo: slo_attainment reaches the SLO percentile.
         output_tokens_source: completed requests by token-count source.
         metrics: summaries of LEVEL_METRICS.
+        tpot_undefined: completed requests whose TPOT is undefined (judged on their
+            other SLO bounds only).
+        note: how the figures were obtained when not from per-request results
+            (an imported summary), else None.
     """
 
     concurrency: int | None
@@ -277,6 +370,8 @@ class LevelStats:
     meets_slo: bool
     output_tokens_source: dict[str, int]
     metrics: dict[str, Summary]
+    tpot_undefined: int = 0
+    note: str | None = None
 
     @property
     def label(self) -> str:
@@ -302,6 +397,8 @@ class LevelStats:
             "slo_attainment": self.slo_attainment,
             "meets_slo": self.meets_slo,
             "output_tokens_source": dict(self.output_tokens_source),
+            "tpot_undefined": self.tpot_undefined,
+            "note": self.note,
         }
         for name, summary in self.metrics.items():
             data[SUMMARY_KEYS.get(name, name)] = summary.to_dict()
@@ -343,7 +440,7 @@ def aggregate(
         return count / window if window > 0 else None
 
     output_tokens = sum(r.output_tokens or 0 for r in done)
-    good = sum(1 for r in done if slo.met_by(r))
+    good = sum(1 for r in done if r.meets(slo))
     metrics = {
         name: summarise(
             (g for r in done for g in r.itl_ms)
@@ -371,7 +468,77 @@ def aggregate(
             Counter(r.output_tokens_source for r in done if r.output_tokens_source)
         ),
         metrics=metrics,
+        tpot_undefined=sum(1 for r in done if r.tpot_ms is None),
     )
+
+
+def judge_summary_level(level: LevelStats, slo: SLO) -> LevelStats:
+    """An imported level's SLO verdict, from its reported percentiles (no per-request data).
+
+    The level meets the SLO when, for each bound, the metric's reported value
+    at the SLO percentile (p50, p90, p95 or p99) is within the bound.
+    Attainment and goodput cannot be counted without per-request results:
+    they are None, and the note says so.
+
+    Args:
+        level: the level as imported (statistics from the tool's summary).
+        slo: the objectives.
+
+    Returns:
+        The level with ``meets_slo`` and ``note`` set for ``slo``.
+    """
+    key = f"p{slo.percentile:g}"
+    verdict = True
+    missing = []
+    for name, bound in (("ttft_ms", slo.ttft_ms), ("tpot_ms", slo.tpot_ms), ("e2e_ms", slo.e2e_ms)):
+        if bound is None:
+            continue
+        value = getattr(level.metrics.get(name) or Summary(n=0), key, None)
+        if value is None:
+            missing.append(f"{name} {key}")
+            verdict = False
+        elif value > bound:
+            verdict = False
+    base = (level.note or "imported summary").split(" | ")[0]
+    note = f"{base} | SLO judged on reported {key} values; goodput needs per-request results"
+    if missing:
+        note += f" | not reported: {', '.join(missing)} (the SLO counts as missed)"
+    return replace(
+        level,
+        meets_slo=verdict and level.completed > 0,
+        slo_attainment=None,
+        goodput_rps=None,
+        note=note,
+    )
+
+
+#: How close to a multiple of 40 ms a gap must be to count on the delayed-ACK grid, ms.
+GRID_TOLERANCE_MS = 5.0
+_DELAYED_ACK_MS = 40.0
+
+
+def grid_gaps(gaps_ms: Sequence[float]) -> tuple[int, int] | None:
+    """Whether gaps sit on the ~40 ms grid of delayed ACKs: ``(near, long)`` or None.
+
+    ``long`` counts gaps of 30 ms or more, ``near`` those within
+    :data:`GRID_TOLERANCE_MS` of a multiple k·40 ms (k >= 1). The grid shows
+    when at least 3 gaps are near and they are at least half of the long ones.
+
+    Args:
+        gaps_ms: gaps between reads, ms.
+
+    Returns:
+        The counts when the grid shows, else None.
+    """
+    long_gaps = [g for g in gaps_ms if g >= 30.0]
+    near = 0
+    for gap in long_gaps:
+        k = round(gap / _DELAYED_ACK_MS)
+        if k >= 1 and abs(gap - k * _DELAYED_ACK_MS) <= GRID_TOLERANCE_MS:
+            near += 1
+    if near >= 3 and near * 2 >= len(long_gaps):
+        return near, len(long_gaps)
+    return None
 
 
 @dataclass
@@ -388,6 +555,12 @@ class ProbeRun:
         server_software: the server's ``Server`` header, if any.
         input_tokens_basis: how the prompt length was calibrated.
         requests: one result per request, warm-up included.
+        origin: ``probe`` for the toolkit's own runs, else the tool whose result file
+            was imported (``guidellm``, ``vllm-bench-serve``, ``llmperf``).
+        notes: how the origin's metric definitions differ from ours
+            (:data:`METRIC_DEFINITIONS`); empty for the toolkit's own runs.
+        imported_levels: level statistics taken from an imported summary that has no
+            per-request results; None when the levels come from ``requests``.
     """
 
     run_id: str
@@ -399,6 +572,9 @@ class ProbeRun:
     server_software: str | None
     input_tokens_basis: str
     requests: list[RequestResult]
+    origin: str = "probe"
+    notes: list[str] = field(default_factory=list)
+    imported_levels: list[LevelStats] | None = None
 
     @property
     def server_kind(self) -> str:
@@ -413,6 +589,8 @@ class ProbeRun:
             slo: objectives for goodput (default: the run's own).
         """
         slo = slo or self.config.slo
+        if self.imported_levels is not None:
+            return [judge_summary_level(level, slo) for level in self.imported_levels]
         keys: list[tuple[int | None, float | None]] = []
         groups: dict[tuple[int | None, float | None], list[RequestResult]] = {}
         for result in self.requests:
@@ -422,6 +600,65 @@ class ProbeRun:
                 groups[key] = []
             groups[key].append(result)
         return [aggregate(groups[k], slo, concurrency=k[0], rate_per_s=k[1]) for k in keys]
+
+    @property
+    def server_input_tokens(self) -> float | None:
+        """Median prompt tokens as the server counted them (measured, completed requests)."""
+        counts = [r.input_tokens for r in self.requests if r.ok and not r.warmup]
+        values = sorted(float(c) for c in counts if c is not None)
+        return percentile(values, 50) if values else None
+
+    def warnings(self) -> list[str]:
+        """What the run's timings may not show plainly, each said with what it means.
+
+        - a burst: requests whose multi-token answer arrived in one read (the
+          stream was held back and released at once);
+        - a ~40 ms grid: gaps between reads sitting near multiples of 40 ms while
+          tokens arrive bunched, the signature of Nagle's algorithm on the
+          server meeting delayed ACKs on the client;
+        - undefined TPOT, which is flagged and not counted as an SLO miss;
+        - output tokens estimated from characters.
+        """
+        done = [r for r in self.requests if r.ok and not r.warmup]
+        out: list[str] = []
+        if not done:
+            return out
+        burst = [r for r in done if (r.output_tokens or 0) >= 2 and r.output_reads == 1]
+        if burst:
+            out.append(
+                f"burst: {len(burst)} of {len(done)} completed requests received their whole "
+                "multi-token answer in one read. The stream was held back and released at "
+                "once (a buffering proxy or server, or Nagle's algorithm meeting delayed "
+                "ACKs), so TTFT includes the generation and TPOT is undefined for them. "
+                "Check that the server sets TCP_NODELAY and streams without buffering, or "
+                "compare with --connection fresh."
+            )
+        grid = grid_gaps([g for r in done for g in r.itl_ms])
+        tokens = sum(r.output_tokens or 0 for r in done)
+        reads = sum(r.output_reads for r in done)
+        if grid and reads and tokens / reads >= 1.5:
+            near, long_gaps = grid
+            out.append(
+                f"~40 ms grid: {near} of {long_gaps} gaps of 30 ms or more sit within "
+                f"{GRID_TOLERANCE_MS:g} ms of a multiple of 40 ms while tokens arrive "
+                f"{tokens / reads:.1f} per read: the signature of Nagle's algorithm on the "
+                "server meeting delayed ACKs on the client. The latencies include these "
+                "stalls; the server should set TCP_NODELAY."
+            )
+        undefined = [r for r in done if r.tpot_ms is None]
+        if undefined:
+            out.append(
+                f"TPOT undefined for {len(undefined)} of {len(done)} completed requests "
+                "(fewer than 2 output tokens, or the whole answer in one read): they are "
+                "judged on TTFT and e2e only, not counted as TPOT misses."
+            )
+        estimated = [r for r in done if r.output_tokens_source == "estimate"]
+        if estimated:
+            out.append(
+                f"output tokens estimated (~4 characters per token) for {len(estimated)} of "
+                f"{len(done)} requests: the server reported no usage or timings."
+            )
+        return out
 
     def to_dict(self, slo: SLO | None = None) -> dict[str, Any]:
         """The run's summary as plain data (what ``probe --json`` prints)."""
@@ -444,7 +681,14 @@ class ProbeRun:
             "load": cfg.load.to_dict(),
             "input_tokens": cfg.input_tokens,
             "input_tokens_basis": self.input_tokens_basis,
+            "server_input_tokens": self.server_input_tokens,
             "max_tokens": cfg.max_tokens,
+            "connection": cfg.connection,
+            "gpu": cfg.gpu,
+            "gpus": cfg.gpus,
+            "origin": self.origin,
+            "definition_notes": list(self.notes),
+            "warnings": self.warnings(),
             "slo": to_plain(slo or cfg.slo),
             "slo_text": (slo or cfg.slo).describe(),
             "levels": [level.to_dict() for level in self.levels(slo)],

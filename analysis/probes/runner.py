@@ -29,7 +29,7 @@ from analysis.probes.config import (
     Target,
     parse_url,
 )
-from analysis.probes.discovery import token_counter
+from analysis.probes.discovery import prompt_counter
 from analysis.probes.prompts import calibrate_prompt, synthetic_prompt
 from analysis.probes.results import ProbeRun, RequestResult, new_run_id
 from analysis.probes.streams import Observation, snippet
@@ -76,6 +76,7 @@ def _fill_metrics(
     if obs.first_answer is not None:
         result.ttfat_ms = (obs.first_answer - t0) * 1000
     result.itl_ms = [g * 1000 for g in obs.gaps]
+    result.output_reads = obs.reads
     decode_s = t_end - obs.first_output
     if tokens >= 2 and decode_s > 0:
         result.tpot_ms = decode_s * 1000 / (tokens - 1)
@@ -138,6 +139,8 @@ class _Runner:
             result.end_ms = (time.perf_counter() - self.base) * 1000
         if client.server_header and self.server_header is None:
             self.server_header = client.server_header
+        if self.cfg.connection == "fresh":
+            client.close()  # the next request opens its own connection
         with self.lock:
             self.results.append(result)
             self.done += 1
@@ -295,9 +298,13 @@ def run_probe(
             if not names:
                 raise ProbeConfigError(f"the server at {cfg.url} lists no model: pass --model")
             model = names[0]
-        counter = token_counter(setup, model, deadline) if backend.name == "openai" else None
+        endpoint = backend.endpoint_name(cfg.endpoint)
+        counter = prompt_counter(setup, backend, endpoint, model, deadline)
         try:
-            words, basis = calibrate_prompt(cfg.input_tokens, counter[0] if counter else None)
+            if counter is None:
+                words, basis = calibrate_prompt(cfg.input_tokens, None)
+            else:
+                words, basis = calibrate_prompt(cfg.input_tokens, counter[0], counter[1])
         except RequestFailure:
             words, basis = calibrate_prompt(cfg.input_tokens, None)
     finally:

@@ -34,7 +34,13 @@ def snippet(value: Any, limit: int = 120) -> str:
 
 
 class Observation:
-    """What one streamed reply showed, as it arrives (times from ``time.perf_counter``)."""
+    """What one streamed reply showed, as it arrives (times from ``time.perf_counter``).
+
+    Every line of one socket read carries that read's arrival time, so chunks
+    that share a read share a time: they count as one output read, and the
+    gaps (``gaps``) are between reads, never the 0.0 ms between chunks that
+    arrived together.
+    """
 
     __slots__ = (
         "chars",
@@ -48,6 +54,7 @@ class Observation:
         "gaps",
         "last_output",
         "prefill_tps",
+        "reads",
         "server_decode_tps",
         "timing_input",
         "timing_output",
@@ -60,6 +67,7 @@ class Observation:
         self.first_answer: float | None = None
         self.last_output: float | None = None
         self.gaps: list[float] = []
+        self.reads = 0
         self.chunks = 0
         self.chars = 0
         self.usage_output: int | None = None
@@ -74,11 +82,17 @@ class Observation:
         self.error: tuple[str, str] | None = None
 
     def output(self, at: float, chars: int, answer: bool) -> None:
-        """Record a chunk carrying ``chars`` characters of output (``answer``: answer text)."""
+        """Record a chunk carrying ``chars`` characters of output (``answer``: answer text).
+
+        ``at`` is the arrival time of the read that brought the chunk: a chunk
+        arriving in the same read as the previous output adds no gap.
+        """
         if self.last_output is None:
             self.first_output = at
-        else:
+            self.reads = 1
+        elif at != self.last_output:
             self.gaps.append(at - self.last_output)
+            self.reads += 1
         if answer and self.first_answer is None:
             self.first_answer = at
         self.last_output = at
@@ -111,6 +125,26 @@ def per_second(count: Any, duration: Any, scale: float) -> float | None:
     """``count / (duration * scale)`` from server fields (``scale``: the duration's unit in s)."""
     n, d = as_count(count), as_rate(duration)
     return n / (d * scale) if n and d else None
+
+
+def stream_object(obs: Observation, value: Any, what: str) -> dict[str, Any] | None:
+    """``value``, a streamed JSON item, when it is an object that reports no error.
+
+    Otherwise the request fails (``malformed``, or ``stream_error`` with the
+    server's error) and None is returned.
+
+    Args:
+        obs: the request's observation.
+        value: the parsed item.
+        what: what the item is (``event data``, ``line``), for the message.
+    """
+    if not isinstance(value, dict):
+        obs.fail("malformed", f"{what} is not a JSON object: {snippet(value)}")
+        return None
+    if "error" in value:
+        obs.fail("stream_error", f"server error in stream: {snippet(value['error'])}")
+        return None
+    return value
 
 
 class StreamParser(Protocol):
@@ -179,13 +213,10 @@ class SSEParser:
             return
         self._chunk(chunk, at)
 
-    def _chunk(self, chunk: Any, at: float) -> None:
+    def _chunk(self, data: Any, at: float) -> None:
         obs = self.obs
-        if not isinstance(chunk, dict):
-            obs.fail("malformed", f"event data is not a JSON object: {snippet(chunk)}")
-            return
-        if "error" in chunk:
-            obs.fail("stream_error", f"server error in stream: {snippet(chunk['error'])}")
+        chunk = stream_object(obs, data, "event data")
+        if chunk is None:
             return
         usage = chunk.get("usage")
         if isinstance(usage, dict):
@@ -249,11 +280,8 @@ class NDJSONParser:
         except ValueError:
             obs.fail("malformed", f"line is not JSON: {snippet(line)}")
             return
-        if not isinstance(item, dict):
-            obs.fail("malformed", f"line is not a JSON object: {snippet(item)}")
-            return
-        if "error" in item:
-            obs.fail("stream_error", f"server error in stream: {snippet(item['error'])}")
+        item = stream_object(obs, item, "line")
+        if item is None:
             return
         if "done" not in item:
             obs.fail("malformed", f"line without 'done': {snippet(item)}")

@@ -37,6 +37,15 @@ Two ways to start one, both serving through :func:`serve`: the
 ``tiny-server`` command (``analysis.cli.probes``), and :func:`start_tiny_server`,
 which binds the port here and runs that command in a child process on the
 inherited socket.
+
+Streaming without stalls. Every accepted connection has ``TCP_NODELAY``, on
+both start paths: :func:`serve` hands uvicorn a socket whose protocol is
+``IPPROTO_TCP``, which is what makes asyncio set the option on each accepted
+connection (a socket created with protocol 0 does not, and each small SSE
+chunk then waits for the client's delayed ACK, up to 40 ms). The server also
+accepts any ``X-Request-ID`` header: llama-cpp-python answers an id that is
+not a UUID with an empty HTTP 400, which would stop clients such as vLLM's
+``bench serve`` that send their own ids.
 """
 
 from __future__ import annotations
@@ -170,8 +179,7 @@ def _vocabulary() -> tuple[list[str], list[float], list[int], list[bool]]:
     for word in (*letters, *PROMPT_WORDS):
         marked = WORD_BOUNDARY + word
         pieces += [marked[:i] for i in range(2, len(marked) + 1)]
-    seen: set[str] = set()
-    normal = [p for p in pieces if not (p in seen or seen.add(p))]
+    normal = list(dict.fromkeys(pieces))  # each piece once, in order
     tokens += normal
     types += [1] * len(normal)
     scores = [float(len(t)) if k == 1 else 0.0 for t, k in zip(tokens, types, strict=True)]
@@ -339,8 +347,8 @@ def _counting_llama(base: type, counters: _Counters) -> type:
     """
     import llama_cpp
 
-    class CountingLlama(base):  # type: ignore[misc, valid-type]
-        _tiny: dict[str, Any]
+    class CountingLlama(base):
+        _tiny: dict[str, Any] | None
 
         def eval(self, tokens: Any) -> None:
             state = getattr(self, "_tiny", None)
@@ -350,7 +358,7 @@ def _counting_llama(base: type, counters: _Counters) -> type:
 
         def generate(self, tokens: Any, *args: Any, **kwargs: Any) -> Iterator[int]:
             now = time.perf_counter()
-            state = {"prompt_len": len(tokens), "prompt_n": None, "predicted_n": 0}
+            state: dict[str, Any] = {"prompt_len": len(tokens), "prompt_n": None, "predicted_n": 0}
             state.update(start=now, first=None, last=None)
             self._tiny = state
             for token in super().generate(tokens, *args, **kwargs):
@@ -463,8 +471,10 @@ def serve(
     from llama_cpp.server.app import create_app
     from llama_cpp.server.settings import ModelSettings, ServerSettings
 
+    sock = tcp_socket(sock)
     counters = _Counters()
-    llama_cpp.Llama = _counting_llama(llama_cpp.Llama, counters)
+    # The server builds its model from llama_cpp.Llama: the counting subclass takes its place.
+    llama_cpp.Llama = _counting_llama(llama_cpp.Llama, counters)  # type: ignore[misc, assignment]
     os.environ.pop("CONFIG_FILE", None)  # the server would read its settings from it instead
     host, port = sock.getsockname()[:2]
     # Explicit values: these settings classes also read environment variables.
@@ -484,6 +494,7 @@ def serve(
         verbose=False,
     )
     app = create_app(server_settings=server_settings, model_settings=[model_settings])
+    _accept_any_request_id(app)
 
     @app.get("/metrics", response_class=PlainTextResponse, include_in_schema=False)
     def metrics() -> str:
@@ -511,13 +522,44 @@ def require_server_packages() -> None:
         ) from exc
 
 
+def tcp_socket(sock: socket.socket) -> socket.socket:
+    """``sock`` as a socket object whose protocol says TCP (the same file descriptor).
+
+    asyncio sets ``TCP_NODELAY`` on the connections a listening socket
+    accepts only when that socket's ``proto`` is ``IPPROTO_TCP``; a socket
+    created with protocol 0 (the default) keeps Nagle's algorithm on.
+    """
+    if sock.proto == socket.IPPROTO_TCP:
+        return sock
+    family, kind = sock.family, sock.type
+    return socket.socket(family, kind, socket.IPPROTO_TCP, fileno=sock.detach())
+
+
+def _accept_any_request_id(app: Any) -> None:
+    """Let llama-cpp-python's request-id middleware take ids that are not UUIDs."""
+    try:
+        from starlette.middleware import Middleware
+        from starlette_context.middleware import RawContextMiddleware
+        from starlette_context.plugins import RequestIdPlugin
+    except ImportError:  # another version without the middleware: nothing to relax
+        return
+    for i, middleware in enumerate(app.user_middleware):
+        if middleware.cls is RawContextMiddleware:
+            app.user_middleware[i] = Middleware(
+                RawContextMiddleware, plugins=(RequestIdPlugin(validate=False),)
+            )
+
+
 def listen(host: str, port: int) -> socket.socket:
     """A TCP socket bound to ``host:port`` and listening (port 0: any free one).
+
+    Its protocol is ``IPPROTO_TCP``, so the server sets ``TCP_NODELAY`` on
+    every connection it accepts (:func:`tcp_socket`).
 
     Raises:
         ProbeConfigError: the port cannot be bound (e.g. it is taken).
     """
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind((host, port))

@@ -12,6 +12,21 @@ error details, and never stored or printed.
 
 A failed request raises :class:`RequestFailure`, whose ``kind`` is one of
 :data:`analysis.probes.results.ERROR_CLASSES`.
+
+Timings free of client-side artifacts. A server that leaves Nagle's
+algorithm on holds each small streamed chunk until the client acknowledges
+the previous one, and a client that delays its ACKs (Linux does, up to
+40 ms, once a connection is past its first exchanges) then stalls every
+chunk: on a kept-alive connection a 30-token answer arrives in one burst
+40 ms late. The client defends itself where the platform allows: it sets
+``TCP_NODELAY`` on its own sends and re-arms ``TCP_QUICKACK`` (Linux) after
+sending a request and after every read, so every segment is acknowledged at
+once (:func:`quickack`). Where ``TCP_QUICKACK`` does not exist (macOS,
+Windows) nothing replaces it: the run's burst warning
+(:meth:`~analysis.probes.results.ProbeRun.warnings`) then tells when a
+server's stalls show in the timings, and ``connection="fresh"`` (a new
+connection per request, whose first exchanges are acknowledged at once)
+avoids most of them.
 """
 
 from __future__ import annotations
@@ -19,6 +34,7 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import socket
 import ssl
 import time
 from typing import Any
@@ -31,6 +47,25 @@ from analysis.probes.streams import LINE_LIMIT, Observation, StreamParser, snipp
 
 #: The ``User-Agent`` header of every request.
 USER_AGENT = "ai-strategy-toolkit-probe/0.1"
+
+#: ``socket.TCP_QUICKACK`` where the platform has it (Linux), else None.
+TCP_QUICKACK: int | None = getattr(socket, "TCP_QUICKACK", None)
+
+
+def quickack(sock: socket.socket | None) -> None:
+    """Ask the kernel to acknowledge the next segments at once (no delayed ACK).
+
+    Linux leaves quick-ACK mode again on its own, so the client calls this
+    after sending a request and after every read. A no-op where the platform
+    has no ``TCP_QUICKACK`` (see the module docstring for that case) or the
+    socket is gone.
+    """
+    if TCP_QUICKACK is None or sock is None:
+        return
+    try:
+        sock.setsockopt(socket.IPPROTO_TCP, TCP_QUICKACK, 1)
+    except OSError:
+        pass
 
 
 def api_key_from_env(env_name: str, explicit: bool) -> str | None:
@@ -85,6 +120,9 @@ class Client:
             conn = http.client.HTTPConnection(t.host, t.port, timeout=timeout)
         try:
             conn.connect()
+            if conn.sock is not None:
+                conn.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+                quickack(conn.sock)
         except ConnectionRefusedError as exc:
             raise RequestFailure(
                 "connect_refused", f"connection refused by {t.host}:{t.port}"
@@ -120,6 +158,7 @@ class Client:
                     max(0.001, min(self.cfg.read_timeout_s, deadline - time.perf_counter()))
                 )
                 conn.request(method, self.target.prefix + path, body=body, headers=self.headers)
+                quickack(conn.sock)
                 return conn.getresponse()
             except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError) as exc:
                 self.close()
@@ -158,7 +197,9 @@ class Client:
             raise self._timeout(deadline, "streaming")
         if sock is not None and remaining < self.cfg.read_timeout_s:
             sock.settimeout(remaining)
-        return resp.read1(limit)
+        data = resp.read1(limit)
+        quickack(sock)
+        return data
 
     def _error_body(self, resp: http.client.HTTPResponse, deadline: float) -> str:
         try:
@@ -256,8 +297,8 @@ class Client:
         obs: Observation,
         deadline: float,
     ) -> None:
-        body = StreamBody(resp)
         sock = self.conn.sock if self.conn else None
+        body = StreamBody(resp, sock)
         read_timeout = self.cfg.read_timeout_s
         limit = self.cfg.max_response_bytes
         total = 0
@@ -331,10 +372,11 @@ class StreamBody:
     ``read1`` per arrival) to keep the client's CPU cost per token low.
     """
 
-    __slots__ = ("chunked", "ended", "fp", "left", "length", "raw", "state")
+    __slots__ = ("chunked", "ended", "fp", "left", "length", "raw", "sock", "state")
 
-    def __init__(self, resp: http.client.HTTPResponse):
+    def __init__(self, resp: http.client.HTTPResponse, sock: socket.socket | None = None):
         self.fp = resp.fp
+        self.sock = sock  # re-armed for quick ACKs after every read (see quickack)
         self.chunked = bool(resp.chunked)
         self.length = resp.length  # None when the body ends at the connection's close
         self.raw = b""
@@ -356,6 +398,7 @@ class StreamBody:
                 self.ended = True
                 return b""
             data = self.fp.read1(65536 if self.length is None else min(65536, self.length))
+            quickack(self.sock)
             if not data:
                 if self.length is not None:
                     raise http.client.IncompleteRead(b"", self.length)
@@ -369,6 +412,7 @@ class StreamBody:
                 if out or self.ended:
                     return out
             data = self.fp.read1(65536)
+            quickack(self.sock)
             if not data:
                 raise http.client.IncompleteRead(b"")
             self.raw += data

@@ -342,12 +342,14 @@ def _horizon(r: _Reader, data: Any) -> HorizonSpec:
 
 
 def scenario_from_dict(
-    data: Mapping[str, Any], where: str = "scenario", lines: Mapping[str, int] | None = None
+    data: Mapping[str, Any] | None,
+    where: str = "scenario",
+    lines: Mapping[str, int] | None = None,
 ) -> Scenario:
     """Build a Scenario from its mapping (as read from YAML or made in a notebook).
 
     Args:
-        data: the mapping.
+        data: the mapping (None, as for a missing section, is reported as an error).
         where: the file (or other origin) named in errors.
         lines: dotted key -> line number, for errors (from :func:`load_scenario`).
 
@@ -411,12 +413,13 @@ def _located(exc: ScenarioError, r: _Reader) -> ScenarioError:
 
 
 def yaml_key_lines(
-    node: yaml.Node, prefix: str = "", out: dict[str, int] | None = None
+    node: yaml.Node | None, prefix: str = "", out: dict[str, int] | None = None
 ) -> dict[str, int]:
     """Map each dotted key of a composed YAML node tree to its line, for error messages.
 
     Args:
-        node: the root from ``yaml.compose`` (a mapping, sequence or scalar node).
+        node: the root from ``yaml.compose`` (a mapping, sequence or scalar node;
+            None for an empty document).
         prefix: the dotted key of ``node`` itself ("" at the root).
         out: the mapping to fill (a new one when None).
 

@@ -9,7 +9,8 @@ scores: :func:`lookup_score`) and the probe store (measured throughput:
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -23,6 +24,7 @@ from analysis.horizon.spec import (
     filled,
 )
 from analysis.horizon.trends import DeclineFit
+from analysis.records import Record
 from analysis.scenario.files import problem_of
 from analysis.scenario.model import BenchmarkPick, Scenario
 from analysis.tco import ApiOption, GpuSpec, ModelSpec, SelfHostedOption
@@ -96,6 +98,40 @@ def _model_row(model_id: str, parameter: str) -> dict[str, Any]:
     return rows[0]
 
 
+def model_spec_of(row: Mapping[str, Any], shape: Mapping[str, Any] | None) -> ModelSpec:
+    """A model's architecture from its ``models`` row and, when there is one, its
+    ``model_shapes`` row (KV layout, the MLA latent, routed experts).
+
+    The shape's layers, KV heads and head size win over the models row's; its
+    ``full_attention_layers`` (when fewer than ``layers``) become ``kv_layers``.
+    """
+    shape = shape or {}
+
+    def pick(name: str, column: str | None = None) -> Any:
+        value = shape.get(column or name)
+        return row.get(name) if value is None else value
+
+    layers = pick("layers")
+    full = shape.get("full_attention_layers")
+    sources = [row.get("spec_source") or row.get("source")]
+    if shape.get("source"):
+        sources.append(f"model_shapes: {shape['source']}")
+    moe = shape.get("ffn") == "moe"
+    return ModelSpec(
+        params_total_b=row["params_total_b"],
+        params_active_b=row.get("params_active_b"),
+        layers=layers,
+        kv_heads=pick("kv_heads"),
+        head_dim=pick("head_dim"),
+        kv_layers=full if full is not None and layers is not None and full < layers else None,
+        kv_lora_rank=shape.get("kv_lora_rank") if shape.get("attention") == "mla" else None,
+        qk_rope_head_dim=shape.get("qk_rope_head_dim") if shape.get("attention") == "mla" else None,
+        experts=shape.get("routed_experts") if moe else None,
+        experts_per_token=shape.get("experts_per_token") if moe else None,
+        source="; ".join(str(x) for x in sources if x),
+    )
+
+
 def _resolve_model_spec(sh: SelfHostedOption, sources: dict[str, str]) -> SelfHostedOption:
     if sh.model_spec is not None or not sh.model:
         return sh
@@ -106,14 +142,8 @@ def _resolve_model_spec(sh: SelfHostedOption, sources: dict[str, str]) -> SelfHo
         )
     if row.get("params_total_b") is None:
         return sh  # sizing will say what is missing if it needs the figures
-    spec = ModelSpec(
-        params_total_b=row["params_total_b"],
-        params_active_b=row.get("params_active_b"),
-        layers=row.get("layers"),
-        kv_heads=row.get("kv_heads"),
-        head_dim=row.get("head_dim"),
-        source=row.get("spec_source") or row.get("source"),
-    )
+    shape = _rows("SELECT * FROM model_shapes WHERE model_id = ?", [sh.model])
+    spec = model_spec_of(row, shape[0] if shape else None)
     sources.setdefault("self_hosted.model_spec", f"warehouse models: {spec.source}")
     return replace(sh, model_spec=spec)
 
@@ -133,6 +163,8 @@ def _resolve_gpu(sh: SelfHostedOption, sources: dict[str, str]) -> SelfHostedOpt
         changes["gpu_spec"] = GpuSpec(
             memory_gb=row["memory_gb"],
             mem_bandwidth_tbps=row["mem_bandwidth_tbps"],
+            bf16_dense_tflops=row.get("bf16_dense_tflops"),
+            fp8_dense_tflops=row.get("fp8_dense_tflops"),
             tdp_w=row.get("tdp_w"),
             purchase_price_usd=row.get("purchase_price_usd"),
             source=row.get("source"),
@@ -148,6 +180,9 @@ def _resolve_gpu(sh: SelfHostedOption, sources: dict[str, str]) -> SelfHostedOpt
             )
         if sh.power_w is None and row.get("tdp_w") is not None:
             changes["power_w"] = float(row["tdp_w"])
+            changes["power_basis"] = (
+                f"estimate: the board power (TDP) of {sh.gpu}, an upper bound on the average draw"
+            )
             sources.setdefault(
                 "self_hosted.power_w",
                 "estimate: the board power (TDP) from the datasheet, an upper bound on the "
@@ -202,15 +237,33 @@ def _resolve_rent(
     return replace(sh, gpu_hour_usd=float(offer["usd_per_gpu_hour"]), cloud_offer=label)
 
 
-def probe_throughput(run_id: str) -> tuple[float, str, float | None]:
-    """Measured replica throughput of a stored probe run, within the run's own SLO.
+@dataclass(frozen=True, slots=True)
+class ProbeMeasurement(Record):
+    """What a stored probe run measured, for the cost model and the comparison with the estimate.
 
-    Args:
-        run_id: the probe run's id.
+    Attributes:
+        run_id: the run.
+        tok_s: output tokens/s per replica at the highest level meeting the run's SLO.
+        basis: the basis text (:func:`analysis.probes.to_tco_throughput`).
+        ttft_p95_ms: that level's p95 time to first token [ms] (None: not measured).
+        concurrency: that level's concurrency (None: an open-loop rate).
+        input_tokens, output_tokens: the run's prompt and answer lengths [tokens].
+        model, hardware: the model the server reported and the hardware label.
+    """
 
-    Returns:
-        (output tokens/s per replica at the highest load level meeting the SLO,
-        the basis text, that level's p95 time to first token [ms] or None).
+    run_id: str
+    tok_s: float
+    basis: str
+    ttft_p95_ms: float | None
+    concurrency: int | None
+    input_tokens: int
+    output_tokens: int
+    model: str
+    hardware: str
+
+
+def probe_measurement(run_id: str) -> ProbeMeasurement:
+    """The measured replica throughput of a stored probe run, within the run's own SLO.
 
     Raises:
         ScenarioError: the run is not stored, cannot be read, or no level meets its SLO.
@@ -224,15 +277,95 @@ def probe_throughput(run_id: str) -> tuple[float, str, float | None]:
         point = probes.best_throughput(run)
     except ProbeError as exc:
         raise ScenarioError("self_hosted.probe_run", run_id, str(exc)) from None
-    return float(tok_s), basis, point.ttft_p95_ms
+    return ProbeMeasurement(
+        run_id=run_id,
+        tok_s=float(tok_s),
+        basis=basis,
+        ttft_p95_ms=point.ttft_p95_ms,
+        concurrency=point.concurrency,
+        input_tokens=int(run.config.input_tokens),
+        output_tokens=int(run.config.max_tokens),
+        model=run.model,
+        hardware=run.config.hardware,
+    )
+
+
+def probe_throughput(run_id: str) -> tuple[float, str, float | None]:
+    """Measured replica throughput of a stored probe run, within the run's own SLO.
+
+    Args:
+        run_id: the probe run's id.
+
+    Returns:
+        (output tokens/s per replica at the highest load level meeting the SLO,
+        the basis text, that level's p95 time to first token [ms] or None).
+
+    Raises:
+        ScenarioError: the run is not stored, cannot be read, or no level meets its SLO.
+    """
+    m = probe_measurement(run_id)
+    return m.tok_s, m.basis, m.ttft_p95_ms
+
+
+def _squash(text: str) -> str:
+    return "".join(ch for ch in text.lower() if ch.isalnum())
+
+
+def probe_matches(model_id: str, gpu_id: str, run_model: str, run_hardware: str) -> bool:
+    """Whether a probe run measured this model on this GPU, by their names.
+
+    The model matches when one name, lower-cased with punctuation removed, contains
+    the other (``llama-3.3-70b-instruct`` in ``meta-llama/Llama-3.3-70B-Instruct-FP8``,
+    ``llama3.3:70b`` in ``llama-3.3-70b-instruct``); the GPU when the run's hardware
+    label names the chip (``h100`` of ``nvidia-h100-sxm`` in ``2x H100 SXM, vLLM``).
+    A run's GPU count and precision are not in its labels: name the run in the
+    scenario (``self_hosted.probe_run``) to choose one for sure.
+    """
+    model, measured = _squash(model_id), _squash(run_model)
+    if len(min(model, measured, key=len)) < 6 or not (model in measured or measured in model):
+        return False
+    parts = gpu_id.lower().split("-")
+    chip = parts[1] if len(parts) > 1 and parts[0] in ("nvidia", "amd", "intel") else parts[0]
+    return bool(chip) and _squash(chip) in _squash(run_hardware)
+
+
+def matching_probe_run(model_id: str, gpu_id: str) -> str | None:
+    """The newest stored probe run of this model on this GPU with a level meeting its SLO."""
+    from analysis.probes import store as probe_store
+
+    try:
+        runs = probe_store.list_runs().to_dicts()
+    except ProbeError:
+        return None
+    found = [
+        r["run_id"]
+        for r in runs
+        if r.get("best_output_tokens_per_s")
+        and probe_matches(model_id, gpu_id, r.get("model") or "", r.get("hardware") or "")
+    ]
+    return found[-1] if found else None
 
 
 def _resolve_probe(sh: SelfHostedOption, sources: dict[str, str]) -> SelfHostedOption:
-    if sh.probe_run is None or sh.throughput_tok_s is not None:
+    if sh.throughput_tok_s is not None:
         return sh
-    tok_s, basis, _ = probe_throughput(sh.probe_run)
-    sources.setdefault("self_hosted.throughput_tok_s", f"measured: {basis}")
-    return replace(sh, throughput_tok_s=tok_s, throughput_basis=basis)
+    how = ""
+    if sh.probe_run is None:
+        if not (sh.model and sh.gpu and sh.match_probe_runs):
+            return sh
+        found = matching_probe_run(sh.model, sh.gpu)
+        if found is None:
+            return sh
+        sh = replace(sh, probe_run=found)
+        how = f" (a stored run matching {sh.model} on {sh.gpu}: it replaces the estimate)"
+    m = probe_measurement(sh.probe_run)  # type: ignore[arg-type]
+    if sh.model and sh.gpu and not probe_matches(sh.model, sh.gpu, m.model, m.hardware):
+        how = (
+            f" (note: the run measured {m.model} on {m.hardware or 'unlabelled hardware'}, "
+            f"which does not name {sh.model} on {sh.gpu})"
+        )
+    sources.setdefault("self_hosted.throughput_tok_s", f"measured: {m.basis}{how}")
+    return replace(sh, throughput_tok_s=m.tok_s, throughput_basis=m.basis)
 
 
 def api_model_id_of(scenario: Scenario) -> str | None:

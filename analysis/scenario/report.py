@@ -10,21 +10,104 @@ break-even), :mod:`analysis.uncertainty` (tornado, Monte Carlo),
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from datetime import date
 from typing import Any
 
+from analysis.decode import LatencyTarget, Span
 from analysis.errors import ScenarioError
 from analysis.horizon.shifts import HorizonReport, HybridInputs, horizon_report
 from analysis.horizon.store import TrendSet, measured_trends
 from analysis.records import Record, to_plain
 from analysis.routing import FrontierPoint, RouteOption, RoutingResult, pareto_frontier, route
 from analysis.scenario.files import scenario_to_dict
-from analysis.scenario.lookups import api_model_id_of, resolve
+from analysis.scenario.lookups import api_model_id_of, probe_matches, probe_measurement, resolve
 from analysis.scenario.model import Scenario, ScorecardSettings
 from analysis.scorecard import OptionProfile, Scorecard, score_options
+from analysis.sizing import Traffic, estimate_at
 from analysis.tco import QualityComparison, TcoResult, evaluate, quality_adjusted
 from analysis.uncertainty import MonteCarloResult, Tornado, monte_carlo, tornado
+
+
+@dataclass(frozen=True, slots=True)
+class ThroughputCheck(Record):
+    """A probe run's measured throughput against the decode model's estimate of it.
+
+    The estimate is made for the run's own conditions: its best level's concurrency
+    as the batch (no latency target: the level met the run's SLO), its prompt and
+    answer lengths, on the scenario's GPUs per replica.
+
+    Attributes:
+        run_id: the probe run.
+        measured_tok_s: output tokens/s per replica measured [tok/s] (the figure used).
+        estimate: the decode model's estimate [tok/s] (low, point, high).
+        error: ``estimate.point/measured − 1`` (0.2: the estimate is 20% above).
+        within_range: whether the measurement lies in the estimate's range.
+        batch: the batch estimated at [sequences].
+        gpus: GPUs per replica [GPUs].
+        matches: whether the run names the scenario's model and GPU.
+        note: the conditions, in words.
+    """
+
+    run_id: str
+    measured_tok_s: float
+    estimate: Span
+    error: float
+    within_range: bool
+    batch: int
+    gpus: int
+    matches: bool
+    note: str
+
+
+def throughput_check(scenario: Scenario, result: TcoResult) -> ThroughputCheck | None:
+    """The measured throughput of the scenario's probe run against the estimate of it.
+
+    Returns:
+        The comparison, or None without a probe run or when the figures for an
+        estimate are missing (or the run's conditions do not fit the GPUs).
+    """
+    sh = scenario.self_hosted
+    if sh.probe_run is None:
+        return None
+    try:
+        m = probe_measurement(sh.probe_run)
+    except ScenarioError:
+        return None
+    gpus = result.self_hosted.sizing.gpus_per_replica
+    option = replace(
+        sh,
+        throughput_tok_s=None,
+        concurrent_sequences=m.concurrency or sh.concurrent_sequences,
+        context_tokens=None,
+    )
+    w = scenario.workload
+    traffic = Traffic(
+        m.input_tokens, m.output_tokens, w.requests_per_month, w.peak_to_average, w.hours_per_month
+    )
+    try:
+        plan = estimate_at(option, gpus, traffic, LatencyTarget(source="none: the run's level"))
+    except ScenarioError:
+        return None
+    est = plan.tok_s
+    matches = bool(sh.model and sh.gpu) and probe_matches(
+        sh.model or "", sh.gpu or "", m.model, m.hardware
+    )
+    return ThroughputCheck(
+        run_id=m.run_id,
+        measured_tok_s=m.tok_s,
+        estimate=est,
+        error=est.point / m.tok_s - 1,
+        within_range=est.low <= m.tok_s <= est.high,
+        batch=plan.batch,
+        gpus=gpus,
+        matches=matches,
+        note=(
+            f"estimated for the run's conditions: batch {plan.batch}, {m.input_tokens:,} input "
+            f"/ {m.output_tokens:,} output tokens, {gpus} × {sh.gpu or 'GPU'}; the run measured "
+            f"{m.model} on {m.hardware or 'unlabelled hardware'}"
+        ),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +126,8 @@ class ScenarioReport(Record):
         frontier: the cost–quality Pareto frontier of the routing.
         scorecard: the five factors (None when not configured).
         unsourced: assumptions in use with no entry in ``sources``.
+        throughput_check: the measured throughput against the decode model's estimate
+            at the measurement's conditions (None: no probe run, or no estimate).
         horizon: the cost over the horizon, its uncertainty and the frontier shifts
             (None when the scenario has no ``horizon`` block).
         trends: the measured price trends the horizon rests on (None: no horizon).
@@ -60,6 +145,7 @@ class ScenarioReport(Record):
     frontier: tuple[FrontierPoint, ...]
     scorecard: Scorecard | None
     unsourced: tuple[str, ...]
+    throughput_check: ThroughputCheck | None = None
     horizon: HorizonReport | None = None
     trends: TrendSet | None = None
 
@@ -170,17 +256,23 @@ def horizon_trends(scenario: Scenario) -> TrendSet | None:
 
 
 def option_profiles(
-    scenario: Scenario, mc: MonteCarloResult | None = None
+    scenario: Scenario, mc: MonteCarloResult | None = None, tco: TcoResult | None = None
 ) -> tuple[OptionProfile, OptionProfile]:
     """The scorecard facts of the API and self-hosted options.
 
     The API runs on the provider's hardware and has no fixed cost; the
     self-hosted option runs on rented or owned hardware (``ownership``) and its
     bill is fixed at a given replica count. Cost spreads come from the Monte
-    Carlo when it ran.
+    Carlo when it ran. The self-hosted p95 time to first token is the scenario's
+    (a probe run's measurement), else the decode model's estimate at the planned
+    peak (``tco.self_hosted.ttft_p95_ms``, basis ``estimate``).
     """
     facts = scenario.scorecard or ScorecardSettings()
     sh = scenario.self_hosted
+    latency, latency_basis = facts.self_hosted.latency_p95_ms, facts.self_hosted.latency_basis
+    estimate = tco.self_hosted.ttft_p95_ms if tco is not None else None
+    if latency is None and estimate is not None:
+        latency, latency_basis = estimate.point, "estimate"
     api = OptionProfile(
         name=scenario.api.label,
         kind="api",
@@ -200,8 +292,8 @@ def option_profiles(
         processing_jurisdiction=facts.self_hosted.processing_jurisdiction,
         customization=facts.self_hosted.customization or "weights",
         meets=facts.self_hosted.meets,
-        latency_p95_ms=facts.self_hosted.latency_p95_ms,
-        latency_basis=facts.self_hosted.latency_basis,
+        latency_p95_ms=latency,
+        latency_basis=latency_basis,
         cost_spread=mc.self_hosted.spread if mc else None,
         fixed_cost_share=1.0,
     )
@@ -239,7 +331,8 @@ def evaluate_scenario(
         quality = quality_adjusted(
             result, dict(scenario.quality.self_hosted_scores), dict(scenario.quality.api_scores)
         )
-    routing, frontier = None, ()
+    routing: RoutingResult | None = None
+    frontier: tuple[FrontierPoint, ...] = ()
     if scenario.routing is not None:
         options = route_options(scenario)
         routing = route(scenario.workload, scenario.routing.classes, options)
@@ -247,7 +340,7 @@ def evaluate_scenario(
     card = None
     if scenario.scorecard is not None:
         card = score_options(
-            option_profiles(scenario, mc),
+            option_profiles(scenario, mc, result),
             scenario.scorecard.requirements,
             scenario.scorecard.weights,
         )
@@ -265,6 +358,7 @@ def evaluate_scenario(
         frontier=frontier,
         scorecard=card,
         unsourced=scenario.unsourced(),
+        throughput_check=throughput_check(scenario, result),
         horizon=horizon_of(scenario) if scenario.horizon is not None else None,
         trends=horizon_trends(scenario) if lookup else None,
     )

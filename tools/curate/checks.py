@@ -12,6 +12,7 @@ from datetime import date
 from decimal import Decimal
 
 from .common import BUILD_DATE, Row
+from .prices import check_price_tables
 
 # Minimum row counts the downstream tests rely on.
 MINIMUM_ROWS = {
@@ -172,6 +173,7 @@ def _check_rules(t: Mapping[str, list[Row]]) -> list[str]:
                 f"{w}: usd_per_gpu_hour {r['usd_per_gpu_hour']} != usd_per_hour / gpu_count ({per})"
             )
     p += _check_new_tables(t)
+    p += check_price_tables(t)
     for i, r in enumerate(t["gap_claims"], start=2):
         if r["lag_months_high"] and Decimal(r["lag_months_high"]) < Decimal(r["lag_months"] or "0"):
             p.append(f"gap_claims.csv:{i}: lag_months_high below lag_months")

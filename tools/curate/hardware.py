@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -61,6 +62,120 @@ EPOCH_EXTRA = {
     "nvidia-rtx-a6000": ("NVIDIA RTX A6000", "no tensor BF16 figure in the Epoch row"),
     "nvidia-a40": ("NVIDIA A40 PCIe", ""),
 }
+
+
+# Datasheet checks: figures of the Epoch-based rows that disagree with the vendor's
+# datasheet (or that the row lacks), corrected or filled. Each entry gives the new
+# value (empty: no such figure) and the datasheet and the public copy it was read in.
+_NVIDIA_A100_DS = (
+    "NVIDIA A100 datasheet (nvidia-a100-datasheet-us-nvidia-1758950-r4-web.pdf) as reproduced at "
+    "https://www.thundercompute.com/blog/nvidia-a100-specs-full-guide (A100 PCIe 40GB: "
+    "1,555 GB/s, 250 W; PCIe 80GB: 1,935 GB/s, 300 W)"
+)
+_NVIDIA_H100_DS = (
+    "NVIDIA H100 datasheet table (H100 PCIe: FP8 Tensor 3,026 TFLOPS with sparsity, "
+    "'specifications 1/2 lower without sparsity') as reproduced at "
+    "https://archive-lib.hpctech.co.jp/gpuproduct/nvidia-h100.html"
+)
+_AMD_MI300_DS = (
+    "AMD Instinct MI300X / MI325X data sheets (peak FP8 2,614.9 TFLOPS dense, 5,229.8 with "
+    "sparsity), as reproduced in alpharomercoma/MI300X-vs-H200:METHODOLOGY.md@6077fdc7 (MI300X) "
+    "and at https://awesomeagents.ai/hardware/amd-mi325x (MI325X; 'same capabilities as the "
+    "MI300X: 2.6 petaflops FP8' per https://www.slicast.com/article/1w7kkwv)"
+)
+_AMD_MI355_DS = (
+    "AMD: MI355X FP8 'five petaflops' (AMD's ISSCC 2026 paper as reported at "
+    "https://www.world-today-news.com/?p=7253162); FP4/FP6 20.1 PFLOPS (MI355X) vs 18.45 "
+    "(MI350X) with sparsity at https://www.tomshardware.com/pc-components/gpus/"
+    "amds-instinct-mi355x-accelerator-will-consume-1-400-watts, i.e. 5.0 vs 4.6 PFLOPS FP8 dense"
+)
+DATASHEET_CHECKS: dict[str, dict[str, tuple[str, str]]] = {
+    "nvidia-a100-pcie": {
+        "mem_bandwidth_tbps": (
+            "1.555",
+            "the 40 GB card's 1,555 GB/s; Epoch's row carried the 80 GB PCIe card's 1.94 TB/s",
+        ),
+        "tdp_w": ("250", "the 40 GB card's 250 W; Epoch's row carried the 80 GB card's 300 W"),
+    },
+    "nvidia-v100-sxm2-16gb": {
+        "bf16_dense_tflops": (
+            "",
+            "Volta has no BF16 (bfloat16 needs compute capability 8.0, e.g. "
+            "vllm-project/vllm#1284); Epoch's 125 TFLOPS 'Tensor-FP16/BF16' figure is the "
+            "V100's FP16 tensor rate",
+        ),
+    },
+    "amd-mi355x": {
+        "fp8_dense_tflops": (
+            "5000",
+            "Epoch's 4,600 is the MI350X's FP8 figure; the MI355X's is 5.0 PFLOPS dense "
+            "(rounded, as AMD states it)",
+        ),
+    },
+    "amd-mi300x": {"fp8_dense_tflops": ("2614.9", "filled: Epoch's row has no FP8 figure")},
+    "amd-mi325x": {
+        "fp8_dense_tflops": (
+            "2614.9",
+            "filled: Epoch's row has no FP8 figure (same compute as MI300X)",
+        )
+    },
+    "nvidia-h100-pcie": {
+        "fp8_dense_tflops": (
+            "1513",
+            "filled: 3,026 with sparsity / 2; Epoch's row has no FP8 figure",
+        )
+    },
+    "nvidia-l4": {
+        "fp8_dense_tflops": (
+            "242.5",
+            "filled: NVIDIA's L4 datasheet gives 485 TFLOPS FP8 with sparsity "
+            "(as reproduced at https://grokipedia.com/page/NVIDIA_L4_vs_L40S); dense = half",
+        )
+    },
+}
+DATASHEET_SOURCES = {
+    "nvidia-a100-pcie": _NVIDIA_A100_DS,
+    "nvidia-v100-sxm2-16gb": (
+        "NVIDIA V100 datasheet (https://images.nvidia.com/content/technologies/volta/pdf/"
+        "437317-Volta-V100-DS-NV-US-WEB.pdf): Tensor Performance 125 TFLOPS, mixed-precision FP16"
+    ),
+    "amd-mi355x": _AMD_MI355_DS,
+    "amd-mi300x": _AMD_MI300_DS,
+    "amd-mi325x": _AMD_MI300_DS,
+    "nvidia-h100-pcie": _NVIDIA_H100_DS,
+    "nvidia-l4": "NVIDIA L4 datasheet (https://nvdam.widen.net/s/rvq98gbwsw/l4-datasheet-2595652)",
+}
+# Cautions of the reference that a check above resolves (dropped from notes).
+_RESOLVED_CAUTIONS = (
+    "CAUTION: Epoch row mixes 40GB memory with 1.94 TB/s (80GB PCIe bandwidth); datasheet "
+    "links cover both 40GB and 80GB PCIe variants",
+    "FP8 not in Epoch row",
+)
+
+
+def apply_datasheet_checks(rows: list[Row]) -> list[str]:
+    """Correct or fill the figures :data:`DATASHEET_CHECKS` lists; returns the log.
+
+    Raises:
+        ValueError: a check names a GPU or a value that is not in ``rows``.
+    """
+    log: list[str] = []
+    by_id = {r["gpu_id"]: r for r in rows}
+    for gpu_id, checks in DATASHEET_CHECKS.items():
+        if gpu_id not in by_id:
+            raise ValueError(f"datasheet check for an unknown GPU {gpu_id}")
+        row = by_id[gpu_id]
+        notes = [n for n in row["notes"].split("; ") if n and n not in _RESOLVED_CAUTIONS]
+        for column, (value, why) in checks.items():
+            old = row[column]
+            row[column] = value
+            shown_old = old or "empty"
+            shown_new = value or "empty"
+            notes.append(f"datasheet check: {column} {shown_old} -> {shown_new}: {why}")
+            log.append(f"gpus: {gpu_id} {column} {shown_old} -> {shown_new}")
+        row["notes"] = join_notes(*notes)
+        row["source"] = join_notes(row["source"], f"datasheet check: {DATASHEET_SOURCES[gpu_id]}")
+    return log
 
 
 def _epoch_row(rows: Sequence[Row], name: str) -> Row:
@@ -158,6 +273,7 @@ def build_gpus(ref: Path) -> list[Row]:
             }
         )
     out.sort(key=lambda r: r["gpu_id"])
+    apply_datasheet_checks(out)
     return out
 
 
@@ -260,3 +376,79 @@ def build_gpu_cloud_prices(ref: Path, gpu_ids: set[str]) -> tuple[list[Row], lis
         )
     out.sort(key=lambda r: (r["provider"], r["instance_type"], r["region"], r["as_of"]))
     return out, log
+
+
+# --------------------------------------------------------------------------- GPU price index
+
+GPU_INDEX_FILE = (
+    "fresh_2026/gpu_prices/gpu_price_index_henryzhangpku/"
+    "backfill_ratecards_2025-08_to_2026-09.EXTRACT.csv"
+)
+GPU_INDEX_SOURCE = (
+    "henryzhangpku/gpu-price-index:series/backfill_ratecards.csv@"
+    "f741b56d6f8615757008a24372d340cc13f9d2f4 (TRANSCRIBED extract, months 2025-08 to 2026-09)"
+)
+GPU_INDEX_BASIS = (
+    "normalised list price, not a raw quote: the index restates each provider's archived public "
+    "rate card to one benchmark good (US, SXM-class, per GPU-hour, adjustment factors up to "
+    "1.75x) and takes the median across providers; hyperscalers (AWS, GCP, Azure) are screened "
+    "out; list prices, not transactions; the index's README calls it a demonstration "
+    "('do not settle against')"
+)
+# Index code -> (the GPU as the index names it, gpus.gpu_id). The index states the
+# SXM class but not the memory size: an A100 could be the 40 or the 80 GB part.
+GPU_INDEX_GPUS = {
+    "GIX-H100": ("H100 (SXM-class)", "nvidia-h100-sxm"),
+    "GIX-H200": ("H200 (SXM-class)", "nvidia-h200-sxm"),
+    "GIX-B200": ("B200 (SXM-class)", "nvidia-b200"),
+    "GIX-A100": ("A100 (SXM-class; 40 or 80 GB not stated)", ""),
+}
+
+
+def _month_end(month: str) -> str:
+    year, mon = (int(x) for x in month.split("-"))
+    nxt = date(year + (mon == 12), mon % 12 + 1, 1)
+    return (nxt - timedelta(days=1)).isoformat()
+
+
+def build_gpu_price_index(ref: Path, gpu_ids: set[str]) -> list[Row]:
+    """The gpu_price_index table: one row per (index, month), normalised list prices.
+
+    Raises:
+        ValueError: an index code is not mapped, or maps to an unknown GPU.
+    """
+    out: list[Row] = []
+    for r in read_csv(ref / GPU_INDEX_FILE):
+        code = r["index_code"]
+        if code not in GPU_INDEX_GPUS:
+            raise ValueError(f"gpu_price_index: unmapped index code {code}")
+        printed, gpu_id = GPU_INDEX_GPUS[code]
+        if gpu_id and gpu_id not in gpu_ids:
+            raise ValueError(f"gpu_price_index: {code} maps to an unknown GPU {gpu_id}")
+        notes = [
+            f"median of {r['provider_count']} providers ({r['observation_count']} observations, "
+            f"{r['snapshot_count']} snapshots); per-provider values (normalised): {r['providers']}",
+            f"flag: {r['flags']}" if r["flags"] else "",
+            f"raw on-demand median {r['raw_on_demand_median']} USD/GPU-hour (not normalised)"
+            if r["raw_on_demand_median"]
+            else "",
+            r["label"],
+        ]
+        out.append(
+            {
+                "index_code": code,
+                "month": r["period"],
+                "gpu": printed,
+                "gpu_id": gpu_id,
+                "usd_per_gpu_hour": num(r["value"]),
+                "provider_count": r["provider_count"],
+                "dispersion": num(r["dispersion"]),
+                "status": r["status"],
+                "as_of": _month_end(r["period"]),
+                "price_basis": GPU_INDEX_BASIS,
+                "methodology_version": r["methodology_version"],
+                "source": GPU_INDEX_SOURCE,
+                "notes": join_notes(*notes),
+            }
+        )
+    return sorted(out, key=lambda r: (r["index_code"], r["month"]))

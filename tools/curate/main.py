@@ -14,9 +14,11 @@ from .checks import check_tables
 from .common import DEFAULT_OUT, DEFAULT_REFERENCE, Row, load_schema, read_csv, to_csv
 from .eci import build_eci
 from .gap_claims import build_gap_claims
-from .hardware import build_gpu_cloud_prices, build_gpus
+from .hardware import build_gpu_cloud_prices, build_gpu_price_index, build_gpus
+from .measured import build_decode_measurements
 from .models import build_models
-from .prices import API_DROPPED, API_MODEL_MAP, build_api_prices, provider_id
+from .prices import API_DROPPED, API_MODEL_MAP, build_api_aliases, build_api_prices, provider_id
+from .resolutions import build_cross_check_resolutions
 from .shapes import build_shapes, check_against_slime, fill_models_from_shapes
 
 DESCRIPTION = "Build the curated tables in datasets/ from the shared reference snapshot."
@@ -45,9 +47,11 @@ def build_all(ref: Path) -> tuple[dict[str, list[Row]], list[str]]:
     extra, l6 = build_2026_scores(ref, versions, bench, model_ids)
     scores, l1 = build_benchmark_scores(bench, name_to_id, extra)
     arena, l2 = build_arena(ref, model_ids)
-    api, l3 = build_api_prices(prices, {m["model_id"]: m["organisation"] for m in models})
+    api, l3 = build_api_prices(prices, {m["model_id"]: m["organisation"] for m in models}, ref)
+    aliases = build_api_aliases(model_ids)
     gpus = build_gpus(ref)
     cloud, l4 = build_gpu_cloud_prices(ref, {g["gpu_id"] for g in gpus})
+    gpu_index = build_gpu_price_index(ref, {g["gpu_id"] for g in gpus})
     gaps = build_gap_claims(ref)
     log += l0 + l1 + l2 + l3 + l4 + l5 + l6
     tables = {
@@ -57,9 +61,13 @@ def build_all(ref: Path) -> tuple[dict[str, list[Row]], list[str]]:
         "benchmark_scores": scores,
         "arena_ratings": arena,
         "api_prices": api,
+        "api_aliases": aliases,
         "gpus": gpus,
         "gpu_cloud_prices": cloud,
+        "gpu_price_index": gpu_index,
         "gap_claims": gaps,
+        "decode_measurements": build_decode_measurements(ref),
+        "cross_check_resolutions": build_cross_check_resolutions(),
     }
     return tables, log
 
@@ -104,7 +112,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         text = to_csv(tables[name], columns)
         if not args.check_only:
             (args.out / spec["file"]).write_text(text, encoding="utf-8")
-        print(f"{spec['file']:<22} {len(tables[name]):>6} rows")
+        print(f"{spec['file']:<28} {len(tables[name]):>6} rows")
     print("self-check passed" + (" (check only; nothing written)" if args.check_only else ""))
     return 0
 

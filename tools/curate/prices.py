@@ -1,12 +1,36 @@
-"""The api_prices table."""
+"""The api_prices and api_aliases tables.
+
+The price databases' rows (the reference's ``prices/api_prices_curated.csv``) are
+mapped to models; DeepSeek's first-party series is replaced by the one rebuilt from
+DeepSeek's notices and the ``gpt-4o`` alias gets its price before the databases'
+first record (:mod:`.price_facts`); every offer that ended gets its end date
+(``effective_to``) from the provider's notice, a dated report of its shutdown, or
+litellm's ``deprecation_date``; rows that would start after their offer ended are
+dropped.
+"""
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from datetime import date
+from pathlib import Path
 
 from .common import BUILD_DATE, Row, join_notes, num
+from .price_facts import (
+    ALIASES,
+    CANCELLED_PRICES,
+    DEEPSEEK_PRICES,
+    LITELLM_CITE,
+    LITELLM_FILE,
+    LITELLM_PREFIX,
+    MISTRAL_PRICES,
+    OFFER_ENDS,
+    OPENAI_PRICES,
+    Notice,
+    OfferEnd,
+)
 
 # ---------------------------------------------------------------------------
 # API prices
@@ -245,19 +269,43 @@ DATE_BASIS = {
 }
 
 
+# DeepSeek's first-party rows of the databases, replaced by DEEPSEEK_PRICES. The
+# databases also price names DeepSeek's API never had (deepseek-r1, deepseek-v3, ...:
+# other hosts' model names matched to the provider "deepseek").
+DEEPSEEK_OWN_NAMES = {
+    "deepseek-chat",
+    "deepseek-chat [off-peak]",
+    "deepseek-chat [peak window]",
+    "deepseek-reasoner",
+    "deepseek-reasoner [off-peak]",
+    "deepseek-reasoner [peak window]",
+    "deepseek-v4-flash",
+    "deepseek-v4-pro",
+}
+
+
 def build_api_prices(
-    price_rows: Sequence[Row], model_org: Mapping[str, str]
+    price_rows: Sequence[Row], model_org: Mapping[str, str], ref: Path
 ) -> tuple[list[Row], list[str]]:
     """The api_prices table and a decision log.
 
     Args:
         price_rows: rows of prices/api_prices_curated.csv.
         model_org: model_id -> organisation (to tell first-party APIs from hosts).
+        ref: the reference folder (litellm's deprecation dates are read from it).
     """
     log: list[str] = []
     rows: list[Row] = []
     for p in price_rows:
         provider = provider_id(p["provider"])
+        if provider == "deepseek":
+            why = (
+                "replaced by DeepSeek's own notices (price_facts.DEEPSEEK_PRICES)"
+                if p["model"] in DEEPSEEK_OWN_NAMES
+                else "not an id of DeepSeek's API (the database matched another host's name)"
+            )
+            log.append(f"api_prices: dropped deepseek {p['model']} {p['effective_date']}: {why}")
+            continue
         if (provider, p["model"]) in API_DROPPED:
             log.append(
                 f"api_prices: dropped {provider} {p['model']} {p['effective_date']}: "
@@ -345,5 +393,162 @@ def build_api_prices(
         final.append(keep)
     for r in final:
         r.pop("_rank", None)
+    final += [_notice_row("deepseek", n) for n in DEEPSEEK_PRICES]
+    final += [_notice_row("openai", n) for n in OPENAI_PRICES]
+    final += [_notice_row("mistral", n) for n in MISTRAL_PRICES]
+    final = _replace_cancelled(final, log)
+    final, ended = _apply_ends(final, _litellm_ends(ref))
+    log += ended
     final.sort(key=lambda r: (r["provider"], r["api_model"], r["effective_from"]))
     return final, log
+
+
+def _replace_cancelled(rows: list[Row], log: list[str]) -> list[Row]:
+    """Rows of prices that never took effect, replaced by the provider's price that day.
+
+    Raises:
+        ValueError: a listed cancelled price is not among the rows (the sources changed).
+    """
+    out: list[Row] = []
+    found = set()
+    for r in rows:
+        key = (r["provider"], r["api_model"], r["effective_from"])
+        notice = CANCELLED_PRICES.get(key)
+        if notice is None:
+            out.append(r)
+            continue
+        found.add(key)
+        replacement = _notice_row(r["provider"], notice)
+        replacement["notes"] = join_notes(
+            notice.notes,
+            f"replaces {r['input_usd_per_mtok']} / {r['output_usd_per_mtok']} from {r['source']}",
+        )
+        out.append(replacement)
+        log.append(f"api_prices: {key} never took effect; the provider's price replaces it")
+    missing = sorted(set(CANCELLED_PRICES) - found)
+    if missing:
+        raise ValueError(f"api_prices: cancelled prices not found in the sources: {missing}")
+    return out
+
+
+def _notice_row(provider: str, n: Notice) -> Row:
+    """An api_prices row for a price from a provider's notice."""
+    inp, out, cached = n.prices
+    return {
+        "provider": provider,
+        "provider_kind": "first-party",
+        "api_model": n.api_model,
+        "model_id": n.model_id,
+        "input_usd_per_mtok": num(inp),
+        "output_usd_per_mtok": num(out),
+        "cached_input_usd_per_mtok": num(cached),
+        "effective_from": n.start,
+        "date_basis": "explicit",
+        "scheduled": "true" if date.fromisoformat(n.start) > BUILD_DATE else "false",
+        "source": n.source,
+        "notes": n.notes,
+    }
+
+
+def _litellm_ends(ref: Path) -> dict[str, str]:
+    """litellm key -> deprecation_date (YYYY-MM-DD) for every entry that has one."""
+    data = json.loads((ref / LITELLM_FILE).read_text(encoding="utf-8"))
+    return {
+        key: str(entry["deprecation_date"])[:10]
+        for key, entry in data.items()
+        if isinstance(entry, dict) and entry.get("deprecation_date")
+    }
+
+
+def _offer_end(provider: str, api_model: str, litellm: Mapping[str, str]) -> OfferEnd | None:
+    """When the offer stopped being sold: a notice first, else litellm's deprecation_date."""
+    end = OFFER_ENDS.get((provider, api_model))
+    if end is not None:
+        return end
+    prefix = LITELLM_PREFIX.get(provider)
+    if prefix is None:
+        return None
+    key = prefix + api_model.split(" [", 1)[0]
+    day = litellm.get(key)
+    return OfferEnd(day, "deprecation_date", LITELLM_CITE.format(key=key)) if day else None
+
+
+def _apply_ends(rows: list[Row], litellm: Mapping[str, str]) -> tuple[list[Row], list[str]]:
+    """Give each ended offer's last row its end; drop rows that start on or after the end."""
+    log: list[str] = []
+    series: dict[tuple[str, str], list[Row]] = defaultdict(list)
+    for r in rows:
+        r.update(effective_to="", end_basis="", end_source="")
+        series[(r["provider"], r["api_model"])].append(r)
+    kept: list[Row] = []
+    for (provider, api_model), rs in series.items():
+        rs.sort(key=lambda r: r["effective_from"])  # an unknown start ("") sorts first
+        end = _offer_end(provider, api_model, litellm)
+        if end is not None:
+            for r in [r for r in rs if r["effective_from"] and r["effective_from"] >= end.day]:
+                rs.remove(r)
+                log.append(
+                    f"api_prices: dropped {provider} {api_model} {r['effective_from']} "
+                    f"({r['source']}): starts after the offer ended on {end.day} ({end.basis})"
+                )
+            if rs:
+                rs[-1].update(effective_to=end.day, end_basis=end.basis, end_source=end.source)
+                log.append(f"api_prices: {provider} {api_model} ends {end.day} ({end.basis})")
+        kept += rs
+    return kept, log
+
+
+def build_api_aliases(model_ids: set[str]) -> list[Row]:
+    """The api_aliases table: what each API name served, period by period.
+
+    Raises:
+        ValueError: an alias names a model that has no ``models`` row.
+    """
+    missing = sorted({a.model_id for a in ALIASES} - model_ids)
+    if missing:
+        raise ValueError(f"api_aliases: models without a models row: {missing}")
+    rows = [
+        {
+            "provider": a.provider,
+            "alias": a.alias,
+            "model_id": a.model_id,
+            "valid_from": a.valid_from,
+            "valid_to": a.valid_to,
+            "source": a.source,
+            "notes": a.notes,
+        }
+        for a in ALIASES
+    ]
+    return sorted(rows, key=lambda r: (r["provider"], r["alias"], r["valid_from"]))
+
+
+def check_price_tables(t: Mapping[str, list[Row]]) -> list[str]:
+    """The rules of price ends and aliases (as analysis.schema's checks state them)."""
+    p: list[str] = []
+    series: dict[tuple[str, str], list[tuple[str, str, int]]] = defaultdict(list)
+    for i, r in enumerate(t["api_prices"], start=2):
+        w = f"api_prices.csv:{i}"
+        end, start = r.get("effective_to", ""), r["effective_from"]
+        if bool(end) != bool(r.get("end_basis")) or bool(end) != bool(r.get("end_source")):
+            p.append(f"{w}: effective_to, end_basis and end_source go together")
+        if end and start and end <= start:
+            p.append(f"{w}: effective_to {end} not after effective_from {start}")
+        series[(r["provider"], r["api_model"])].append((start, end, i))
+    for rows in series.values():
+        ends = {end for _s, end, _i in rows if end}
+        if len(ends) > 1:
+            p.append(f"api_prices.csv:{rows[0][2]}: one offer with several ends {sorted(ends)}")
+        for start, _e, i in rows:
+            if ends and start and start >= min(ends):
+                p.append(f"api_prices.csv:{i}: starts on or after the offer's end {min(ends)}")
+    periods: dict[tuple[str, str], list[tuple[str, str, int]]] = defaultdict(list)
+    for i, r in enumerate(t["api_aliases"], start=2):
+        if r["valid_to"] and r["valid_to"] <= r["valid_from"]:
+            p.append(f"api_aliases.csv:{i}: valid_to not after valid_from")
+        periods[(r["provider"], r["alias"])].append((r["valid_from"], r["valid_to"], i))
+    for rows in periods.values():
+        rows.sort()
+        for (_s, end, i), (next_start, _e, j) in zip(rows, rows[1:], strict=False):
+            if not end or next_start < end:
+                p.append(f"api_aliases.csv:{j}: overlaps the period of line {i}")
+    return p

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from analysis.freshness import DataDates, data_dates
 from analysis.memo.context import BriefContext, ProbeFacts
 from analysis.memo.formatting import (
     date_range,
@@ -72,6 +73,115 @@ def basis_kind(text: str | None) -> str:
     return "sourced"
 
 
+def throughput_rows(report: ScenarioReport) -> list[list[str]]:
+    """The assumptions-table rows of the replica: throughput (range, basis, binding limit),
+    GPUs per replica, and what the decode model and the energy figure rest on."""
+    from analysis.decode import BANDWIDTH_FRACTION, COMPUTE_EFFICIENCY
+
+    s = report.scenario
+    hosted = report.tco.self_hosted
+    sizing = hosted.sizing
+    t = sizing.throughput
+    given = s.sources.get("self_hosted.throughput_tok_s")
+    value = f"{number(t.tok_s)} tok/s"
+    if t.estimated and t.range is not None:
+        value = f"{number(t.tok_s)} ({number(t.range.low)}–{number(t.range.high)}) tok/s"
+    rows = [
+        [
+            "Replica throughput",
+            value,
+            basis_kind(given or t.basis),
+            given or t.detail,
+        ]
+    ]
+    if t.estimated and t.plan is not None:
+        rows.append(
+            [
+                "Binding limit",
+                t.limit,
+                "derived",
+                f"batch {t.plan.batch}: {t.plan.limit_detail}",
+            ]
+        )
+    check = report.throughput_check
+    if check is not None:
+        rows.append(
+            [
+                "Estimate against the measurement",
+                f"{'+' if check.error >= 0 else '−'}{pct(abs(check.error))}",
+                "derived",
+                f"the decode model estimated {number(check.estimate.point)} "
+                f"({number(check.estimate.low)}–{number(check.estimate.high)}) tok/s against "
+                f"{number(check.measured_tok_s)} measured in probe run {check.run_id}; "
+                f"{check.note}",
+            ]
+        )
+    plan = t.plan
+    if plan is not None and (t.estimated or check is not None):
+        target = plan.target
+        if not target.source.startswith("scenario:"):
+            parts = []
+            if target.tpot_ms is not None:
+                parts.append(f"TPOT ≤ {number(target.tpot_ms)} ms")
+            if target.ttft_ms is not None:
+                parts.append(f"p95 TTFT ≤ {number(target.ttft_ms)} ms")
+            rows.append(["Latency target", ", ".join(parts) or "none", "sourced", target.source])
+        rows.append(
+            [
+                "Decode bandwidth fraction",
+                f"{BANDWIDTH_FRACTION.low:.2f}–{BANDWIDTH_FRACTION.high:.2f} "
+                f"(point {BANDWIDTH_FRACTION.point:.2f})",
+                "measured",
+                BANDWIDTH_FRACTION.source,
+            ]
+        )
+        rows.append(
+            [
+                "Prefill efficiency",
+                f"{COMPUTE_EFFICIENCY.low:.2f}–{COMPUTE_EFFICIENCY.high:.2f} of dense FLOPS",
+                "estimate",
+                COMPUTE_EFFICIENCY.source,
+            ]
+        )
+    if sizing.gpus_basis == "given":
+        kind = basis_kind(s.sources.get("self_hosted.gpus_per_replica"))
+    else:
+        kind = "derived"
+    rows.append(
+        [
+            "GPUs per replica",
+            str(sizing.gpus_per_replica),
+            kind,
+            (
+                f"{sizing.gpus_basis}: {sizing.memory_fit.required_gb:,.0f} GB needed at "
+                f"{sizing.memory_fit.quantisation} for {sizing.memory_fit.sequences} "
+                f"sequence{'s' if sizing.memory_fit.sequences != 1 else ''}, "
+                f"{sizing.memory_fit.gpu_memory_gb:g} GB per GPU"
+            )
+            if sizing.memory_fit is not None
+            else s.sources.get("self_hosted.gpus_per_replica", "given"),
+        ]
+    )
+    e = hosted.energy
+    if e is not None:
+        carbon = (
+            f"; {number(e.gco2e_per_mtok)} g CO2e at {number(e.grid_gco2e_per_kwh)} g CO2e/kWh"
+            if e.gco2e_per_mtok is not None and e.grid_gco2e_per_kwh is not None
+            else "; no grid intensity given"
+        )
+        rows.append(
+            [
+                "Energy per 1M output tokens",
+                f"{e.kwh_per_mtok:,.2f} kWh",
+                "estimate" if "estimate" in e.power_basis else "derived",
+                f"GPUs × power × PUE × time per token: {e.gpus} GPUs × {number(e.power_w)} W "
+                f"({e.power_basis}) × {e.pue:g} ({e.pue_basis}) × the fleet's seconds per "
+                f"output token at this volume{carbon}",
+            ]
+        )
+    return rows
+
+
 def assumptions_section(report: ScenarioReport, options: Mapping[str, Any]) -> Section:
     """Every figure the comparison rests on, with its value and where it comes from.
 
@@ -86,7 +196,6 @@ def assumptions_section(report: ScenarioReport, options: Mapping[str, Any]) -> S
 
     s = report.scenario
     case = s.case
-    sizing = report.tco.self_hosted.sizing
     rows = []
     for path in tco.assumptions_in_use(case):
         value = case.value(path)
@@ -95,29 +204,7 @@ def assumptions_section(report: ScenarioReport, options: Mapping[str, Any]) -> S
         rows.append(
             [parameter_label(path), format_value(value, unit), basis_kind(basis), basis or "—"]
         )
-    rows.append(
-        [
-            "Replica throughput",
-            f"{number(sizing.throughput.tok_s)} tok/s",
-            basis_kind(s.sources.get("self_hosted.throughput_tok_s") or sizing.throughput.basis),
-            s.sources.get("self_hosted.throughput_tok_s") or sizing.throughput.detail,
-        ]
-    )
-    rows.append(
-        [
-            "GPUs per replica",
-            str(sizing.gpus_per_replica),
-            "derived"
-            if sizing.gpus_basis == "memory fit"
-            else basis_kind(s.sources.get("self_hosted.gpus_per_replica")),
-            (
-                f"memory fit: {sizing.memory_fit.required_gb:,.0f} GB needed at "
-                f"{sizing.memory_fit.quantisation}, {sizing.memory_fit.gpu_memory_gb:g} GB per GPU"
-            )
-            if sizing.memory_fit is not None
-            else s.sources.get("self_hosted.gpus_per_replica", "given"),
-        ]
-    )
+    rows += throughput_rows(report)
     o = options
     rows.append(
         [
@@ -171,13 +258,18 @@ DATASETS = {
     "gpus": "GPU datasheet figures",
     "gpu_cloud_prices": "cloud GPU offers",
     "benchmark_scores": "benchmark results",
+    "eci_scores": "Epoch Capabilities Index",
     "arena_ratings": "LMArena ratings",
     "gap_claims": "published gap claims",
 }
 
 
 def sources_section(
-    as_of: date, *, probe: ProbeFacts | None = None, params_file: str = ""
+    as_of: date,
+    *,
+    probe: ProbeFacts | None = None,
+    params_file: str = "",
+    dates: DataDates | None = None,
 ) -> Section:
     """The sources and date ranges of every dataset a brief reads.
 
@@ -185,9 +277,11 @@ def sources_section(
         as_of: the brief's date.
         probe: the probe run used, if any.
         params_file: the parameter file, for the record.
+        dates: how current each dataset is on ``as_of`` (read when None).
 
     Returns:
-        A section with one row per dataset (rows, distinct sources, date range)
+        A section with one row per dataset (rows, distinct sources, the dates the
+        rows cover, and the newest row on or before ``as_of``: the data through)
         and the probe run, when one was used.
 
     Raises:
@@ -196,21 +290,26 @@ def sources_section(
     from analysis import warehouse
 
     info = warehouse.table_sources()
+    dates = dates if dates is not None else data_dates(as_of)
     rows = []
     for table, what in DATASETS.items():
         t = info.get(table)
         if t is None:
             continue
+        through = dates.through.get(table)
         rows.append(
             [
                 f"{what} ({t['file']})",
                 f"{t['rows']:,}",
                 f"{t['sources']:,}",
                 date_range(t.get("as_of_min"), t.get("as_of_max")),
+                iso(through) if through else ("—" if not t.get("as_of_column") else "none yet"),
             ]
         )
     if probe is not None:
-        rows.append([f"probe run {probe.run_id} (probe store)", "1", "1", probe.started])
+        rows.append(
+            [f"probe run {probe.run_id} (probe store)", "1", "1", probe.started, probe.started]
+        )
     built = warehouse.summary(today=as_of).get("built_at")
     notes = [
         "Every row of the datasets names its source (repository and commit, or URL) and its "
@@ -225,8 +324,20 @@ def sources_section(
         eyebrow="Appendix C",
         title="Sources and dates",
         appendix=True,
-        finding=f"All figures are as of {iso(as_of)} unless a row below says otherwise.",
-        tables=[Table(["Dataset", "Rows", "Sources", "Dates covered"], rows, numeric=[1, 2])],
+        finding=(
+            f"Prices and models are as of {iso(as_of)}; each dataset's newest row on or before "
+            "that date is its 'data through' date below."
+        ),
+        tables=[
+            Table(
+                ["Dataset", "Rows", "Sources", "Dates covered", "Data through"],
+                rows,
+                numeric=[1, 2],
+                widths=(40, 9, 9, 25, 17),
+                note="Data through: the date of the dataset's newest row on or before the "
+                f"brief's date ({iso(as_of)}).",
+            )
+        ],
         notes=notes,
         numbers={"datasets": float(len(rows))},
     )
@@ -242,4 +353,6 @@ def sources(ctx: BriefContext) -> Section:
         A section with one row per dataset (rows, distinct sources, date range)
         and the probe run, when one was used.
     """
-    return sources_section(ctx.as_of, probe=ctx.probe, params_file=ctx.params_file)
+    return sources_section(
+        ctx.as_of, probe=ctx.probe, params_file=ctx.params_file, dates=ctx.data_dates
+    )

@@ -1,38 +1,174 @@
-"""Published claims about open vs closed models, checked against the data on a date."""
+"""Published claims about open vs closed models, judged then and now against the data.
+
+Each claim is read as its author meant it (the declared reading is in the table),
+measured on its own metric (ECI claims on one ECI snapshot, over the claim's
+window; the performance and cost claims on a single benchmark) and judged with
+the data of its publication date ("then") and of the brief's date ("now"). Each
+cell shows the measured figure, its 90% interval and the verdict that follows
+from them (:mod:`analysis.gap.verdicts`).
+"""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+import re
+from collections.abc import Mapping, Sequence
 from datetime import date
+from typing import TYPE_CHECKING, Any
 
 from analysis.memo.context import BriefContext, kept
 from analysis.memo.layout import Section, Table
 from analysis.memo.options import OPTIONS
 
+if TYPE_CHECKING:
+    from analysis.gap import CapabilityCost
+
+LEVEL_WORDS = ("consistent", "differs", "not comparable", "not measurable")
+SHARE = 0.90  # cost at equal capability: at least 90% of the closed frontier's score
+
 
 def _text(value: object) -> str:
-    """``value`` as text; None and NaN (a missing cell) as the empty string."""
+    """``value`` as text; None, NaN and NA (a missing cell) as the empty string."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     try:
         import pandas as pd
 
-        if pd.isna(value):  # type: ignore[arg-type]
+        if pd.isna(value):
             return ""
     except (TypeError, ValueError):
         pass
     return str(value)
 
 
-def verdict_kind(verdict: str) -> str:
-    """A claim check's verdict in one of three words: holds, does not hold, not measured."""
-    v = verdict.lower()
-    if v.startswith("not measured"):
-        return "not measured"
-    if v.startswith("within") or v == "supported":
-        return "holds"
-    return "does not hold"
+ABBREVIATIONS = {"months": "mo", "ECI points": "ECI pts"}
+
+
+def _figure_word(rec: Mapping[str, Any]) -> str:
+    return {"lag": "lag", "points": "gap"}.get(_text(rec.get("figure")), "")
+
+
+def stated_cell(rec: Mapping[str, Any]) -> str:
+    """The figure as stated and as read: ``4 months (3.5–4.5)``, ``90–95% (read ≥ 90%)``."""
+    figure = _text(rec.get("figure"))
+    low = float(_text(rec.get("stated_low")) or 0.0)
+    high = float(_text(rec.get("stated_high")) or low)
+    stated = _text(rec.get("stated")).removeprefix("about ")
+    if figure == "share of closed":
+        return f"read: ≥ {low:.0%}"
+    if figure == "cost":
+        return f"read: closed ≥ {low:g}× open at equal capability"
+    if low != high and "–" not in stated:
+        return f"{stated} ({low:g}–{high:g})"
+    return stated
+
+
+def verdict_cell(rec: Mapping[str, Any], when: str) -> str:
+    """One figure judged: ``lag 7.7 mo (CI 5.4–11.9): differs, 3.7 mo longer``."""
+    level = _text(rec.get(f"{when}_verdict"))
+    if not level:
+        return "—"
+    detail = _text(rec.get(f"{when}_detail"))
+    if level == "not comparable":
+        return "not comparable: another benchmark set"
+    if level == "not measurable":
+        detail = re.sub(r" \(the snapshots are [^)]*\)$", "", detail)
+        return detail.replace("no ECI snapshot was published on or before", "no ECI snapshot by")
+    measured = _text(rec.get(f"{when}_measured")).replace("90% CI ", "CI ")
+    for long, short in ABBREVIATIONS.items():
+        measured = measured.replace(f" {long}", f" {short}")
+    word = _figure_word(rec)
+    shown = f"{word} {measured}" if word else measured
+    if level == "differs":
+        size = detail.removeprefix("differs: ").split(" than")[0].split(" below")[0]
+        for long, short in ABBREVIATIONS.items():
+            size = size.replace(f" {long}", f" {short}")
+        return f"{shown}: differs, {size}" + (" below" if " below" in detail else "")
+    return f"{shown}: consistent"
+
+
+def _cells(recs: Sequence[Mapping[str, Any]], when: str) -> str:
+    """The figures of one claim judged on one date, joined (one text when they agree)."""
+    cells = [verdict_cell(r, when) for r in recs]
+    return cells[0] if len(set(cells)) == 1 else " · ".join(cells)
+
+
+def _claim_label(rec: Mapping[str, Any]) -> str:
+    """``Epoch AI, 2026-05: lag on ECI``, ``Common claim: open share of performance``."""
+    figure = _text(rec.get("figure"))
+    if figure == "share of closed":
+        return "Common claim: “90–95% of closed performance”"
+    if figure == "cost":
+        return "Common claim: “at dramatically lower cost”"
+    who = _text(rec.get("publisher")).split(" (")[0]
+    day = _text(rec.get("published_date"))[:7]
+    from analysis.gap import is_eci_metric
+
+    measure = _text(rec.get("metric"))
+    if is_eci_metric(measure) or not measure:
+        measure = "ECI" if is_eci_metric(measure) or "ECI" in _text(rec.get("now_measure")) else ""
+    elif len(measure) > 34:
+        measure = measure[:33].rstrip(" ,;:(") + "…"
+    return f"{who}, {day}" + (f": {measure}" if measure else "")
+
+
+def cost_cell(cost: CapabilityCost, level: str) -> str:
+    """The cost check with the models, scores and prices it rests on, e.g. ``12.3×:
+    consistent (open X 86.1% $0.28, closed Y 87.6% $3.44, own APIs; level 85.1%)``."""
+    unit = cost.unit
+
+    def model(m: Any) -> str:
+        score = f"{m.score:.1f}{unit}" if unit == "%" else f"{m.score:.1f} {unit}"
+        basis = _text(m.price_basis)
+        where = "own API" if basis.startswith("first-party") else basis
+        return f"{m.model} {score} ${m.usd_per_mtok:.3g} ({where})"
+
+    parts = []
+    if cost.open_model is not None:
+        parts.append(f"open {model(cost.open_model)}")
+    if cost.cheapest_closed is not None:
+        parts.append(f"closed {model(cost.cheapest_closed)}")
+    unpriced = cost.unpriced_open[:2]
+    if unpriced and (cost.open_model is None or unpriced[0] != cost.open_model.model):
+        parts.append(f"{', '.join(unpriced)} unpriced")
+    factor = cost.factor_vs_cheapest_closed
+    if factor is None:
+        return f"not measurable: no priced open model ≥ {cost.level:.1f}{unit} ({'; '.join(parts)})"
+    return f"{factor:.1f}×: {level} ({'; '.join(parts)}; level {cost.level:.1f}{unit})"
+
+
+def headline(records: Sequence[Mapping[str, Any]]) -> str:
+    """The newest dated claim on the headline measure (ECI), judged now and then, in words.
+
+    E.g. "Epoch AI's “4 months” (2026-05-29) differs from today's data: 7.7 months (90% CI
+    5.4–11.9); with the data of its day it already differed: 7.9 months (90% CI 5.2–11.0)".
+    """
+    dated = [
+        r
+        for r in records
+        if _text(r.get("figure")) == "lag"
+        and _text(r.get("now_verdict")) in ("consistent", "differs")
+        and _text(r.get("published_date"))
+    ]
+    if not dated:
+        return ""
+    r = max(dated, key=lambda x: _text(x.get("published_date")))
+    now_phrase = {
+        "consistent": "is consistent with today's data",
+        "differs": "differs from today's data",
+    }[_text(r.get("now_verdict"))]
+    text = (
+        f"{_text(r.get('publisher'))}'s “{_text(r.get('stated'))}” "
+        f"({_text(r.get('published_date'))}) {now_phrase}: {_text(r.get('now_measured'))}"
+    )
+    then = _text(r.get("then_verdict"))
+    if then in ("consistent", "differs"):
+        again = "already " if then == _text(r.get("now_verdict")) == "differs" else ""
+        word = "differed" if then == "differs" else "was consistent"
+        text += f"; with the data of its day it {again}{word}: {_text(r.get('then_measured'))}"
+    elif then:
+        text += "; with the data of its day it could not be checked"
+    return text
 
 
 def claims_section(
@@ -42,86 +178,122 @@ def claims_section(
     source: str = OPTIONS["gap_source"],
     cheaper_factor: float = OPTIONS["cheaper_factor"],
 ) -> Section:
-    """The claim check: each published claim, what it states, what the data shows, the verdict.
+    """The claim check: each published claim, how it is read, the data then and now, verdicts.
 
     Args:
-        benchmarks: the benchmarks the claims are measured on.
-        as_of: the date of the data (models released by then, prices in force then).
-        source: which scores count: ``independent``, ``vendor`` or ``all``.
-        cheaper_factor: "dramatically lower cost" read as closed at least this
-            many times the open blended price.
+        benchmarks: the single benchmarks the performance and cost claims are measured on
+            (the lag and points claims are measured on ECI, their own metric); empty: only
+            the published lag and points claims.
+        as_of: the date of "now" (models released by then, prices in force then).
+        source: which scores count on those benchmarks: ``independent``, ``vendor``, ``all``.
+        cheaper_factor: "dramatically lower cost" read as the cheapest closed model at
+            equal capability costing at least this many times the cheapest open one.
 
     Returns:
-        A section with one table row per claim.
+        A section with one table row per claim figure, and the models and prices behind
+        the cost check.
 
     Raises:
         GapError: the benchmarks have no scores to measure with.
         WarehouseError: the warehouse cannot be read.
     """
     from analysis import gap
+    from analysis.errors import GapError
 
-    df = gap.claims_table(list(benchmarks), as_of, source=source, cheaper_factor=cheaper_factor)
-    rows, kinds = [], []
-    for rec in df.to_dict("records"):
-        verdict = _text(rec.get("verdict"))
-        kind = verdict_kind(verdict)
-        kinds.append(kind)
-        who = _text(rec.get("publisher")) or "a common claim"
-        when = f", {_text(rec.get('published_date'))}" if _text(rec.get("published_date")) else ""
-        claim = _text(rec.get("claim"))
-        if len(claim) > 64:  # a quote, shortened; the full text is in gap_claims
-            claim = claim[:63].rstrip(" ,;:") + "…"
+    df = gap.claims_table(
+        list(benchmarks), as_of, source=source, cheaper_factor=cheaper_factor, share=SHARE
+    )
+    records = df.to_dict("records")
+    cost: CapabilityCost | None = None
+    if benchmarks:
+        try:
+            cost = gap.capability_cost(benchmarks[0], as_of, share=SHARE, source=source)
+        except GapError:
+            cost = None
+    rows: list[list[str]] = []
+    by_claim: dict[str, list[Mapping[str, Any]]] = {}
+    for rec in records:
+        by_claim.setdefault(f"{_text(rec.get('claim_id'))}|{_text(rec.get('measure'))}", []).append(
+            rec
+        )
+    other: list[Mapping[str, Any]] = []  # claims on other benchmark sets: one row
+    for recs in by_claim.values():
+        first = recs[0]
+        if all(_text(r.get("now_verdict")) == "not comparable" for r in recs):
+            other.extend(recs)
+            continue
+        now = _cells(recs, "now")
+        if _text(first.get("figure")) == "cost" and cost is not None:
+            now = cost_cell(cost, verdict_cell(first, "now").split(": ")[-1])
         rows.append(
             [
-                f"{claim} ({who}{when})",
-                _text(rec.get("stated")),
-                _text(rec.get("measured")) or "—",
-                f"{kind[:1].upper()}{kind[1:]}: {verdict}" if kind != "not measured" else verdict,
+                _claim_label(first),
+                "; ".join(stated_cell(r) for r in recs),
+                _cells(recs, "then"),
+                now,
             ]
         )
-    holds = kinds.count("holds")
-    fails = kinds.count("does not hold")
-    day = as_of.isoformat()
-    finding = (
-        f"Of {len(rows)} claims checked on {', '.join(benchmarks)} as of {day}, "
-        f"{holds} hold{'s' if holds == 1 else ''} and {fails} do{'es' if fails == 1 else ''} not"
-        + (
-            f"; {kinds.count('not measured')} cannot be measured."
-            if "not measured" in kinds
-            else "."
+    if other:
+        rows.append(
+            [
+                "; ".join(_claim_label(r) for r in other),
+                "; ".join(stated_cell(r) for r in other),
+                "not comparable",
+                "not comparable: other benchmark sets than ECI",
+            ]
         )
-    )
+    counts = {w: sum(_text(r.get("now_verdict")) == w for r in records) for w in LEVEL_WORDS}
+    day = as_of.isoformat()
+    lead = headline(records)
+    tally = ", ".join(f"{n} {w}" for w, n in counts.items() if n)
+    finding = (f"{lead}. " if lead else "") + f"All {len(records)} claim figures now: {tally}."
+    eci_rows = [r for r in records if _text(r.get("now_measure")).startswith("ECI (")]
+    snapshot = eci_rows[0]["now_measure"].split("snapshot ")[1][:10] if eci_rows else ""
+    tables = [
+        Table(
+            ["Claim", "Stated (read as)", "Then: data of its day", f"Now: data of {day}"],
+            rows,
+            widths=(27, 17, 28, 28),
+            note=(
+                (f"ECI snapshot of the claim's day (then), of {snapshot} (now), days of the "
+                 "claim's window. " if snapshot else "")
+                + f"90% bootstrap CIs (1,000 resamples, seed {gap.DEFAULT_SEED}). Read: a figure "
+                "as rounded"
+                + (f"; “90–95%” as ≥ 90%; lower cost as closed ≥ {cheaper_factor:g}× open at "
+                   f"≥ {SHARE:.0%} of the closed frontier on {', '.join(benchmarks)} ({source})."
+                   if benchmarks else ".")
+            ),
+        )
+    ]  # fmt: skip
+    notes = [
+        f"{_text(r.get('publisher'))}'s {_text(r.get('stated'))} lag by new open records "
+        f"instead: {_text(r.get('other_method')).split(': ', 1)[-1]}."
+        for r in records
+        if _text(r.get("other_method"))
+        and _text(r.get("other_method")).split(", ")[-1] != _text(r.get("now_verdict"))
+    ]
     return Section(
         key="claims",
-        title="Published claims against today's data",
+        title="Published claims, then and now",
         finding=finding,
-        tables=[
-            Table(
-                ["Claim", "Stated", "Measured today", "Verdict"],
-                rows,
-                widths=(43, 20, 11, 26),
-                note=(
-                    f"Measured on {source} benchmark results of models released by "
-                    f"{day} (warehouse tables benchmark_scores, models, gap_claims, "
-                    f"api_prices). 'Dramatically lower cost' is read as closed at least "
-                    f"{cheaper_factor:g}× the open blended price (a declared reading)."
-                ),
-            )
-        ],
-        numbers={"claims": float(len(rows)), "hold": float(holds), "do_not_hold": float(fails)},
+        tables=tables,
+        notes=notes,
+        numbers={
+            "claims": float(len(records)),
+            **{k.replace(" ", "_"): float(v) for k, v in counts.items()},
+        },
     )
 
 
 @kept
 def claim_check(ctx: BriefContext) -> Section:
-    """Published claims about open vs closed models, checked against the brief's data.
+    """Published claims about open vs closed models, judged then and now.
 
     Args:
         ctx: the brief's context (options ``benchmarks``, ``gap_source``, ``cheaper_factor``).
 
     Returns:
-        A section with a small table: the claim, what it states, what the data
-        shows as of the brief's date, and whether it holds.
+        See :func:`claims_section`.
     """
     o = ctx.options
     return claims_section(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from typing import TYPE_CHECKING, Any
 
+from analysis.freshness import DataDates, data_dates
 from analysis.memo.context import BriefContext, Names, kept
 from analysis.memo.formatting import number, ownership_word, pct, usd
 from analysis.memo.layout import (
@@ -28,6 +29,62 @@ def short_basis(basis: str, probe_run: str | None = None) -> str:
     return basis if len(basis) <= 48 else "as stated in the scenario, see appendix B"
 
 
+LIMIT_WORDS = {
+    "memory": "GPU memory: one more sequence's KV cache does not fit",
+    "latency": "the latency target",
+    "bandwidth": "memory bandwidth at the planned batch",
+    "compute": "compute at the planned batch",
+}
+
+
+def throughput_words(report: ScenarioReport, probe_run: str | None = None) -> str:
+    """The replica throughput in words: the figure used, its range or measurement, what bound it.
+
+    An estimate reads ``653 tokens a second (541–788; decode model, bound by …)``; a
+    measurement adds how far the decode model's estimate of it was.
+    """
+    t = report.tco.self_hosted.sizing.throughput
+    if t.estimated and t.range is not None:
+        return (
+            f"{number(t.tok_s)} tokens a second ({number(t.range.low)}–{number(t.range.high)}; "
+            f"decode model, bound by {LIMIT_WORDS.get(t.limit, t.limit)})"
+        )
+    text = f"{number(t.tok_s)} tokens a second ({short_basis(t.basis, probe_run)})"
+    check = report.throughput_check
+    if check is not None:
+        side = "above" if check.error >= 0 else "below"
+        text += (
+            f"; the decode model estimated {number(check.estimate.point)} "
+            f"({number(check.estimate.low)}–{number(check.estimate.high)}) for the run's "
+            f"conditions, {pct(abs(check.error))} {side} the measurement"
+        )
+    elif t.plan is not None:
+        text += (
+            f"; the decode model estimates {number(t.plan.tok_s.point)} "
+            f"({number(t.plan.tok_s.low)}–{number(t.plan.tok_s.high)})"
+        )
+    return text
+
+
+def energy_words(report: ScenarioReport) -> str | None:
+    """Energy (and carbon) per million output tokens in one sentence, or None when unknown."""
+    e = report.tco.self_hosted.energy
+    if e is None:
+        return None
+    carbon = (
+        f" and {number(e.gco2e_per_mtok)} g CO2e at {number(e.grid_gco2e_per_kwh)} g/kWh"
+        if e.gco2e_per_mtok is not None and e.grid_gco2e_per_kwh is not None
+        else " (no grid intensity given: no carbon figure)"
+    )
+    pue = f"PUE {e.pue:g}" if "no PUE" not in e.pue_basis else "no PUE given"
+    return (
+        f"Energy: {e.kwh_per_mtok:,.2f} kWh per million output tokens at this volume "
+        f"({e.kwh_per_mtok_at_capacity:,.2f} with every replica busy){carbon}; "
+        f"{e.gpus} GPUs at {number(e.power_w)} W ({e.power_basis}), {pue}, "
+        f"{number(e.kwh_per_month)} kWh a month."
+    )
+
+
 def cost_components(report: ScenarioReport, names: Names) -> list[dict[str, Any]]:
     """Each option's monthly bill by component, one row each (components of zero left out).
 
@@ -37,7 +94,7 @@ def cost_components(report: ScenarioReport, names: Names) -> list[dict[str, Any]
     api, sh = report.tco.api, report.tco.self_hosted
     api_label = f"API: {names.api_model}"
     sh_label = f"Self-hosted: {names.open_model}"
-    rows = [
+    rows: list[dict[str, Any]] = [
         {"option": api_label, "component": "Input tokens", "monthly_usd": api.input_usd},
         {
             "option": api_label,
@@ -97,7 +154,13 @@ def volume_curve(report: ScenarioReport, names: Names) -> list[dict[str, Any]]:
     return out
 
 
-def cost_section(report: ScenarioReport, names: Names, *, probe_run: str | None = None) -> Section:
+def cost_section(
+    report: ScenarioReport,
+    names: Names,
+    *,
+    probe_run: str | None = None,
+    dates: DataDates | None = None,
+) -> Section:
     """Cost comparison and break-even of an evaluated scenario.
 
     Args:
@@ -105,6 +168,8 @@ def cost_section(report: ScenarioReport, names: Names, *, probe_run: str | None 
         names: display names.
         probe_run: the probe run the throughput was measured in, if any (named
             briefly in the text).
+        dates: how current the price data is on that date, for the chart captions
+            (read from the warehouse when None).
 
     Returns:
         A section with the cost by component (in the body) and the cost against
@@ -128,14 +193,14 @@ def cost_section(report: ScenarioReport, names: Names, *, probe_run: str | None 
         if gh.ownership == "rent" and option.cloud_offer
         else "GPU purchase price and power (gpus, scenario)"
     )
+    through = price_dates(r, dates)
     per_replica = sizing.gpus_per_replica
     paragraphs = [
         f"The API costs {usd(api.per_mtok_usd, 2)} per million tokens at the list prices in force "
         f"on {as_of}. Self-hosting costs {usd(sh.per_mtok_usd, 2)} per million: {sh.replicas} "
         f"replica{'s' if sh.replicas != 1 else ''} of {per_replica} "
         f"GPU{'s' if per_replica != 1 else ''} ({sizing.gpus_basis}), each delivering "
-        f"{number(sizing.throughput.tok_s)} tokens a second "
-        f"({short_basis(sizing.throughput.basis, probe_run)}) at "
+        f"{throughput_words(r, probe_run)} at "
         f"{pct(option.utilisation)} planned utilisation, at {usd(gh.usd, 2)} a GPU-hour "
         f"({ownership_word(option)}) plus {usd(sh.staff_usd)} a month of staff.",
     ]
@@ -151,6 +216,9 @@ def cost_section(report: ScenarioReport, names: Names, *, probe_run: str | None 
         f"of the API bill; self-hosting is sized for a peak of {number(sh.peak_output_tok_s)} "
         "output tokens a second."
     ]
+    energy = energy_words(r)
+    if energy is not None:
+        notes.append(energy)
     q = r.quality
     if q is not None:
         benches = ", ".join(b.benchmark for b in q.benchmarks)
@@ -168,6 +236,7 @@ def cost_section(report: ScenarioReport, names: Names, *, probe_run: str | None 
                 source=[price_src, gpu_src],
                 as_of=as_of,
                 title="Monthly cost by option and component",
+                note=through,
             ),
             f"Monthly cost at {number(w.requests_per_month)} requests, by component.",
             # Two bars, each labelled on two lines ("API" / the model), to fit a half column.
@@ -192,6 +261,7 @@ def cost_section(report: ScenarioReport, names: Names, *, probe_run: str | None 
                     break_even=be.requests_per_month,
                     title="Monthly cost against volume",
                     x_title="Requests per month",
+                    note=through,
                 )
             ),
             "Self-hosted cost steps up with each replica; the API's grows with every request. "
@@ -223,8 +293,30 @@ def cost_section(report: ScenarioReport, names: Names, *, probe_run: str | None 
             "self_hosted_monthly_usd": sh.monthly_usd,
             "replicas": float(sh.replicas),
             "gpus": float(sh.gpus),
+            "throughput_tok_s": sizing.throughput.tok_s,
+            **({"kwh_per_mtok": sh.energy.kwh_per_mtok} if sh.energy is not None else {}),
         },
     )
+
+
+def price_dates(report: ScenarioReport, dates: DataDates | None = None) -> str:
+    """ "Data through" of the price data a cost figure rests on, for its caption.
+
+    The API prices always; the cloud GPU offers when the GPUs are rented and
+    their price was looked up.
+
+    Args:
+        report: the evaluated scenario (its ``scenario.as_of`` the price date).
+        dates: the datasets' dates on that date (read from the warehouse when None).
+    """
+    as_of = report.scenario.as_of
+    if dates is None:
+        if as_of is None:
+            return ""
+        dates = data_dates(as_of)
+    rent = report.scenario.sources.get("self_hosted.gpu_hour_usd", "")
+    offer = report.scenario.self_hosted.ownership == "rent" and "gpu_cloud_prices" in rent
+    return dates.line(["api_prices", *(["gpu_cloud_prices"] if offer else [])])
 
 
 @kept
@@ -238,5 +330,8 @@ def cost(ctx: BriefContext) -> Section:
         A section with KPIs, a stacked cost chart and the break-even curve.
     """
     return cost_section(
-        ctx.report, ctx.names, probe_run=ctx.probe.run_id if ctx.probe is not None else None
+        ctx.report,
+        ctx.names,
+        probe_run=ctx.probe.run_id if ctx.probe is not None else None,
+        dates=ctx.data_dates,
     )

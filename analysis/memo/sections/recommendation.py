@@ -1,9 +1,18 @@
-"""The title block: the recommendation in one paragraph, with its numbers, and the KPIs."""
+"""The title block: the recommendation in one paragraph, with its numbers, and the KPIs.
+
+It is the brief's first screen, so it also says how current the data is: the
+newest row of each dataset the brief reads ("Data through: ..."), a warning in
+plain words when the newest benchmark data is older than ``stale_after_days``
+before the brief's date (:func:`analysis.freshness.staleness`), and the best
+open and closed models in the data on that date with the recent models it could
+not rank (:func:`analysis.standings.standings`).
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from analysis.freshness import staleness
 from analysis.memo.context import BriefContext, kept
 from analysis.memo.decision import decide
 from analysis.memo.formatting import (
@@ -18,6 +27,18 @@ from analysis.memo.formatting import (
     usd,
 )
 from analysis.memo.layout import Kpi, Section
+from analysis.standings import standings
+
+#: The datasets a brief reads, in the order its first screen names how current each is.
+BRIEF_DATASETS = (
+    "benchmark_scores",
+    "eci_scores",
+    "arena_ratings",
+    "models",
+    "api_prices",
+    "gpu_cloud_prices",
+    "gap_claims",
+)
 
 if TYPE_CHECKING:
     from analysis.tco import Workload
@@ -141,12 +162,20 @@ def recommendation(ctx: BriefContext) -> Section:
         bullets.append(
             f"Uncertainty: in 80% of simulated futures, {difference_range(mc.difference)}."
         )
+    dates = ctx.data_dates
+    stale = staleness(dates, threshold_days=int(ctx.options["stale_after_days"]))
+    ranks = standings(
+        ctx.as_of, benchmark=ctx.options["benchmarks"][0], source=ctx.options["gap_source"]
+    )
     return Section(
         key="recommendation",
         title=d.headline,
         eyebrow=f"{ctx.title} · {ctx.organisation}",
+        dateline=dates.line(BRIEF_DATASETS),
+        alert=stale.note("this brief"),
+        paragraphs=[ranks.sentence()],
         byline=(
-            f"Executive brief · data as of {iso(ctx.as_of)} · workload "
+            f"Executive brief · prices and models as of {iso(ctx.as_of)} · workload "
             f"{number(tokens_per_day(w))} tokens a day, {number(w.input_tokens)} in and "
             f"{number(w.output_tokens)} out per request"
             + (f" · horizon {r.horizon_months} months" if r.horizon_months else "")
@@ -162,5 +191,7 @@ def recommendation(ctx: BriefContext) -> Section:
             "difference_usd": diff,
             "break_even_requests_per_month": float(be.requests_per_month or 0),
             "tokens_per_day": tokens_per_day(w),
+            "stale": float(stale.stale),
+            "unranked": float(len(ranks.unranked)),
         },
     )

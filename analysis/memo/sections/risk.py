@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from analysis.freshness import DataDates
 from analysis.memo.context import BriefContext, Names, kept
 from analysis.memo.formatting import (
     difference_range,
@@ -16,13 +17,18 @@ from analysis.memo.formatting import (
 )
 from analysis.memo.layout import HALF_WIDTH, Figure, Section, Table, size
 from analysis.memo.options import OPTIONS
+from analysis.memo.sections.cost import price_dates
 
 if TYPE_CHECKING:
     from analysis.scenario import ScenarioReport
 
 
 def risk_section(
-    report: ScenarioReport, names: Names, *, tornado_bars: int = OPTIONS["tornado_bars"]
+    report: ScenarioReport,
+    names: Names,
+    *,
+    tornado_bars: int = OPTIONS["tornado_bars"],
+    dates: DataDates | None = None,
 ) -> Section:
     """Sensitivity and uncertainty of an evaluated scenario.
 
@@ -30,6 +36,7 @@ def risk_section(
         report: the evaluated scenario.
         names: display names.
         tornado_bars: the tornado shows at most this many assumptions.
+        dates: how current the price data is, for the chart caption (read when None).
 
     Returns:
         A section with the tornado chart of the assumptions that move the
@@ -142,6 +149,7 @@ def risk_section(
                     title=f"What moves the answer: each assumption ±{t.pct:g}%",
                     x_title=metric_words[:1].upper() + metric_words[1:],
                     value_format="$,.0f",
+                    note=price_dates(r, dates),
                 ),
                 "The result with one assumption lowered and raised, the others held. "
                 + (
@@ -180,4 +188,9 @@ def risk(ctx: BriefContext) -> Section:
         A section with the tornado chart of the assumptions that move the
         difference most, and the Monte Carlo percentiles.
     """
-    return risk_section(ctx.report, ctx.names, tornado_bars=int(ctx.options["tornado_bars"]))
+    return risk_section(
+        ctx.report,
+        ctx.names,
+        tornado_bars=int(ctx.options["tornado_bars"]),
+        dates=ctx.data_dates,
+    )

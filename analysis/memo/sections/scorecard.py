@@ -4,22 +4,27 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from analysis.freshness import DataDates
 from analysis.memo.context import BriefContext, Names, kept
 from analysis.memo.decision import must_have_failures
 from analysis.memo.formatting import FACTOR_NAMES
 from analysis.memo.layout import Figure, Section, Table, size
+from analysis.memo.sections.cost import price_dates
 
 if TYPE_CHECKING:
     from analysis.scenario import ScenarioReport
 
 
-def scorecard_section(report: ScenarioReport, names: Names) -> Section:
+def scorecard_section(
+    report: ScenarioReport, names: Names, *, dates: DataDates | None = None
+) -> Section:
     """The scorecard of an evaluated scenario.
 
     Args:
         report: the evaluated scenario: ``report.scorecard`` the scores,
             ``report.scenario.scorecard`` the requirements and facts.
         names: display names.
+        dates: how current the price data is, for the chart caption (read when None).
 
     Returns:
         A section with the scorecard grid and a must-have table ("not assessed"
@@ -95,6 +100,8 @@ def scorecard_section(report: ScenarioReport, names: Names) -> Section:
                     source="scenario facts scored by the toolkit's stated rules",
                     as_of=as_of,
                     title="Strategic factors, scored 0–5",
+                    # Cost predictability rests on the spread of the bills, so on the prices.
+                    note=price_dates(report, dates),
                 ),
                 "Higher is better; the last row is the weighted total.",
                 # Column labels on two lines ("API" / "(model)") so neighbours cannot overlap.
@@ -136,4 +143,4 @@ def scorecard(ctx: BriefContext) -> Section:
     Returns:
         A section with the scorecard grid and a must-have table.
     """
-    return scorecard_section(ctx.report, ctx.names)
+    return scorecard_section(ctx.report, ctx.names, dates=ctx.data_dates)

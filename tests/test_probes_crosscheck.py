@@ -1,0 +1,103 @@
+"""An independent cross-check of the probe against the real tiny llama.cpp server.
+
+At concurrency 1, 2 and 4 the probe, in its default mode (kept-alive
+connections), must agree with a minimal reference client written in the test
+from the OpenAI streaming format (a fresh connection per request, standard
+library only, :func:`test_probes_transport.reference_request`):
+
+- TTFT p50 within 3 ms, TPOT p50 within 10%;
+- output tokens per second within 5% of the server's own token count
+  (``llamacpp:tokens_predicted_total`` on ``/metrics``) over the run's wall time.
+
+The reference and the probe take turns in short rounds, and each side's
+medians are over all its rounds, so a machine that slows down for a while
+slows both alike. These run in CI against the real server (the
+``tiny_server`` fixture fails there if llama-cpp-python is missing).
+"""
+
+from __future__ import annotations
+
+import statistics
+import threading
+
+import pytest
+from test_probes_transport import reference_request
+
+from analysis import probes
+
+MAX_TOKENS = 32
+WORDS = 30  # about 32 prompt tokens with the chat template
+ROUNDS = 6
+BLOCK = 12  # measured requests per round and side
+
+
+def _reference_block(url: str, model: str, concurrency: int, seed: int) -> list[dict[str, float]]:
+    """BLOCK + concurrency requests, concurrency at a time; the first to finish are dropped."""
+    results: list[dict[str, float]] = []
+    lock = threading.Lock()
+    left = list(range(BLOCK + concurrency))
+
+    def worker() -> None:
+        while True:
+            with lock:
+                if not left:
+                    return
+                i = left.pop()
+            prompt = probes.synthetic_prompt(WORDS, seed + i)
+            out = reference_request(url, model, prompt, MAX_TOKENS)
+            with lock:
+                results.append(out)
+
+    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results[concurrency:]  # as the probe's warm-up: one per unit of concurrency
+
+
+def _config(url: str, model: str, concurrency: int, requests: int, warmup: int):
+    return probes.ProbeConfig(
+        url=url,
+        model=model,
+        load=probes.ConcurrencySweep(levels=(concurrency,), requests=requests, warmup=warmup),
+        input_tokens=32,
+        max_tokens=MAX_TOKENS,
+        ignore_eos=True,
+    )
+
+
+@pytest.mark.parametrize("concurrency", [1, 2, 4])
+def test_probe_latencies_agree_with_a_reference_client(tiny_server, concurrency):
+    url, model = tiny_server
+    reference: list[dict[str, float]] = []
+    measured: list[probes.RequestResult] = []
+    for round_ in range(ROUNDS):
+        reference += _reference_block(url, model, concurrency, 1000 * (round_ + 1))
+        cfg = _config(url, model, concurrency, BLOCK, concurrency)
+        assert cfg.connection == "reuse"  # the default mode is the one checked
+        run = probes.run_probe(cfg)
+        assert all(r.ok for r in run.requests)
+        measured += [r for r in run.requests if not r.warmup]
+    ttft = statistics.median(r.ttft_ms for r in measured)
+    reference_ttft = statistics.median(r["ttft_ms"] for r in reference)
+    tpot = statistics.median(r.tpot_ms for r in measured if r.tpot_ms is not None)
+    reference_tpot = statistics.median(r["tpot_ms"] for r in reference)
+    assert abs(ttft - reference_ttft) <= 3.0, (ttft, reference_ttft)
+    assert tpot == pytest.approx(reference_tpot, rel=0.10), (tpot, reference_tpot)
+
+
+@pytest.mark.parametrize("concurrency", [1, 2, 4])
+def test_probe_throughput_agrees_with_the_server_count(tiny_server, concurrency):
+    url, model = tiny_server
+    requests = 40
+    before = probes.read_server_counters(url)
+    run = probes.run_probe(_config(url, model, concurrency, requests, 0))
+    after = probes.read_server_counters(url)
+    (level,) = run.levels()
+    assert level.completed == requests and level.output_tokens == requests * MAX_TOKENS
+    assert before is not None and after is not None
+    # The server's own count over the run's wall time (its set-up requests included).
+    server_tokens = after["output_tokens"] - before["output_tokens"]
+    wall_s = (run.finished_at - run.started_at).total_seconds()
+    assert level.output_tokens_per_s == pytest.approx(server_tokens / wall_s, rel=0.05)
