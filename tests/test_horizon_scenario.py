@@ -25,6 +25,34 @@ from analysis.uncertainty import LogNormal
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = REPO / "reports" / "params" / "example_scenario.yaml"
+# A scenario whose API model has a long enough price history at its ECI level to fit
+# (GPT-5.4 mini against gpt-oss-120b on a rented H200), written out so that the test does
+# not move when the example files change. Routing scores are given, so nothing else is
+# looked up for them.
+SCENARIO = """
+name: GPT-5.4 mini API vs gpt-oss-120b on rented H200s
+as_of: 2026-12-01
+workload: {requests_per_month: 1000000, input_tokens: 1500, output_tokens: 500}
+api: {provider: openai, model: gpt-5.4-mini}
+self_hosted:
+  model: gpt-oss-120b
+  gpu: nvidia-h200-sxm
+  quantisation: fp8
+  context_tokens: 8192
+  concurrent_sequences: 16
+  ownership: rent
+  staff_fte: 0.25
+  staff_annual_usd: 180000
+routing:
+  classes:
+    - {name: easy, share: 0.7, benchmark: ECI, required_score: 120,
+       input_tokens: 1000, output_tokens: 300}
+    - {name: hard, share: 0.3, benchmark: ECI, required_score: 140,
+       input_tokens: 3000, output_tokens: 1000}
+  options:
+    - {name: api, use: api, scores: {ECI: 148.9}}
+    - {name: open, use: self_hosted, scores: {ECI: 141.0}}
+"""
 BLOCK = """
 horizon:
   months: 24
@@ -33,7 +61,7 @@ horizon:
   api_price: {path: switch, decline_factor: measured}
   rent_price: {path: trend, decline_factor: measured}
   hardware: {resale_fraction: 0.3}
-  trends: {benchmark: GPQA-Diamond, thresholds: [40, 50]}
+  trends: {benchmark: ECI, thresholds: [120, 130]}
   capability: {benchmark: ECI, open_score: 140, closed_score: 150, floor: 138}
   monte_carlo:
     draws: 1000
@@ -49,11 +77,8 @@ horizon:
 
 
 def example_text(block: str = BLOCK) -> str:
-    """The example scenario with its own horizon block replaced by ``block``."""
-    text = EXAMPLE.read_text(encoding="utf-8").replace("horizon_months: 12\n", "")
-    head, _, rest = text.partition("\nhorizon:\n")
-    tail = rest[rest.index("\nsources:\n") :]
-    return head + "\n" + block.strip("\n") + "\n" + tail
+    """The test scenario with ``block`` as its horizon."""
+    return SCENARIO.strip("\n") + "\n" + block.strip("\n") + "\n"
 
 
 def test_the_block_reads_strictly_and_round_trips() -> None:
@@ -73,7 +98,7 @@ def test_the_block_reads_strictly_and_round_trips() -> None:
     for bad, key in (
         ("discount_rate: 0.05", "discount: 0.05"),
         ("resale_fraction: 0.3", "resale: 0.3"),
-        ("thresholds: [40, 50]", "levels: [40, 50]"),
+        ("thresholds: [120, 130]", "levels: [120, 130]"),
         ("draws: 1000", "runs: 1000"),
         ("pct: 40}", "pct: 40, points: 2}"),
     ):
@@ -82,10 +107,7 @@ def test_the_block_reads_strictly_and_round_trips() -> None:
     with pytest.raises(ScenarioError, match="horizon.api_price.decline_factor"):
         parse_scenario_text(example_text(BLOCK.replace("measured}", "lots}", 1)), "mine.yaml")
     with pytest.raises(ScenarioError, match="give the horizon once"):
-        parse_scenario_text(
-            example_text().replace("name: GPT-4o", "horizon_months: 12\nname: GPT-4o", 1),
-            "mine.yaml",
-        )
+        parse_scenario_text("horizon_months: 12\n" + example_text(), "mine.yaml")
 
 
 def test_measured_factors_are_filled_from_the_warehouse_with_their_sources() -> None:
@@ -95,23 +117,44 @@ def test_measured_factors_are_filled_from_the_warehouse_with_their_sources() -> 
     api = spec.api_price
     source = scenario.sources["horizon.api_price.decline_factor"]
     assert source.startswith("measured (the cheapest blended price of any model at the API")
-    assert "GPQA-Diamond >= " in source and "90% CI" in source
+    assert "ECI >= " in source and "(the API model's level)" in source and "90% CI" in source
     assert isinstance(api.decline_factor, float) and api.decline_factor > 1
     assert api.basis == source
-    # Today's cheapest offer at equal capability starts the switch path.
-    assert api.offers and api.offers[0].month == 1 and 0 < api.offers[0].factor < 1
-    assert "horizon.api_price.offers" in scenario.sources
-    # The H100 rent has two dates in the warehouse: too thin to fit, held, and said so.
+    # The H200's rent follows the monthly GPU price index (normalised list prices).
     rent_source = scenario.sources["horizon.rent_price.decline_factor"]
-    assert "data too thin: not fitted" in rent_source and spec.rent_price.decline_factor == 1.0
+    assert (
+        rent_source.startswith("measured (the GPU type's rent") and "GIX-H200 index" in rent_source
+    )
+    assert spec.rent_price.decline_factor != 1.0
     dists = spec.monte_carlo.distributions if spec.monte_carlo else {}
     assert isinstance(dists["api_price.decline_factor"], LogNormal)
-    assert "rent_price.decline_factor" not in dists  # nothing fitted to draw from
-    assert scenario.sources[
-        "horizon.monte_carlo.distributions.rent_price.decline_factor"
-    ].startswith("not drawn")
+    assert isinstance(dists["rent_price.decline_factor"], LogNormal)
+    assert dists["rent_price.decline_factor"].median == spec.rent_price.decline_factor
     # A resolved scenario writes the numbers it used, and reads back equal.
     assert parse_scenario_text(dump_scenario(scenario), "dump") == scenario
+
+
+def test_thin_trends_hold_the_price_and_bought_gpus_draw_no_rent() -> None:
+    bought = example_text().replace(
+        "  ownership: rent\n",
+        "  ownership: buy\n  capex_usd_per_gpu: 30000\n  amortisation_years: 4\n"
+        "  power_w: 700\n  pue: 1.3\n  usd_per_kwh: 0.12\n  hosting_usd_per_gpu_month: 100\n",
+    )
+    # An ECI level no priced model series reaches often enough: not fitted, held.
+    thin = bought.replace(
+        "trends: {benchmark: ECI, thresholds: [120, 130]}", "trends: {benchmark: GPQA-Diamond}"
+    )
+    scenario = resolve(parse_scenario_text(thin, "mine.yaml"))
+    spec = scenario.horizon
+    assert spec is not None
+    assert spec.api_price.decline_factor == 1.0
+    assert "the price is held (factor 1)" in scenario.sources["horizon.api_price.decline_factor"]
+    dists = spec.monte_carlo.distributions if spec.monte_carlo else {}
+    assert set(dists) == {"volume_growth"}
+    assert scenario.sources["horizon.monte_carlo.distributions.rent_price.decline_factor"] == (
+        "not drawn: the GPUs are bought, so no rent is paid"
+    )
+    assert horizon_of(scenario).monte_carlo is not None  # the rest still runs
 
 
 def test_the_report_carries_the_horizon_and_its_trends() -> None:

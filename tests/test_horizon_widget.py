@@ -19,11 +19,40 @@ REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = REPO / "reports" / "params" / "example_scenario.yaml"
 
 
+def given_scenario():  # type: ignore[no-untyped-def]
+    """The example with its trends given (not measured), so the panel's arithmetic is tested
+    apart from what the warehouse holds: the API falls 3× a year (drawn around it)."""
+    from analysis.horizon.spec import HorizonMonteCarloSpec
+
+    base = load_scenario(EXAMPLE)
+    assert base.horizon is not None
+    spec = dataclasses.replace(
+        base.horizon,
+        api_price=PriceSpec("switch", 3.0),
+        rent_price=PriceSpec("trend", 1.2),
+        monte_carlo=HorizonMonteCarloSpec(
+            draws=1000,
+            distributions={"api_price.decline_factor": LogNormal.from_p10_p90(2.0, 4.5)},
+        ),
+    )
+    return dataclasses.replace(base, horizon=spec)
+
+
 @pytest.fixture(scope="module")
 def panel() -> HorizonExplorer:
-    p = HorizonExplorer()
+    p = HorizonExplorer(given_scenario())
     assert p.message.value == "", p.message.value
     return p
+
+
+def test_the_default_panel_opens_with_the_measured_trends() -> None:
+    p = HorizonExplorer()
+    assert p.message.value == "", p.message.value
+    spec = p.base.horizon
+    assert spec is not None and not spec.measured  # every measured value was filled
+    assert p.api_decline.value == pytest.approx(spec.api_price.decline_factor)
+    assert "API price: " in p.blocks["notes"].value
+    assert p.chart_specs["paths"]
 
 
 def bought_scenario():  # type: ignore[no-untyped-def]
@@ -47,7 +76,7 @@ def bought_scenario():  # type: ignore[no-untyped-def]
     )
 
 
-def test_opens_with_kpis_chart_and_the_measured_trend(panel: HorizonExplorer) -> None:
+def test_opens_with_kpis_chart_and_bands(panel: HorizonExplorer) -> None:
     h = panel.horizon
     assert h is not None
     spec = panel.chart_specs["paths"]
@@ -56,9 +85,9 @@ def test_opens_with_kpis_chart_and_the_measured_trend(panel: HorizonExplorer) ->
     assert set(layer_values(spec, "plan")) >= {p.label for p in h.result.plans}
     assert layer_values(spec, "p10_usd"), "the Monte Carlo bands are drawn"
     assert kpi(panel, f"{h.result.settings.months} months · cheapest").startswith("$")
-    # The API slider starts at the measured decline; its source is shown below the chart.
-    assert panel.api_decline.value == pytest.approx(h.result.settings.api_price.decline_factor)
-    assert "measured" in panel.blocks["notes"].value
+    # The API slider starts at the scenario's decline; its basis is shown below the chart.
+    assert panel.api_decline.value == pytest.approx(3.0)
+    assert "API price: given." in panel.blocks["notes"].value
     assert "Frontier shifts" in panel.blocks["presets"].value
 
 
@@ -106,7 +135,7 @@ def test_state_round_trips_as_a_scenario_file(panel: HorizonExplorer, tmp_path: 
     # The file is a scenario the tco command and a brief take.
     again = parse_scenario_text(path.read_text(encoding="utf-8"), str(path))
     assert again.horizon is not None and again.horizon.volume_growth == pytest.approx(0.02)
-    fresh = HorizonExplorer()
+    fresh = HorizonExplorer(given_scenario())
     fresh.load(path)
     assert fresh.growth.value == pytest.approx(2.0)
     assert kpi_values(fresh) == kpi_values(panel)

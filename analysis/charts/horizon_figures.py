@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING
 
-from analysis.charts.data import chart_title, frame, inline, inline_rows
+from analysis.charts.data import chart_title, frame, inline, inline_rows, layered
 from analysis.errors import ChartError
 
 if TYPE_CHECKING:  # altair is imported when a chart is built
@@ -112,6 +112,4 @@ def horizon_paths(
             .encode(x=alt.X("month:Q"), tooltip=tip)
         )
         note = f"Dashed line: {label[:1].lower() + label[1:]}." + (f" {note}" if note else "")
-    chart = alt.layer(*layers, title=chart_title(title, source, as_of, note))
-    assert isinstance(chart, alt.LayerChart)
-    return chart
+    return layered(*layers, title=chart_title(title, source, as_of, note))

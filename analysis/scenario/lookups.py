@@ -596,6 +596,10 @@ def _resolve_horizon(
             key = f"horizon.monte_carlo.distributions.{path}"
             fit = used.get(name)
             price = changes.get(name, getattr(spec, name))
+            if name == "rent_price" and sh.ownership != "rent":
+                del dists[path]
+                sources[key] = "not drawn: the GPUs are bought, so no rent is paid"
+                continue
             dist = distribution_from_fit(fit) if fit is not None and price.path != "held" else None
             if dist is None:
                 del dists[path]
