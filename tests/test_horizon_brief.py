@@ -112,4 +112,4 @@ def test_the_default_brief_has_the_horizon_section(tmp_path_factory) -> None:  #
     assert charts is not None and "Cumulative cost over the next 36 months" in charts.group(0)
     trends = re.search(r'<section[^>]*id="section-trends".*?</section>', page, re.S)
     assert trends is not None and "Appendix D" in trends.group(0)
-    assert "GPQA-Diamond &gt;= " in trends.group(0) or "GPQA-Diamond >= " in trends.group(0)
+    assert "ECI &gt;= " in trends.group(0) or "ECI >= " in trends.group(0)

@@ -21,6 +21,7 @@ from analysis.horizon.trends import (
     capability_decline,
     fit_decline,
     index_points,
+    known_by,
     list_price_points,
     offers_from_release,
     rent_points,
@@ -94,7 +95,7 @@ def _fits(
     from analysis import gap
 
     t = gap.load_tables("models", "api_prices")
-    dated = offers_from_release(t["api_prices"], t["models"])
+    dated = offers_from_release(known_by(t["api_prices"], as_of), t["models"])
     return tuple(
         capability_decline(
             rows,

@@ -451,6 +451,18 @@ def offers_from_release(price_history: Any, models: Any) -> Any:
     return ph.reset_index(drop=True)
 
 
+def known_by(price_history: Any, as_of: date | str | None) -> Any:
+    """The price rows recorded on or before ``as_of`` (all when None): a trend measured as of
+    a date uses what was known then, before any row is dated back to its model's release."""
+    import pandas as pd
+
+    ph = _frame(price_history)
+    if as_of is None:
+        return ph
+    start = pd.to_datetime(ph["effective_from"], errors="coerce")
+    return ph[start.notna() & (start <= pd.Timestamp(str(as_of)))]
+
+
 def _frame(table: Any) -> Any:
     import pandas as pd
 
@@ -476,7 +488,8 @@ def capability_decline(
     """The decline of the cheapest price of a capability level, fitted.
 
     The cheapest blended (3:1) price of any model scoring at least ``threshold``
-    (:func:`analysis.gap.cheapest_over_time` over :func:`offers_from_release`),
+    (:func:`analysis.gap.cheapest_over_time` over :func:`offers_from_release` of the rows
+    recorded by ``as_of``, :func:`known_by`),
     one point per change of that price (:func:`cheapest_points`), then
     :func:`fit_decline`.
 
@@ -501,7 +514,7 @@ def capability_decline(
     from analysis.gap import cheapest_over_time
 
     if dated is None:
-        dated = offers_from_release(price_history, models)
+        dated = offers_from_release(known_by(price_history, as_of), models)
     try:
         series = cheapest_over_time(rows, dated, threshold, as_of=as_of, by_group=group != "All")
     except GapError as exc:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
+from analysis.freshness import DataDates, data_dates
 from analysis.horizon import band_rows, flip_text, path_rows, settings_text
 from analysis.horizon.trends import direction_text
 from analysis.memo.context import BriefContext, Names, kept
@@ -81,11 +82,24 @@ def _table(rows: list[dict[str, object]]) -> pd.DataFrame:
     )
 
 
-def horizon_chart(h: HorizonReport, as_of: date | str) -> alt.LayerChart:
+#: The datasets the horizon's trends and prices rest on, for its caption's "data through".
+HORIZON_TABLES = (
+    "api_prices",
+    "eci_scores",
+    "benchmark_scores",
+    "gpu_price_index",
+    "gpu_cloud_prices",
+)
+
+
+def horizon_chart(
+    h: HorizonReport, as_of: date | str, dates: DataDates | None = None
+) -> alt.LayerChart:
     """The cumulative-cost chart of a horizon: lines per plan, the Monte Carlo's P10–P90
     band per plan when it ran, and the month self-hosting and the API cross.
 
-    The brief (appendix A) and the horizon panel show this chart.
+    The brief (appendix A) and the horizon panel show this chart; its caption says how
+    current the prices and scores behind the trends are (``dates``: read when None).
     """
 
     from analysis import charts
@@ -102,6 +116,9 @@ def horizon_chart(h: HorizonReport, as_of: date | str) -> alt.LayerChart:
         if h.monte_carlo is not None
         else "no Monte Carlo."
     )
+    if dates is None:
+        dates = data_dates(date.fromisoformat(str(as_of)[:10]))
+    note += " " + dates.line([t for t in HORIZON_TABLES if t in dates.through])
     paths = _table(path_rows(h))
     shaded = _table(bands) if bands else None
     return charts.horizon_paths(
@@ -116,11 +133,11 @@ def horizon_chart(h: HorizonReport, as_of: date | str) -> alt.LayerChart:
     )
 
 
-def horizon_figure(h: HorizonReport, as_of: date | str) -> Figure:
+def horizon_figure(h: HorizonReport, as_of: date | str, dates: DataDates | None = None) -> Figure:
     """:func:`horizon_chart` as the brief's figure, drawn full width in appendix A (the memo
     keeps to two printed pages)."""
     return Figure(
-        horizon_chart(h, as_of),
+        horizon_chart(h, as_of, dates),
         "Running total of each plan's discounted cost, with the Monte Carlo's P10–P90 band; "
         "bought hardware is paid in month 1.",
         size=size(FULL_WIDTH, DETAIL_HEIGHT),
@@ -198,6 +215,7 @@ def horizon_section(
     decision: Decision | None = None,
     *,
     figure: bool = True,
+    dates: DataDates | None = None,
 ) -> Section:
     """Whether the recommendation holds over the horizon, and which shift would flip it.
 
@@ -211,6 +229,7 @@ def horizon_section(
         as_of: the brief's date.
         decision: the brief's recommendation (None: say only what costs least).
         figure: add the chart (a panel that draws it at its own size says False).
+        dates: how current the data is, for the chart's caption (read when None).
 
     Returns:
         A section with a few sentences and one chart (``placement="appendix"``).
@@ -272,7 +291,7 @@ def horizon_section(
         finding=finding,
         kpis=kpis,
         brief_kpis=False,
-        figures=[horizon_figure(h, as_of)] if figure else [],
+        figures=[horizon_figure(h, as_of, dates)] if figure else [],
         numbers=numbers,
     )
 
@@ -339,7 +358,8 @@ def horizon(ctx: BriefContext) -> Section | None:
     h = ctx.report.horizon
     if h is None:
         return None
-    return horizon_section(h, ctx.names, ctx.as_of, decide(ctx.report, ctx.names, ctx.options))
+    decision = decide(ctx.report, ctx.names, ctx.options)
+    return horizon_section(h, ctx.names, ctx.as_of, decision, dates=ctx.data_dates)
 
 
 def _fit_row(fit: DeclineFit) -> list[str]:
