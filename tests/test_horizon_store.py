@@ -91,3 +91,14 @@ def test_measured_trends_of_a_scenario() -> None:
     assert on_eci.equal_capability.name == f"ECI >= {closed['score']:g} " + (
         f"(snapshot {eci_snapshot(AS_OF).date().isoformat()}) (the API model's level)"
     )
+
+
+def test_gpu_rent_trend_per_gpu_type_from_the_price_index() -> None:
+    rents = {f.name.split(" ")[0]: f for f in rent_trends(AS_OF)}
+    for gpu in ("nvidia-h100-sxm", "nvidia-h200-sxm", "nvidia-b200"):
+        fit = rents[gpu]
+        check_fit(fit)
+        assert "index)" in fit.name and fit.n >= 12  # one point a month, 2025-08 on
+        assert all("normalised list price" in p.label for p in fit.points)
+    # A GPU type the index does not cover falls back to its offers, and says it is thin.
+    assert not rents["nvidia-t4"].fitted and rents["nvidia-t4"].reason.startswith(THIN)
