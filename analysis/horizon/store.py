@@ -25,6 +25,7 @@ from analysis.horizon.trends import (
     list_price_points,
     offers_from_release,
     rent_points,
+    rows_by,
 )
 from analysis.records import Record
 
@@ -35,14 +36,6 @@ DEFAULT_THRESHOLDS: dict[str, tuple[float, ...]] = {
     ECI: (120.0, 130.0, 140.0, 150.0),
     "GPQA-Diamond": (40.0, 50.0, 60.0, 70.0),
 }
-
-
-def _cut(frame: Any, column: str, as_of: date | str | None) -> Any:
-    import pandas as pd
-
-    if as_of is None:
-        return frame
-    return frame[pd.to_datetime(frame[column], errors="coerce") <= pd.Timestamp(as_of)]
 
 
 def capability_trends(
@@ -131,7 +124,7 @@ def list_price_trend(
     rows = ph[ph["api_model"] == api_model]
     if provider is not None:
         rows = rows[rows["provider"] == provider]
-    rows = _cut(rows, "effective_from", as_of)
+    rows = rows_by(rows, "effective_from", as_of)
     name = f"{provider + ' ' if provider else ''}{api_model} list price"
     return fit_decline(list_price_points(rows), name)
 
@@ -146,7 +139,7 @@ def _index_rows(as_of: date | str | None) -> Any | None:
 
     if INDEX_TABLE not in warehouse.table_names():
         return None
-    return _cut(gap.load_tables(INDEX_TABLE)[INDEX_TABLE], "as_of", as_of)
+    return rows_by(gap.load_tables(INDEX_TABLE)[INDEX_TABLE], "as_of", as_of)
 
 
 def rent_trend(gpu_id: str, as_of: date | str | None = None) -> DeclineFit:
@@ -168,7 +161,7 @@ def rent_trend(gpu_id: str, as_of: date | str | None = None) -> DeclineFit:
         if points:
             code = points[0].label.split(" ")[0]
             return fit_decline(points, f"{gpu_id} rent ({code} index)", "USD per GPU-hour")
-    offers = _cut(gap.load_tables("gpu_cloud_prices")["gpu_cloud_prices"], "as_of", as_of)
+    offers = rows_by(gap.load_tables("gpu_cloud_prices")["gpu_cloud_prices"], "as_of", as_of)
     return fit_decline(rent_points(offers, gpu_id), f"{gpu_id} rent", "USD per GPU-hour")
 
 
@@ -176,7 +169,7 @@ def rent_trends(as_of: date | str | None = None) -> tuple[DeclineFit, ...]:
     """The rent trend of every GPU type with an index series or offers, in GPU order."""
     from analysis import gap
 
-    offers = _cut(gap.load_tables("gpu_cloud_prices")["gpu_cloud_prices"], "as_of", as_of)
+    offers = rows_by(gap.load_tables("gpu_cloud_prices")["gpu_cloud_prices"], "as_of", as_of)
     index = _index_rows(as_of)
     gpus = set(offers["gpu_id"].dropna())
     if index is not None:

@@ -451,16 +451,24 @@ def offers_from_release(price_history: Any, models: Any) -> Any:
     return ph.reset_index(drop=True)
 
 
-def known_by(price_history: Any, as_of: date | str | None) -> Any:
-    """The price rows recorded on or before ``as_of`` (all when None): a trend measured as of
-    a date uses what was known then, before any row is dated back to its model's release."""
+def rows_by(table: Any, column: str, as_of: date | str | None) -> Any:
+    """The rows of ``table`` whose date in ``column`` is on or before ``as_of`` (all when None).
+
+    A trend measured as of a date uses what was known then.
+    """
     import pandas as pd
 
-    ph = _frame(price_history)
+    frame = _frame(table)
     if as_of is None:
-        return ph
-    start = pd.to_datetime(ph["effective_from"], errors="coerce")
-    return ph[start.notna() & (start <= pd.Timestamp(str(as_of)))]
+        return frame
+    when = pd.to_datetime(frame[column], errors="coerce")
+    return frame[when.notna() & (when <= pd.Timestamp(str(as_of)))]
+
+
+def known_by(price_history: Any, as_of: date | str | None) -> Any:
+    """The price rows recorded on or before ``as_of``, before any is dated back to its
+    model's release (:func:`rows_by` on ``effective_from``)."""
+    return rows_by(price_history, "effective_from", as_of)
 
 
 def _frame(table: Any) -> Any:
