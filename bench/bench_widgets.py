@@ -71,6 +71,7 @@ def cases() -> list[tuple[str, Callable[[], Any], str, Sequence[Any]]]:
     from datetime import date
 
     from widgets.gap import GapExplorer
+    from widgets.horizon import HorizonExplorer
     from widgets.hybrid import HybridDesigner
     from widgets.scorecard import ScorecardPanel
     from widgets.tco import TCOExplorer
@@ -85,6 +86,10 @@ def cases() -> list[tuple[str, Callable[[], Any], str, Sequence[Any]]]:
         ("TCO explorer", TCOExplorer, "power_price", [0.05, 0.08, 0.11, 0.14, 0.17, 0.2]),
         ("Hybrid designer", HybridDesigner, "quality_floor", [0.5, 0.6, 0.7, 0.8, 0.9, 1.0]),
         ("Scorecard", ScorecardPanel, "weight:data_sovereignty", [0, 1, 2, 3, 4, 5]),
+        ("Horizon explorer", HorizonExplorer, "months", list(range(12, 61, 2))),
+        ("Horizon explorer", HorizonExplorer, "growth", [-2.0, -1.0, 0.0, 0.5, 1.0, 2.0, 4.0, 8.0]),
+        ("Horizon explorer", HorizonExplorer, "api_decline", [1.0, 1.5, 2.0, 4.0, 9.0, 30.0, 90.0]),
+        ("Horizon explorer", HorizonExplorer, "discount", [0.0, 2.0, 5.0, 8.0, 12.0, 20.0]),
         ("Gap explorer", lambda: GapExplorer(end=end), "dates (start)", starts),
         ("Gap explorer", lambda: GapExplorer(end=end), "dates (end)", ends),
     ]

@@ -36,11 +36,13 @@ SECTIONS = (
     "cost",
     "risk",
     "hybrid",
+    "horizon",
     "scorecard",
     "gap",
     "charts",
     "assumptions",
     "sources",
+    "trends",
 )
 
 

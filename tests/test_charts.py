@@ -190,6 +190,27 @@ def _inputs() -> dict[str, tuple[Callable[..., Any], pd.DataFrame, dict[str, Any
             ),
             {},
         ),
+        "horizon_paths": (
+            charts.horizon_paths,
+            pd.DataFrame(
+                {
+                    "month": [1, 2, 3] * 2,
+                    "plan": ["API: GPT-4o"] * 3 + ["Self-hosted (bought GPUs)"] * 3,
+                    "cumulative_usd": [8750.0, 17500.0, 26250.0, 64109.0, 68219.0, 72328.0],
+                }
+            ),
+            {
+                "bands": pd.DataFrame(
+                    {
+                        "month": [1, 2, 3],
+                        "plan": ["API: GPT-4o"] * 3,
+                        "p10_usd": [8000.0, 15000.0, 21000.0],
+                        "p90_usd": [8750.0, 17500.0, 26250.0],
+                    }
+                ),
+                "crossover_month": 3,
+            },
+        ),
         "probe_latency": (
             charts.probe_latency,
             pd.DataFrame(
@@ -251,6 +272,10 @@ EXPECT: dict[str, tuple[set[str], set[tuple[str, str]]]] = {
     "scorecard": (
         {"rect", "text"},
         {("option", "nominal"), ("header", "nominal"), ("score", "quantitative")},
+    ),
+    "horizon_paths": (
+        {"area", "line", "rule"},
+        {("month", "quantitative"), ("cumulative_usd", "quantitative"), ("plan", "nominal")},
     ),
     "probe_latency": (
         {"line", "point"},
@@ -486,6 +511,24 @@ def test_tornado_orders_parameters_by_swing(built: dict[str, Any]) -> None:
     bar = next(u for u in _units(spec) if _mark(u) == "bar")
     assert bar["encoding"]["y"]["sort"] == ["Utilisation", "GPU price", "Tokens per request"]
     assert bar["encoding"]["x2"]["field"] == "base"
+
+
+def test_horizon_paths_mark_the_crossover_and_draw_the_bands(built: dict[str, Any]) -> None:
+    _, spec = built["horizon_paths"]
+    units = _units(spec)
+    rule = next(u for u in units if _mark(u) == "rule")
+    assert _values(rule, spec) == [{"month": 3.0, "label": "Crossover: month 3"}]
+    assert "Dashed line: crossover: month 3." in " ".join(spec["title"]["subtitle"])
+    area = next(u for u in units if _mark(u) == "area")
+    assert area["encoding"]["y2"]["field"] == "p90_usd"
+    plain = charts.horizon_paths(
+        _inputs()["horizon_paths"][1], source=SOURCE, as_of=AS_OF
+    ).to_dict()
+    assert {_mark(u) for u in _units(plain)} == {"line"}  # no bands, no crossover given
+    with pytest.raises(ChartError, match="crossover_month"):
+        charts.horizon_paths(
+            _inputs()["horizon_paths"][1], source=SOURCE, as_of=AS_OF, crossover_month=0
+        )
 
 
 def test_polars_input_gives_the_same_spec() -> None:

@@ -24,6 +24,7 @@ PANEL_NOTEBOOKS = [
     "03_hybrid_stack.ipynb",
     "04_live_probe.ipynb",
     "05_strategic_scorecard.ipynb",
+    "06_horizon_explorer.ipynb",
 ]
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 

@@ -279,7 +279,7 @@ class HybridDesigner(Panel[HybridState]):
         from analysis.routing import pareto_frontier, route
         from analysis.scenario import evaluate_scenario, route_options
 
-        core = dataclasses.replace(state.scenario, monte_carlo=None, scorecard=None)
+        core = dataclasses.replace(state.scenario, monte_carlo=None, scorecard=None, horizon=None)
         resolved = self.lookups.resolve(core)
         assert resolved.routing is not None  # the state always has one
         options = route_options(resolved)

@@ -139,8 +139,10 @@ class ScorecardPanel(Panel["Scenario"]):
         key = repr(neutral)
         facts = self._facts.get(key)
         if facts is None:
-            # Routing is not scored: leave it out rather than look up its scores.
-            resolved = self.lookups.resolve(dataclasses.replace(neutral, routing=None))
+            # Routing and the horizon are not scored: leave them out rather than look them up.
+            resolved = self.lookups.resolve(
+                dataclasses.replace(neutral, routing=None, horizon=None)
+            )
             report = evaluate_scenario(resolved, lookup=False)
             facts = _Facts(
                 report,

@@ -587,9 +587,10 @@ class TCOExplorer(Panel["Scenario"]):
         from analysis.memo import cost_section, risk_section
         from analysis.scenario import evaluate_scenario
 
-        # Only the cost comparison is live; the rest of the scenario is kept for the brief.
+        # Only the cost comparison is live; the rest of the scenario is kept for the brief
+        # (the horizon has its own panel, widgets.horizon).
         core = dataclasses.replace(
-            state, monte_carlo=None, quality=None, routing=None, scorecard=None
+            state, monte_carlo=None, quality=None, routing=None, scorecard=None, horizon=None
         )
         resolved = self.lookups.resolve(core)
         report = evaluate_scenario(resolved, lookup=False)

@@ -18,8 +18,9 @@ escapes or builds HTML.
 
 Layout: :mod:`analysis.charts.theme` (the theme), :mod:`analysis.charts.data` (checking
 tables, inline values, captions, the open/closed colours), and the builders by subject:
-:mod:`~analysis.charts.gap_figures`, :mod:`~analysis.charts.cost_figures` and
-:mod:`~analysis.charts.probe_figures`. Every builder is importable from here.
+:mod:`~analysis.charts.gap_figures`, :mod:`~analysis.charts.cost_figures`,
+:mod:`~analysis.charts.horizon_figures` and :mod:`~analysis.charts.probe_figures`. Every
+builder is importable from here.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ from analysis.charts.gap_figures import (
     price_trend,
     quality_price,
 )
+from analysis.charts.horizon_figures import horizon_paths
 from analysis.charts.probe_figures import (
     probe_compare_latency,
     probe_cost,
@@ -65,6 +67,7 @@ BUILDERS = (
     "hybrid_split",
     "hybrid_pareto",
     "scorecard",
+    "horizon_paths",
     "probe_latency",
     "probe_throughput",
 )
@@ -81,6 +84,7 @@ __all__ = [
     "break_even_curve",
     "frontier",
     "gap_over_time",
+    "horizon_paths",
     "hybrid_pareto",
     "hybrid_split",
     "lag_bars",

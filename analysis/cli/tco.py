@@ -16,6 +16,7 @@ from typing import Any
 from analysis.brief import scenario_from_file
 from analysis.cli import date_arg
 from analysis.console import format_table, print_json
+from analysis.horizon import plan_rows, settings_text
 from analysis.records import to_plain
 from analysis.scenario import ScenarioReport, dump_scenario, evaluate_scenario
 
@@ -51,6 +52,7 @@ def summary(report: ScenarioReport) -> dict[str, Any]:
         "cheaper": tco.cheaper,
         "difference_usd": tco.difference_usd,
         "horizon_months": report.horizon_months,
+        "horizon": horizon_summary(report),
         "sources": dict(s.sources),
         "unsourced": list(report.unsourced),
     }
@@ -148,9 +150,97 @@ def format_report(report: ScenarioReport, full: bool = False) -> str:
         )
     if report.unsourced:
         lines.append(f"Assumptions without a stated source: {', '.join(report.unsourced)}")
+    lines += horizon_lines(report)
     if full:
         lines += _full_sections(report)
     return "\n".join(lines)
+
+
+def horizon_summary(report: ScenarioReport) -> dict[str, Any] | None:
+    """The horizon in the ``tco --json`` payload (None without a ``horizon`` block).
+
+    Returns:
+        ``months``, ``settings`` (in words), ``plans`` (see
+        :func:`analysis.horizon.plan_rows`), ``cheapest``, ``crossover_month``,
+        ``p_self_hosted_cheaper``, ``robust``, ``flips``, ``presets`` (name, decision,
+        changed, text), ``trends`` (name, fitted, factor, low, high, n, reason) and ``text``.
+    """
+    h = report.horizon
+    if h is None:
+        return None
+    mc = h.monte_carlo
+    trends = []
+    if report.trends is not None:
+        t = report.trends
+        for fit in (t.equal_capability, t.list_price, t.rent, *t.thresholds):
+            if fit is not None:
+                trends.append(
+                    {
+                        "name": fit.name,
+                        "fitted": fit.fitted,
+                        "factor": fit.factor,
+                        "low": fit.low,
+                        "high": fit.high,
+                        "n": fit.n,
+                        "reason": fit.reason,
+                    }
+                )
+    return {
+        "months": h.result.settings.months,
+        "settings": settings_text(h.result.settings),
+        "plans": plan_rows(h),
+        "cheapest": h.result.cheapest,
+        "crossover_month": h.result.crossover.month if h.result.crossover else None,
+        "p_self_hosted_cheaper": mc.p_self_hosted_cheaper if mc is not None else None,
+        "robust": h.robust,
+        "flips": list(h.flips),
+        "presets": [
+            {"name": o.name, "decision": o.decision, "changed": o.changed, "text": o.text}
+            for o in h.presets
+        ],
+        "trends": trends,
+        "text": h.text,
+    }
+
+
+def horizon_lines(report: ScenarioReport) -> list[str]:
+    """The horizon summary the ``tco`` command prints (none without a ``horizon`` block)."""
+    h = report.horizon
+    if h is None:
+        return []
+    lines = ["", f"Horizon: {settings_text(h.result.settings)}"]
+    with_mc = h.monte_carlo is not None
+    rows = []
+    for row in plan_rows(h):
+        entry = {
+            "plan": row["label"] + (" *" if row["cheapest"] else ""),
+            "NPV": _usd(row["npv_usd"]),
+            "cash total": _usd(row["cash_usd"]),
+            "month 1": _usd(row["month_1_usd"]),
+            f"month {h.result.settings.months}": _usd(row["last_month_usd"]),
+        }
+        if with_mc:
+            entry["NPV P10-P90"] = f"{_usd(row['npv_p10_usd'])} to {_usd(row['npv_p90_usd'])}"
+            entry["cheapest in"] = f"{row['p_cheapest']:.0%} of draws"
+        rows.append(entry)
+    lines.append(format_table(rows))
+    if h.monte_carlo is not None and h.monte_carlo.p_self_hosted_cheaper is not None:
+        mc = h.monte_carlo
+        lines.append(
+            f"Monte Carlo ({mc.draws:,} draws, seed {mc.seed}; drawn: "
+            f"{', '.join(mc.parameters) or 'nothing'}): P(self-hosting cheaper over the horizon) "
+            f"= {mc.p_self_hosted_cheaper:.1%}"
+        )
+    if h.presets:
+        lines.append("Frontier shifts:")
+        lines += [f"  - {o.text}" for o in h.presets]
+    if report.trends is not None:
+        fits = [report.trends.equal_capability, report.trends.list_price, report.trends.rent]
+        fits += list(report.trends.thresholds)
+        lines.append("Measured trends:")
+        lines += [f"  - {f.describe()}" for f in fits if f is not None]
+    lines.append(h.text)
+    return lines
 
 
 def _full_sections(report: ScenarioReport) -> list[str]:

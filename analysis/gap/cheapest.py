@@ -112,20 +112,36 @@ def cheapest_over_time(
     groups: list[tuple[str, bool | None]] = [("All", None)]
     if by_group:
         groups += [(OPEN_LABEL, True), (CLOSED_LABEL, False)]
+    # Rank every offer once: cheapest first, then the higher score, then table order (the
+    # order a stable sort on price and score keeps); at each date the live offer of lowest
+    # rank is the cheapest. A date × offer matrix does it without a loop over offers.
+    import numpy as np
+
+    start = offers["effective_from"].to_numpy(dtype="datetime64[ns]")
+    until = offers["until"].to_numpy(dtype="datetime64[ns]")
+    price = offers["usd_per_mtok"].to_numpy(dtype=float)
+    score = offers["score"].astype(float).to_numpy()
+    rank = np.empty(len(offers), dtype=float)
+    rank[np.lexsort((np.arange(len(offers)), -score, price))] = np.arange(len(offers))
+    when = np.array(dates, dtype="datetime64[ns]")[:, None]
+    live = (start[None, :] <= when) & (np.isnat(until)[None, :] | (until[None, :] > when))
     out = []
     for label, flag in groups:
-        side = offers if flag is None else offers[offers["open_weights"] == flag]
+        mine = (
+            np.ones(len(offers), dtype=bool)
+            if flag is None
+            else (offers["open_weights"].to_numpy(dtype=bool) == flag)
+        )
+        ranked = np.where(live & mine[None, :], rank[None, :], np.inf)
+        best = ranked.argmin(axis=1)
+        found = np.isfinite(ranked[np.arange(len(dates)), best])
         last_key: tuple[object, ...] | None = None
-        for d in dates:
-            live = side[
-                (side["effective_from"] <= d) & (side["until"].isna() | (side["until"] > d))
-            ]
+        for i, d in enumerate(dates):
             key: tuple[object, ...]
-            if live.empty:
-                key = ("none",)
-                rec = None
+            if not found[i]:
+                key, rec = ("none",), None
             else:
-                top = live.sort_values(["usd_per_mtok", "score"], ascending=[True, False]).iloc[0]
+                top = offers.iloc[int(best[i])]
                 key = (round(float(top["usd_per_mtok"]), 9), top["provider"], top["api_model"])
                 rec = {
                     "group": label,

@@ -68,6 +68,16 @@ from analysis.memo.sections.appendix import (
 from analysis.memo.sections.claims import claim_check, claims_section
 from analysis.memo.sections.cost import cost, cost_section, energy_words, throughput_words
 from analysis.memo.sections.gap import gap_section, gap_trend
+from analysis.memo.sections.horizon import (
+    horizon,
+    horizon_chart,
+    horizon_detail_section,
+    horizon_figure,
+    horizon_paragraphs,
+    horizon_section,
+    horizon_trends,
+    read_horizon,
+)
 from analysis.memo.sections.hybrid import hybrid, hybrid_section
 from analysis.memo.sections.recommendation import recommendation
 from analysis.memo.sections.risk import risk, risk_section
@@ -137,5 +147,13 @@ __all__ = [
     "probe_comparison",
     "throughput",
     "throughput_section",
+    "horizon",
+    "horizon_chart",
+    "horizon_detail_section",
+    "horizon_figure",
+    "horizon_paragraphs",
+    "horizon_section",
+    "horizon_trends",
+    "read_horizon",
     "usd",
 ]

@@ -19,6 +19,7 @@ from analysis.memo.sections.appendix import assumptions, detailed_charts_section
 from analysis.memo.sections.claims import claim_check
 from analysis.memo.sections.cost import cost
 from analysis.memo.sections.gap import gap_trend
+from analysis.memo.sections.horizon import horizon, horizon_trends
 from analysis.memo.sections.hybrid import hybrid
 from analysis.memo.sections.recommendation import recommendation
 from analysis.memo.sections.risk import risk
@@ -35,6 +36,7 @@ MEMO_SECTIONS: tuple[SectionBuilder, ...] = (
     cost,
     risk,
     hybrid,
+    horizon,
     scorecard,
     gap_trend,
     throughput,
@@ -64,4 +66,5 @@ SECTIONS: tuple[SectionBuilder, ...] = (
     detailed_charts,
     assumptions,
     sources,
+    horizon_trends,
 )

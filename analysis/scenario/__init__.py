@@ -13,8 +13,9 @@ where its layers change:
   out from the warehouse and the probe store, recording each value's source;
 - :mod:`analysis.scenario.report`: :func:`evaluate_scenario` hands the resolved
   scenario to the pure models (:mod:`analysis.tco`, :mod:`analysis.uncertainty`,
-  :mod:`analysis.routing`, :mod:`analysis.scorecard`) and returns a
-  :class:`ScenarioReport`.
+  :mod:`analysis.routing`, :mod:`analysis.scorecard`, :mod:`analysis.horizon`) and
+  returns a :class:`ScenarioReport`; :func:`horizon_of` is the horizon of a resolved
+  scenario, which the ``tco`` command, the horizon panel and the brief share.
 
 The ``tco`` command's text and JSON output is :mod:`analysis.cli.tco`.
 """
@@ -32,7 +33,7 @@ from analysis.scenario.files import (
     scenario_to_dict,
     yaml_key_lines,
 )
-from analysis.scenario.lookups import lookup_score, probe_throughput, resolve
+from analysis.scenario.lookups import api_model_id_of, lookup_score, probe_throughput, resolve
 from analysis.scenario.model import (
     BenchmarkPick,
     MonteCarloSettings,
@@ -47,6 +48,9 @@ from analysis.scenario.model import (
 from analysis.scenario.report import (
     ScenarioReport,
     evaluate_scenario,
+    horizon_hybrid,
+    horizon_of,
+    horizon_trends,
     option_profiles,
     route_options,
 )
@@ -64,8 +68,12 @@ __all__ = [
     "ScenarioReport",
     "ScorecardSettings",
     "Sensitivity",
+    "api_model_id_of",
     "dump_scenario",
     "evaluate_scenario",
+    "horizon_hybrid",
+    "horizon_of",
+    "horizon_trends",
     "load_scenario",
     "lookup_score",
     "option_profiles",

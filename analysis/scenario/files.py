@@ -11,6 +11,8 @@ A scenario file is one YAML mapping (see ``reports/params/example_scenario.yaml`
     quality:     benchmarks, api_scores, self_hosted_scores
     routing:     classes, options                    (hybrid routing)
     scorecard:   requirements, weights, api, self_hosted   (the five factors)
+    horizon:     months, discount_rate, volume_growth, price paths, hardware,
+                 trends, capability, monte_carlo, presets  (cost over the horizon)
     sources:     parameter -> where its value comes from
 
 Keys are strict: an unknown key is an error naming the key, the file and the
@@ -29,6 +31,15 @@ from typing import TYPE_CHECKING, Any
 from analysis.dates import parse_date
 from analysis.errors import ScenarioError
 from analysis.files import atomic_write
+from analysis.horizon.model import HardwarePlan, PriceEvent
+from analysis.horizon.shifts import Capability, Preset
+from analysis.horizon.spec import (
+    MEASURED,
+    HorizonMonteCarloSpec,
+    HorizonSpec,
+    PriceSpec,
+    TrendSpec,
+)
 from analysis.records import to_plain
 from analysis.routing import TaskClass
 from analysis.scenario.model import (
@@ -74,6 +85,7 @@ _TOP_KEYS = (
     "quality",
     "routing",
     "scorecard",
+    "horizon",
     "sources",
 )
 
@@ -263,6 +275,72 @@ def _monte_carlo(r: _Reader, data: Any) -> MonteCarloSettings:
     )
 
 
+def _events(r: _Reader, data: Any, path: str) -> tuple[PriceEvent, ...]:
+    if data is None:
+        return ()
+    if not isinstance(data, list):
+        raise ScenarioError(
+            path, data, f"must be a list of {{month, factor, label}} ({r.location(path)})"
+        )
+    return tuple(r.build(PriceEvent, e, f"{path}[{i}]") for i, e in enumerate(data))
+
+
+def _price_spec(r: _Reader, data: Any, path: str) -> PriceSpec:
+    data = r.mapping(data, path)
+    r.strict(data, path, _field_names(PriceSpec))
+    return PriceSpec(
+        **{
+            **data,
+            "offers": _events(r, data.get("offers"), f"{path}.offers"),
+            "events": _events(r, data.get("events"), f"{path}.events"),
+        }
+    )
+
+
+def _horizon(r: _Reader, data: Any) -> HorizonSpec:
+    data = r.mapping(data, "horizon")
+    r.strict(data, "horizon", _field_names(HorizonSpec))
+    converted: dict[str, Any] = {}
+    for key in ("api_price", "rent_price"):
+        if data.get(key) is not None:
+            converted[key] = _price_spec(r, data[key], f"horizon.{key}")
+    if data.get("hardware") is not None:
+        converted["hardware"] = r.build(HardwarePlan, data["hardware"], "horizon.hardware")
+    if data.get("trends") is not None:
+        trends = r.mapping(data["trends"], "horizon.trends")
+        r.strict(trends, "horizon.trends", _field_names(TrendSpec))
+        if isinstance(trends.get("thresholds"), list):
+            trends["thresholds"] = tuple(trends["thresholds"])
+        converted["trends"] = TrendSpec(**trends)
+    if data.get("capability") is not None:
+        converted["capability"] = r.build(Capability, data["capability"], "horizon.capability")
+    if data.get("monte_carlo") is not None:
+        mc = r.mapping(data["monte_carlo"], "horizon.monte_carlo")
+        r.strict(mc, "horizon.monte_carlo", _field_names(HorizonMonteCarloSpec))
+        dists = r.mapping(mc.get("distributions"), "horizon.monte_carlo.distributions")
+        mc["distributions"] = {
+            str(p): d
+            if d == MEASURED
+            else distribution_from_dict(d, f"horizon.monte_carlo.distributions.{p}")
+            for p, d in dists.items()
+        }
+        converted["monte_carlo"] = HorizonMonteCarloSpec(**mc)
+    if "presets" in data:
+        presets = data["presets"]
+        if not isinstance(presets, list):
+            raise ScenarioError(
+                "horizon.presets", presets, f"must be a list ({r.location('horizon.presets')})"
+            )
+        built = []
+        for i, preset in enumerate(presets):
+            path = f"horizon.presets[{i}]"
+            preset = r.mapping(preset, path)
+            r.strict(preset, path, _field_names(Preset))
+            built.append(Preset(**preset))
+        converted["presets"] = tuple(built)
+    return HorizonSpec(**{**data, **converted})
+
+
 def scenario_from_dict(
     data: Mapping[str, Any] | None,
     where: str = "scenario",
@@ -311,6 +389,7 @@ def scenario_from_dict(
             scorecard=(
                 _scorecard(r, data["scorecard"]) if data.get("scorecard") is not None else None
             ),
+            horizon=_horizon(r, data["horizon"]) if data.get("horizon") is not None else None,
             sources={str(k): v for k, v in sources.items()},
         )
     except TypeError as exc:  # a dataclass given a wrong shape
@@ -468,9 +547,15 @@ def scenario_to_dict(scenario: Scenario) -> dict[str, Any]:
     data = _pruned(to_plain(scenario))
     for path, dist in data.get("monte_carlo", {}).get("distributions", {}).items():
         data["monte_carlo"]["distributions"][path] = {"kind": dist.pop("kind"), **dist}
+    horizon_dists = data.get("horizon", {}).get("monte_carlo", {}).get("distributions", {})
+    for path, dist in horizon_dists.items():
+        if isinstance(dist, dict):
+            horizon_dists[path] = {"kind": dist.pop("kind"), **dist}
+    if scenario.horizon is not None and not scenario.horizon.presets:
+        data.setdefault("horizon", {})["presets"] = []
     if scenario.sensitivity == Sensitivity():
         data["sensitivity"] = to_plain(Sensitivity())
-    for key in ("monte_carlo", "quality", "routing", "scorecard"):
+    for key in ("monte_carlo", "quality", "routing", "scorecard", "horizon"):
         if getattr(scenario, key) is not None:
             data.setdefault(key, {})
     order = [k for k in _TOP_KEYS if k in data]

@@ -15,6 +15,15 @@ from datetime import date
 from typing import Any
 
 from analysis.errors import PriceNotFoundError, ProbeError, ScenarioError
+from analysis.horizon.model import PriceEvent
+from analysis.horizon.spec import (
+    MAX_DRAWN_RATIO,
+    HorizonSpec,
+    PriceSpec,
+    distribution_from_fit,
+    filled,
+)
+from analysis.horizon.trends import DeclineFit
 from analysis.records import Record
 from analysis.scenario.files import problem_of
 from analysis.scenario.model import BenchmarkPick, Scenario
@@ -359,6 +368,17 @@ def _resolve_probe(sh: SelfHostedOption, sources: dict[str, str]) -> SelfHostedO
     return replace(sh, throughput_tok_s=m.tok_s, throughput_basis=m.basis)
 
 
+def api_model_id_of(scenario: Scenario) -> str | None:
+    """The ``model_id`` whose scores and level stand for the scenario's API model.
+
+    ``quality.api_model`` when given, else the API model itself when it is a
+    ``model_id``, else the one model the price table maps its name to (None: unknown).
+    """
+    if scenario.quality is not None and scenario.quality.api_model:
+        return scenario.quality.api_model
+    return _model_id_of_api(scenario.api)
+
+
 def _model_id_of_api(api: ApiOption) -> str | None:
     if not api.model:
         return None
@@ -460,6 +480,144 @@ def _fill_scores(
     return out
 
 
+#: Which measured trend each price path's factor comes from, and what it is.
+_TREND_OF = {
+    ("api_price", "trend"): ("list_price", "the API model's own list-price history"),
+    ("api_price", "switch"): (
+        "equal_capability",
+        "the cheapest blended price of any model at the API model's level",
+    ),
+    ("rent_price", "trend"): (
+        "rent",
+        "the GPU type's rent: the monthly GPU price index, else the median of the offers seen "
+        "on each date",
+    ),
+}
+
+
+def _fill_price(
+    spec: PriceSpec, name: str, fit: DeclineFit | None, why_none: str, sources: dict[str, str]
+) -> PriceSpec:
+    """A ``measured`` factor filled from its fit, or held (1) with the reason."""
+    key = f"horizon.{name}.decline_factor"
+    if spec.path == "held":
+        sources.setdefault(key, "held: today's price throughout (the path is held)")
+        return filled(spec, 1.0, "held")
+    _, what = _TREND_OF[(name, spec.path)]
+    if fit is None or not fit.fitted or fit.factor is None:
+        reason = fit.reason if fit is not None else why_none
+        note = f"not measured ({what}): {reason}; the price is held (factor 1)"
+        sources[key] = note
+        return filled(spec, 1.0, note)
+    note = f"measured ({what}): {fit.describe()}"
+    sources[key] = note
+    return filled(spec, fit.factor, note)
+
+
+def _switch_today(
+    spec: PriceSpec, fit: DeclineFit | None, api: ApiOption, sources: dict[str, str]
+) -> PriceSpec:
+    """A switch path starts from the cheapest offer at equal capability on offer today.
+
+    The last point of the equal-capability series is the cheapest blended price at
+    the API model's level on the date; when it is below the API model's own blended
+    price, a buyer who switches pays it from month 1 (an offer at month 1, its price
+    relative to today's).
+    """
+    from analysis.prices import blended_usd_per_mtok
+
+    if fit is None or not fit.points or api.input_usd_per_mtok is None:
+        return spec
+    if api.output_usd_per_mtok is None:
+        return spec
+    today = blended_usd_per_mtok(api.input_usd_per_mtok, api.output_usd_per_mtok)
+    cheapest = fit.points[-1]
+    if today <= 0 or cheapest.value >= today:
+        return spec
+    ratio = cheapest.value / today
+    label = f"cheapest at equal capability: {cheapest.label}"
+    sources["horizon.api_price.offers"] = (
+        f"measured: {cheapest.label} at ${cheapest.value:,.4g} per 1M tokens (blended 3:1) on "
+        f"offer since {cheapest.date.isoformat()}, {ratio:.3g} × the API model's "
+        f"${today:,.4g} ({fit.name})"
+    )
+    return replace(spec, offers=(PriceEvent(1, ratio, label), *spec.offers))
+
+
+def _resolve_horizon(
+    spec: HorizonSpec | None,
+    at: date | None,
+    sources: dict[str, str],
+    api: ApiOption,
+    sh: SelfHostedOption,
+    api_model_id: str | None,
+) -> HorizonSpec | None:
+    """Fill the horizon block's ``measured`` factors and distributions from the warehouse."""
+    if spec is None or not spec.measured:
+        return spec
+    from analysis.horizon.store import measured_trends
+
+    at = _need_date(at, "horizon.api_price.decline_factor")
+    trends = measured_trends(
+        at,
+        api_model=api.model,
+        api_provider=api.provider,
+        api_model_id=api_model_id,
+        gpu_id=sh.gpu,
+        benchmark=spec.trends.benchmark,
+        thresholds=spec.trends.thresholds,
+        source=spec.trends.source,
+    )
+    why = {
+        "list_price": f"no price history for {api.model}",
+        "equal_capability": (
+            f"no {spec.trends.benchmark} level for the API model "
+            f"({api_model_id or api.model}); name it in quality.api_model"
+        ),
+        "rent": "no GPU named",
+    }
+    changes: dict[str, Any] = {}
+    used: dict[str, DeclineFit | None] = {}
+    for name in ("api_price", "rent_price"):
+        price: PriceSpec = getattr(spec, name)
+        trend, _ = _TREND_OF.get((name, price.path), ("", ""))
+        fit = getattr(trends, trend) if trend else None
+        used[name] = fit
+        if price.measured:
+            price = _fill_price(price, name, fit, why.get(trend, ""), sources)
+            if name == "api_price" and price.path == "switch":
+                price = _switch_today(price, fit, api, sources)
+            changes[name] = price
+    mc = spec.monte_carlo
+    if mc is not None and mc.measured:
+        dists = dict(mc.distributions)
+        for path in mc.measured:
+            name = path.partition(".")[0]
+            key = f"horizon.monte_carlo.distributions.{path}"
+            fit = used.get(name)
+            price = changes.get(name, getattr(spec, name))
+            if name == "rent_price" and sh.ownership != "rent":
+                del dists[path]
+                sources[key] = "not drawn: the GPUs are bought, so no rent is paid"
+                continue
+            dist = distribution_from_fit(fit) if fit is not None and price.path != "held" else None
+            if dist is None:
+                del dists[path]
+                sources[key] = (
+                    "not drawn: no usable fitted trend (the path is held, the data are too "
+                    "thin, or the interval is wider than "
+                    f"{MAX_DRAWN_RATIO:,.0f}×: {fit.describe() if fit else 'no fit'})"
+                )
+            else:
+                dists[path] = dist
+                sources[key] = (
+                    f"measured: lognormal with the fit's 90% interval as its 5th-95th "
+                    f"percentiles ({fit.describe() if fit else ''})"
+                )
+        changes["monte_carlo"] = replace(mc, distributions=dists)
+    return replace(spec, **changes)
+
+
 def resolve(scenario: Scenario, at: date | None = None) -> Scenario:
     """Fill what the scenario leaves out from the warehouse and the probe store.
 
@@ -467,8 +625,9 @@ def resolve(scenario: Scenario, at: date | None = None) -> Scenario:
     the open model's figures (``models``), the GPU's figures (``gpus``) and, when
     bought, its purchase price and board power, the rent price (the named
     ``cloud_offer``, else the cheapest offer for the GPU dated on or before the
-    date), measured throughput (``probe_run``) and benchmark scores. Each value
-    looked up gets an entry in ``sources``.
+    date), measured throughput (``probe_run``), benchmark scores and the horizon's
+    ``measured`` price trends (:func:`analysis.horizon.store.measured_trends`). Each
+    value looked up gets an entry in ``sources``.
 
     Args:
         scenario: the scenario as read.
@@ -547,6 +706,9 @@ def resolve(scenario: Scenario, at: date | None = None) -> Scenario:
                 "scorecard.self_hosted.latency_p95_ms",
                 f"measured: p95 time to first token of probe run {sh.probe_run}",
             )
+    if scenario.horizon is not None and api_model_id is None:
+        api_model_id = _model_id_of_api(api)
+    horizon = _resolve_horizon(scenario.horizon, at, sources, api, sh, api_model_id)
     return replace(
         scenario,
         api=api,
@@ -554,6 +716,7 @@ def resolve(scenario: Scenario, at: date | None = None) -> Scenario:
         quality=quality,
         routing=routing,
         scorecard=scorecard,
+        horizon=horizon,
         as_of=at,
         sources=sources,
     )

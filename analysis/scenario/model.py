@@ -4,8 +4,9 @@ A :class:`Scenario` holds the pure inputs of :mod:`analysis.tco` (the workload
 and the two options) and the settings of what else is computed from them:
 the tornado (:class:`Sensitivity`), the Monte Carlo (:class:`MonteCarloSettings`),
 the quality comparison (:class:`QualitySettings`), hybrid routing
-(:class:`RoutingSettings`) and the scorecard (:class:`ScorecardSettings`), and
-``sources``: where each value comes from. Every object is frozen and checks its
+(:class:`RoutingSettings`), the scorecard (:class:`ScorecardSettings`) and the
+horizon (:class:`analysis.horizon.spec.HorizonSpec`), and ``sources``: where each
+value comes from. Every object is frozen and checks its
 values when made.
 """
 
@@ -16,6 +17,7 @@ from dataclasses import dataclass, field, fields
 from datetime import date
 
 from analysis.errors import ScenarioError
+from analysis.horizon.spec import HorizonSpec
 from analysis.records import Record
 from analysis.routing import TaskClass
 from analysis.scorecard import CUSTOMIZATION, LATENCY_BASES, Requirements, Weights
@@ -219,6 +221,8 @@ class Scenario(Record):
         quality: benchmarks and scores (None: no quality comparison).
         routing: hybrid routing (None: none).
         scorecard: the five-factor scorecard settings (None: not scored).
+        horizon: the cost over the next months as prices and the frontier move
+            (None: not assessed).
         sources: dotted parameter -> where its value comes from, or what an
             estimate rests on.
     """
@@ -235,12 +239,24 @@ class Scenario(Record):
     quality: QualitySettings | None = None
     routing: RoutingSettings | None = None
     scorecard: ScorecardSettings | None = None
+    horizon: HorizonSpec | None = None
     sources: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.horizon_months is not None:
             check_number(
                 "scenario", "horizon_months", self.horizon_months, Num("months", integer=True)
+            )
+        if (
+            self.horizon is not None
+            and self.horizon.months is not None
+            and self.horizon_months is not None
+            and self.horizon.months != self.horizon_months
+        ):
+            raise ScenarioError(
+                "horizon.months",
+                self.horizon.months,
+                f"differs from horizon_months = {self.horizon_months}; give the horizon once",
             )
         for key, text in self.sources.items():
             if not isinstance(key, str) or not isinstance(text, str):

@@ -16,10 +16,12 @@ from typing import Any
 
 from analysis.decode import LatencyTarget, Span
 from analysis.errors import ScenarioError
+from analysis.horizon.shifts import HorizonReport, HybridInputs, horizon_report
+from analysis.horizon.store import TrendSet, measured_trends
 from analysis.records import Record, to_plain
 from analysis.routing import FrontierPoint, RouteOption, RoutingResult, pareto_frontier, route
 from analysis.scenario.files import scenario_to_dict
-from analysis.scenario.lookups import probe_matches, probe_measurement, resolve
+from analysis.scenario.lookups import api_model_id_of, probe_matches, probe_measurement, resolve
 from analysis.scenario.model import Scenario, ScorecardSettings
 from analysis.scorecard import OptionProfile, Scorecard, score_options
 from analysis.sizing import Traffic, estimate_at
@@ -126,6 +128,9 @@ class ScenarioReport(Record):
         unsourced: assumptions in use with no entry in ``sources``.
         throughput_check: the measured throughput against the decode model's estimate
             at the measurement's conditions (None: no probe run, or no estimate).
+        horizon: the cost over the horizon, its uncertainty and the frontier shifts
+            (None when the scenario has no ``horizon`` block).
+        trends: the measured price trends the horizon rests on (None: no horizon).
     """
 
     scenario: Scenario
@@ -141,6 +146,8 @@ class ScenarioReport(Record):
     scorecard: Scorecard | None
     unsourced: tuple[str, ...]
     throughput_check: ThroughputCheck | None = None
+    horizon: HorizonReport | None = None
+    trends: TrendSet | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe dict; the scenario in its file form."""
@@ -170,6 +177,82 @@ def route_options(scenario: Scenario) -> tuple[RouteOption, ...]:
         else:
             out.append(RouteOption(choice.name, choice.scores, api=choice.api))
     return tuple(out)
+
+
+def horizon_hybrid(scenario: Scenario) -> HybridInputs | None:
+    """The hybrid router's inputs for the horizon (None without task classes, or without
+    both the scenario's own API and its self-hosted deployment among the options)."""
+    if scenario.routing is None:
+        return None
+    choices = scenario.routing.options
+    api = next((c.name for c in choices if c.use == "api"), None)
+    hosted = next((c.name for c in choices if c.use == "self_hosted"), None)
+    if api is None or hosted is None:
+        return None
+    return HybridInputs(scenario.routing.classes, route_options(scenario), api, hosted)
+
+
+def horizon_of(
+    scenario: Scenario,
+    *,
+    presets: bool = True,
+    monte_carlo: bool = True,
+    flip_search: bool = True,
+) -> HorizonReport:
+    """The horizon of a resolved scenario: its plans under the trends, held prices, the
+    Monte Carlo and the frontier-shift presets (:func:`analysis.horizon.horizon_report`).
+
+    The ``tco`` command, the brief and the horizon panel all call this.
+
+    Args:
+        scenario: a resolved scenario with a ``horizon`` block.
+        presets: run the block's presets (False: none).
+        monte_carlo: run the block's Monte Carlo, when it has one.
+        flip_search: for the price presets that do not change the decision, find the
+            size that would (:func:`analysis.horizon.flip_point`; a panel moving a slider
+            says False).
+
+    Returns:
+        The horizon report.
+
+    Raises:
+        ScenarioError: no horizon block, a factor still ``measured``, or an invalid setting.
+    """
+    spec = scenario.horizon
+    if spec is None:
+        raise ScenarioError("horizon", None, "the scenario has no horizon block")
+    mc = spec.monte_carlo
+    return horizon_report(
+        scenario.case,
+        spec.settings(scenario.horizon_months),
+        hybrid=horizon_hybrid(scenario),
+        capability=spec.capability,
+        presets=spec.presets if presets else (),
+        distributions=spec.distributions() if monte_carlo and mc is not None else None,
+        draws=mc.draws if mc is not None else 0,
+        seed=mc.seed if mc is not None else 0,
+        flip_search=flip_search,
+    )
+
+
+def horizon_trends(scenario: Scenario) -> TrendSet | None:
+    """The measured trends behind a resolved scenario's horizon (kept per warehouse version).
+
+    None without a horizon block or a date.
+    """
+    spec = scenario.horizon
+    if spec is None or scenario.as_of is None:
+        return None
+    return measured_trends(
+        scenario.as_of,
+        api_model=scenario.api.model,
+        api_provider=scenario.api.provider,
+        api_model_id=api_model_id_of(scenario),
+        gpu_id=scenario.self_hosted.gpu,
+        benchmark=spec.trends.benchmark,
+        thresholds=spec.trends.thresholds,
+        source=spec.trends.source,
+    )
 
 
 def option_profiles(
@@ -276,4 +359,6 @@ def evaluate_scenario(
         scorecard=card,
         unsourced=scenario.unsourced(),
         throughput_check=throughput_check(scenario, result),
+        horizon=horizon_of(scenario) if scenario.horizon is not None else None,
+        trends=horizon_trends(scenario) if lookup else None,
     )
