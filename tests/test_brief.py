@@ -21,6 +21,7 @@ import pytest
 
 from analysis import brief, cli, html, memo
 from analysis.errors import BriefError
+from analysis.memo.sections.appendix import detailed_charts_section
 
 REPO = Path(__file__).resolve().parent.parent
 PARAMS_DIR = REPO / "reports" / "params"
@@ -289,6 +290,19 @@ def test_a_figure_moves_its_title_and_source_into_the_page_and_keeps_its_theme()
     assert spec == _spec()  # the caller's spec is left as it was
 
 
+def test_appendix_tables_leave_their_section_for_the_appendix():
+    detail = memo.Table(["P10", "P90"], [["$1", "$9"]], caption="Spread", placement="appendix")
+    section = memo.Section("risk", "Risk", tables=[memo.Table(["A"], [["kept"]]), detail])
+
+    out = section.to_html()
+    appendix = detailed_charts_section([section, None])
+
+    assert "kept" in out and "Spread" not in out
+    assert [t.caption for t in appendix.tables] == ["Spread"]
+    assert appendix.tables[0].placement == "body" and "Spread" in appendix.to_html()
+    assert appendix.numbers == {"charts": 0.0, "tables": 1.0}
+
+
 def test_appendix_figures_are_left_out_of_their_section():
     section = memo.Section(
         "cost",
@@ -307,6 +321,8 @@ def test_appendix_figures_are_left_out_of_their_section():
     assert 'class="split"' in out
     with pytest.raises(BriefError, match="placement 'margin'"):
         memo.Figure(_spec(), "x", placement="margin")
+    with pytest.raises(BriefError, match="placement 'margin'"):
+        memo.Table(["a"], [["1"]], placement="margin")
     with pytest.raises(BriefError, match="layout 'grid'"):
         memo.Section("x", "X", layout="grid")
 

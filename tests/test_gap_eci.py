@@ -105,3 +105,29 @@ def test_the_brief_judges_epochs_may_2026_claim_then_and_now_from_the_intervals_
         assert verdict == "consistent"
     else:
         assert verdict == "differs"
+
+
+def test_the_headline_says_when_the_two_lag_methods_disagree() -> None:
+    from analysis.memo.sections.claims import headline
+
+    claim = {
+        "publisher": "Epoch AI",
+        "stated": "4 months",
+        "published_date": "2026-05-29",
+        "figure": "lag",
+        "now_verdict": "differs",
+        "now_measured": "7.7 months (90% CI 5.4–11.9)",
+        "then_verdict": "differs",
+        "then_measured": "7.7 months (90% CI 5.1–10.7)",
+        "other_method": "by new open records: 5.2 months (90% CI 3.9–9.9), consistent",
+    }
+    split = headline(claim)
+    assert split.startswith("Epoch AI's “4 months” (2026-05-29): the verdict depends on the lag")
+    assert "Averaged over days it differs from today's data, 7.7 months (90% CI 5.4–11.9)" in split
+    assert "by new open records it is consistent, 5.2 months (90% CI 3.9–9.9)" in split
+    # When both methods agree, one verdict is stated, then and now.
+    agreed = headline(
+        {**claim, "other_method": claim["other_method"].replace("consistent", "differs")}
+    )
+    assert "depends on" not in agreed and "differs from today's data" in agreed
+    assert "with the data of its day it already differed: 7.7 months (90% CI 5.1–10.7)" in agreed

@@ -44,6 +44,16 @@ class Kpi:
     detail: str = ""
 
 
+#: Where a figure or table is printed: in its section, or in the appendix's detail
+#: (:func:`analysis.memo.detailed_charts`).
+PLACEMENTS = ("body", "appendix")
+
+
+def _check_placement(placement: str) -> None:
+    if placement not in PLACEMENTS:
+        raise BriefError(f"placement {placement!r}: expected one of {', '.join(PLACEMENTS)}")
+
+
 @dataclass(frozen=True)
 class Table:
     """A small table, already formatted for reading.
@@ -56,6 +66,7 @@ class Table:
         highlight: indexes of rows to set in bold.
         note: a line under the table (sources, caveats).
         widths: relative column widths (e.g. ``(4, 2, 2, 3)``); empty lets the browser choose.
+        placement: ``"body"`` (in its section) or ``"appendix"`` (with the detailed charts).
     """
 
     columns: Sequence[str]
@@ -65,6 +76,10 @@ class Table:
     highlight: Sequence[int] = ()
     note: str = ""
     widths: Sequence[float] = ()
+    placement: str = "body"
+
+    def __post_init__(self) -> None:
+        _check_placement(self.placement)
 
     def to_html(self) -> str:
         """The table as escaped HTML."""
@@ -97,10 +112,6 @@ class Table:
         )
 
 
-#: Where a figure is printed: beside its section's text, or in the appendix's detailed charts.
-PLACEMENTS = ("body", "appendix")
-
-
 @dataclass(frozen=True)
 class Figure:
     """A chart with its caption.
@@ -131,10 +142,7 @@ class Figure:
     legend: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        if self.placement not in PLACEMENTS:
-            raise BriefError(
-                f"figure placement {self.placement!r}: expected one of {', '.join(PLACEMENTS)}"
-            )
+        _check_placement(self.placement)
 
     def spec(self) -> dict[str, Any]:
         """The Vega-Lite spec, data inlined, with :attr:`size` applied."""
@@ -330,6 +338,11 @@ class Section:
         """The figures printed in this section (the others go to the appendix)."""
         return [f for f in self.figures if f.placement == "body"]
 
+    @property
+    def shown_tables(self) -> list[Table]:
+        """The tables printed in this section (the others go to the appendix)."""
+        return [t for t in self.tables if t.placement == "body"]
+
     def to_html(self, chart_ids: Callable[[], str] | None = None) -> str:
         """The section as HTML; all of its text escaped.
 
@@ -379,7 +392,7 @@ class Section:
                 text.append(f"<h3>{escape(self.bullets_title)}</h3>")
             text.append("<ul>" + "".join(f"<li>{escape(b)}</li>" for b in self.bullets) + "</ul>")
         figures = [f.to_html(next_id()) for f in self.shown_figures]
-        tables = [t.to_html() for t in self.tables]
+        tables = [t.to_html() for t in self.shown_tables]
         notes = [f'<p class="note">{escape(n)}</p>' for n in self.notes]
         if self.layout == "split" and figures:
             parts.append(

@@ -24,10 +24,11 @@ if TYPE_CHECKING:
 
 
 def detailed_charts_section(sections: Iterable[Section | None]) -> Section:
-    """The first page of the appendix: every appendix-placed figure of ``sections``, full width.
+    """The first page of the appendix: every appendix-placed figure and table of ``sections``.
 
-    Sections keep their secondary charts (``placement="appendix"``) so that the
-    memo itself stays about two printed pages; they are drawn here.
+    Sections keep their secondary charts and tables (``placement="appendix"``) so
+    that the memo itself stays within two printed pages; they are shown here, the
+    charts full width.
 
     Args:
         sections: the memo's sections, in order (None for one that does not apply).
@@ -35,27 +36,34 @@ def detailed_charts_section(sections: Iterable[Section | None]) -> Section:
     Returns:
         A section that starts the appendix.
     """
+    shown = [s for s in sections if s is not None]
     figures = [
         dataclasses.replace(f, placement="body")
-        for section in sections
-        if section is not None
-        for f in section.figures
+        for s in shown
+        for f in s.figures
         if f.placement == "appendix"
+    ]
+    tables = [
+        dataclasses.replace(t, placement="body")
+        for s in shown
+        for t in s.tables
+        if t.placement == "appendix"
     ]
     return Section(
         key="charts",
         eyebrow="Appendix A",
         title="Detailed charts",
         finding=(
-            "Supporting detail for the memo: the full charts behind its findings (A), every "
-            "assumption with its source (B) and the datasets with their dates (C)."
+            "Supporting detail for the memo: the full charts and tables behind its findings "
+            "(A), every assumption with its source (B) and the datasets with their dates (C)."
         ),
         figures=figures,
+        tables=tables,
         layout="wide",
-        notes=[] if figures else ["No section has a detailed chart for this brief."],
+        notes=[] if figures or tables else ["No section has a detailed chart for this brief."],
         appendix=True,
         starts_appendix=True,
-        numbers={"charts": float(len(figures))},
+        numbers={"charts": float(len(figures)), "tables": float(len(tables))},
     )
 
 

@@ -137,12 +137,19 @@ def cost_cell(cost: CapabilityCost, level: str) -> str:
     return f"{factor:.1f}×: {level} ({'; '.join(parts)}; level {cost.level:.1f}{unit})"
 
 
-def headline(records: Sequence[Mapping[str, Any]]) -> str:
-    """The newest dated claim on the headline measure (ECI), judged now and then, in words.
+def _split_other(rec: Mapping[str, Any]) -> tuple[str, str, str] | None:
+    """The other lag method's (words, measured, verdict), e.g. ``("by new open records",
+    "5.2 months (90% CI 3.9–9.9)", "consistent")``; None when there is none."""
+    text = _text(rec.get("other_method"))
+    if ": " not in text or ", " not in text:
+        return None
+    words, rest = text.split(": ", 1)
+    measured, verdict = rest.rsplit(", ", 1)
+    return words, measured, verdict
 
-    E.g. "Epoch AI's “4 months” (2026-05-29) differs from today's data: 7.7 months (90% CI
-    5.4–11.9); with the data of its day it already differed: 7.9 months (90% CI 5.2–11.0)".
-    """
+
+def headline_record(records: Sequence[Mapping[str, Any]]) -> Mapping[str, Any] | None:
+    """The newest dated lag claim judged on today's data; None when there is none."""
     dated = [
         r
         for r in records
@@ -150,22 +157,44 @@ def headline(records: Sequence[Mapping[str, Any]]) -> str:
         and _text(r.get("now_verdict")) in ("consistent", "differs")
         and _text(r.get("published_date"))
     ]
-    if not dated:
-        return ""
-    r = max(dated, key=lambda x: _text(x.get("published_date")))
-    now_phrase = {
-        "consistent": "is consistent with today's data",
-        "differs": "differs from today's data",
-    }[_text(r.get("now_verdict"))]
-    text = (
-        f"{_text(r.get('publisher'))}'s “{_text(r.get('stated'))}” "
-        f"({_text(r.get('published_date'))}) {now_phrase}: {_text(r.get('now_measured'))}"
-    )
+    return max(dated, key=lambda x: _text(x.get("published_date"))) if dated else None
+
+
+def headline(r: Mapping[str, Any]) -> str:
+    """A lag claim (:func:`headline_record`) judged now and then, in words.
+
+    E.g. "Epoch AI's “4 months” (2026-05-29) differs from today's data: 7.7 months (90% CI
+    5.4–11.9); with the data of its day it already differed: 7.9 months (90% CI 5.2–11.0)".
+    When the other lag method (new open records instead of days) reaches another verdict
+    today, the headline says that the verdict depends on the method and gives both.
+    """
+    now = _text(r.get("now_verdict"))
     then = _text(r.get("then_verdict"))
+    claim = (
+        f"{_text(r.get('publisher'))}'s “{_text(r.get('stated'))}” "
+        f"({_text(r.get('published_date'))})"
+    )
+    then_measured = _text(r.get("then_measured"))
+    other = _split_other(r)
+    if other is not None and other[2] != now:
+        # The two lag methods disagree: a one-method verdict would overstate the finding.
+        words, measured, verdict = other
+        text = (
+            f"{claim}: the verdict depends on the lag method. Averaged over days it "
+            f"{'differs from' if now == 'differs' else 'is consistent with'} today's data, "
+            f"{_text(r.get('now_measured'))}"
+        )
+        if then == now:
+            text += f", as it did with the data of its day, {then_measured}"
+        elif then in ("consistent", "differs"):
+            text += f", and with the data of its day it was {then}, {then_measured}"
+        return text + f"; {words} it is {verdict}, {measured}"
+    text = {"consistent": f"{claim} is consistent with", "differs": f"{claim} differs from"}[now]
+    text += f" today's data: {_text(r.get('now_measured'))}"
     if then in ("consistent", "differs"):
-        again = "already " if then == _text(r.get("now_verdict")) == "differs" else ""
+        again = "already " if then == now == "differs" else ""
         word = "differed" if then == "differs" else "was consistent"
-        text += f"; with the data of its day it {again}{word}: {_text(r.get('then_measured'))}"
+        text += f"; with the data of its day it {again}{word}: {then_measured}"
     elif then:
         text += "; with the data of its day it could not be checked"
     return text
@@ -244,7 +273,8 @@ def claims_section(
         )
     counts = {w: sum(_text(r.get("now_verdict")) == w for r in records) for w in LEVEL_WORDS}
     day = as_of.isoformat()
-    lead = headline(records)
+    head = headline_record(records)
+    lead = headline(head) if head is not None else ""
     tally = ", ".join(f"{n} {w}" for w, n in counts.items() if n)
     finding = (f"{lead}. " if lead else "") + f"All {len(records)} claim figures now: {tally}."
     eci_rows = [r for r in records if _text(r.get("now_measure")).startswith("ECI (")]
@@ -265,12 +295,14 @@ def claims_section(
             ),
         )
     ]  # fmt: skip
+    # Where the other lag method disagrees (the headline's claim says so in the finding).
     notes = [
-        f"{_text(r.get('publisher'))}'s {_text(r.get('stated'))} lag by new open records "
-        f"instead: {_text(r.get('other_method')).split(': ', 1)[-1]}."
+        f"{_text(r.get('publisher'))}'s {_text(r.get('stated'))} lag {o[0]} instead: {o[1]}, "
+        f"{o[2]}."
         for r in records
-        if _text(r.get("other_method"))
-        and _text(r.get("other_method")).split(", ")[-1] != _text(r.get("now_verdict"))
+        if (o := _split_other(r)) is not None
+        and o[2] != _text(r.get("now_verdict"))
+        and r is not head
     ]
     return Section(
         key="claims",

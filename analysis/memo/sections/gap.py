@@ -64,19 +64,19 @@ def _eci_paragraph(g: GapResult, series: GapSeries | None, trends: list[Trend]) 
     v = g.vertical
     other = e.lag_variants.get("records")
     text = (
-        f"ECI snapshot of {g.selection.snapshot} (an index of many benchmarks): best open "
+        f"ECI snapshot {g.selection.snapshot} (an index of many benchmarks): best open "
         f"{v.best_open.model} {v.best_open.score:.1f}, best closed {v.best_closed.model} "
-        f"{v.best_closed.score:.1f}. Lag: each day, how long before the closed frontier "
-        "reached the best open score"
+        f"{v.best_closed.score:.1f}. Lag: each day, how long the closed frontier took to "
+        "reach the best open score"
     )
     if other is not None and other.value is not None:
-        text += f" (at each new open-weight record instead: {_ci(other)})"
+        text += f" (at new open-weight records only: {_ci(other)})"
     text += "."
     lag24 = next((t for t in trends if t.figure == "lag_months" and t.months == 24), None)
     if lag24 is not None and series is not None:
         text += (
-            f" The 12-month trend is on the monthly series to {series.months[-1]} (snapshot of "
-            f"{series.snapshot}); over 24 months the lag is {trend_words(lag24)}."
+            f" Trends from the monthly series to {series.months[-1]} (snapshot "
+            f"{series.snapshot}): over 24 months the lag is {trend_words(lag24)}."
         )
     return text
 
@@ -181,9 +181,9 @@ def gap_section(
         else:
             lag = f"{g.lag_months:.1f} months" if g.lag_months is not None else "n/a"
         paragraphs.append(
-            f"{g.benchmark} alone (a single benchmark, {source} scores): {v.best_open.model} "
-            f"({v.best_open.score:.1f}) scores {share} {v.best_closed.model} "
-            f"({v.best_closed.score:.1f}); lag over score levels {lag}."
+            f"{g.benchmark} alone ({source} scores): {v.best_open.model} "
+            f"{v.best_open.score:.1f}, {share} {v.best_closed.model} "
+            f"{v.best_closed.score:.1f}; lag over score levels {lag}."
         )
         if v.ratio is not None:
             numbers["ratio"] = v.ratio

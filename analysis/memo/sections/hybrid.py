@@ -72,7 +72,7 @@ def hybrid_section(report: ScenarioReport, names: Names) -> Section:
                 ["Task class", "Share", "Sent to", "Score vs floor", "Per month"],
                 rows,
                 numeric=[1, 4],
-                widths=(22, 10, 22, 32, 14),
+                widths=(16, 8, 20, 44, 12),
                 note="Each class goes to the cheapest option whose published score meets its "
                 "floor; a self-hosted deployment's cost is shared by output tokens.",
             )

@@ -16,14 +16,12 @@ from analysis.freshness import staleness
 from analysis.memo.context import BriefContext, kept
 from analysis.memo.decision import decide
 from analysis.memo.formatting import (
-    difference_range,
     iso,
     lower_first,
     number,
     ownership_word,
     parameter_label,
     pct,
-    share_words,
     usd,
 )
 from analysis.memo.layout import Kpi, Section
@@ -88,12 +86,6 @@ def recommendation(ctx: BriefContext) -> Section:
         )
     else:
         parts.append("Self-hosting never breaks even at these prices.")
-    mc = r.monte_carlo
-    if mc is not None:
-        parts.append(
-            f"Across {number(mc.draws)} simulated futures, self-hosting is cheaper in "
-            f"{share_words(mc.p_self_hosted_cheaper)}."
-        )
     if d.choice in ("api", "self_hosted") and d.monthly_usd is not None:
         cheapest = min(api.monthly_usd, sh.monthly_usd)
         if d.monthly_usd > cheapest:
@@ -127,6 +119,8 @@ def recommendation(ctx: BriefContext) -> Section:
             else "at any volume",
         )
     )
+    # The simulated futures are in a tile here and in the sensitivity section's text.
+    mc = r.monte_carlo
     if mc is not None:
         kpis.append(
             Kpi(
@@ -157,10 +151,6 @@ def recommendation(ctx: BriefContext) -> Section:
         bullets.append(
             f"Sensitivity: {lower_first(parameter_label(moving[0].parameter))} moves the monthly "
             f"difference by up to {usd(moving[0].swing)} at ±{r.tornado.pct:g}%."
-        )
-    if mc is not None:
-        bullets.append(
-            f"Uncertainty: in 80% of simulated futures, {difference_range(mc.difference)}."
         )
     dates = ctx.data_dates
     stale = staleness(dates, threshold_days=int(ctx.options["stale_after_days"]))

@@ -85,7 +85,7 @@ def risk_section(
         paragraphs.append(
             f"In 80% of {number(mc.draws)} simulated futures (P10 to P90), "
             f"{difference_range(mc.difference)}; self-hosting is cheaper in "
-            f"{share_words(mc.p_self_hosted_cheaper)}."
+            f"{share_words(mc.p_self_hosted_cheaper)} (each option's spread: appendix A)."
         )
         tables.append(
             Table(
@@ -116,6 +116,8 @@ def risk_section(
                 widths=(49, 17, 17, 17),
                 note=f"Monte Carlo, {number(mc.draws)} draws, seed {mc.seed}, drawing {drawn} "
                 "from the ranges stated in the scenario (see the assumptions).",
+                # The memo's sentence states the P10–P90 spread; the table is detail.
+                placement="appendix",
             )
         )
     else:

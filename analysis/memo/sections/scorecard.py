@@ -8,7 +8,7 @@ from analysis.freshness import DataDates
 from analysis.memo.context import BriefContext, Names, kept
 from analysis.memo.decision import must_have_failures
 from analysis.memo.formatting import FACTOR_NAMES
-from analysis.memo.layout import Figure, Section, Table, size
+from analysis.memo.layout import Figure, Section, Table
 from analysis.memo.sections.cost import price_dates
 
 if TYPE_CHECKING:
@@ -45,10 +45,12 @@ def scorecard_section(
     weights = card.weights
     labels = {"api": f"API ({names.api_model})", "self_hosted": "Self-hosted"}
     kinds = {o.name: o.kind for o in card.options}
+    # Short column heads: the finding names the API's model.
+    heads = {"api": "API", "self_hosted": "Self-hosted"}
     rows = [
         {
             "factor": FACTOR_NAMES[s.factor],
-            "option": labels[o.kind],
+            "option": heads[o.kind],
             "score": s.score,
             "weight": getattr(weights, s.factor),
         }
@@ -79,20 +81,24 @@ def scorecard_section(
         )
     else:
         finding = "The two options tie on the weighted scorecard."
-    weight_text = ", ".join(
-        f"{FACTOR_NAMES[f].lower()} {getattr(weights, f):g}" for f in FACTOR_NAMES
-    )
     as_of = report.scenario.as_of.isoformat() if report.scenario.as_of else "an unstated date"
+    # One row per option, one column per factor: the memo's scorecard in four lines.
+    by_kind = {o.kind: o for o in card.options}
+    total_weight = sum(getattr(weights, f) for f in FACTOR_NAMES) or 1.0
+    score_rows = [
+        ["Weight", *(f"{getattr(weights, f) / total_weight:.0%}" for f in FACTOR_NAMES)],
+        *(
+            [
+                f"{labels[k]}: total {by_kind[k].weighted_total:.2f}",
+                *(str(by_kind[k].score(f)) for f in FACTOR_NAMES),
+            ]
+            for k in ("api", "self_hosted")
+        ),
+    ]
     return Section(
         key="scorecard",
         title="Strategic scorecard",
         finding=finding,
-        layout="split",
-        paragraphs=[
-            f"Weights: {weight_text}. Each score follows a stated rule from the scenario's facts "
-            "(where requests are processed, who owns the hardware, the documented compliance, "
-            "the spread of the bill, measured latency).",
-        ],
         figures=[
             Figure(
                 charts.scorecard(
@@ -104,31 +110,33 @@ def scorecard_section(
                     note=price_dates(report, dates),
                 ),
                 "Higher is better; the last row is the weighted total.",
-                # Column labels on two lines ("API" / "(model)") so neighbours cannot overlap.
-                size=size(
-                    config={
-                        "axisX": {
-                            "labelExpr": "split(replace(datum.label, ' (', '|('), '|')",
-                            "labelLineHeight": 12,
-                            # Room for the second line above the grid (the axis is on top).
-                            "labelPadding": 14,
-                        }
-                    }
-                )
-                | {"width": {"step": 80}, "height": {"step": 15}},
+                size={"width": {"step": 80}, "height": {"step": 14}},
+                # The memo shows the same scores as a table.
+                placement="appendix",
             )
         ],
         tables=[
             Table(
-                ["Must-have", "API", "Self-hosted"],
-                must_rows,
-                caption="Must-have requirements",
-                widths=(34, 33, 33),
-                note="An option that fails a must-have is ruled out whatever it costs.",
-            )
-        ]
-        if must_rows
-        else [],
+                ["Score 0–5 (higher is better)", *FACTOR_NAMES.values()],
+                score_rows,
+                numeric=list(range(1, len(FACTOR_NAMES) + 1)),
+                widths=(30, *(14 for _ in FACTOR_NAMES)),
+                note="Each score follows a stated rule from the scenario's facts; the weights "
+                "are the scenario's.",
+            ),
+            *(
+                [
+                    Table(
+                        ["Must-have", "API", "Self-hosted"],
+                        must_rows,
+                        widths=(34, 33, 33),
+                        note="An option that fails a must-have is ruled out whatever it costs.",
+                    )
+                ]
+                if must_rows
+                else []
+            ),
+        ],
         numbers={"margin": card.margin},
     )
 
