@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import math
 import sys
 from collections.abc import Sequence
 from datetime import date
@@ -34,6 +35,59 @@ def date_arg(value: str) -> date:
         return parse_date(value)
     except DateError:
         raise argparse.ArgumentTypeError(f"{value!r} is not a date YYYY-MM-DD") from None
+
+
+def positive_number(value: str) -> float:
+    """An argparse ``type`` for a positive, finite number.
+
+    Raises:
+        argparse.ArgumentTypeError: ``value`` is not a number, or not > 0.
+    """
+    try:
+        number = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number") from None
+    if not math.isfinite(number) or number <= 0:
+        raise argparse.ArgumentTypeError(f"{value!r} should be a positive number")
+    return number
+
+
+def add_download_options(
+    parser: argparse.ArgumentParser, *, noun: str, max_mb: float, size_help: str, untracked: str
+) -> None:
+    """The options of a refresh from a public download, the same for every refresh command.
+
+    ``--url`` or ``--file`` (one is required), ``--dry-run``, ``--today``, ``--max-mb``,
+    ``--timeout``, ``--show-untracked`` and ``--json``.
+
+    Args:
+        parser: the refresh command's parser.
+        noun: what is downloaded ("feed", "download"), for the help texts.
+        max_mb: the default of ``--max-mb`` [MB].
+        size_help: what ``--max-mb`` bounds, e.g. "largest feed accepted".
+        untracked: what ``--show-untracked`` lists, e.g. "every feed model not tracked".
+    """
+    from analysis.feeds import fetch
+
+    where = parser.add_mutually_exclusive_group(required=True)
+    where.add_argument("--url", help=f"http(s) URL of the {noun}")
+    where.add_argument("--file", help=f"a saved copy of the {noun}")
+    parser.add_argument("--dry-run", action="store_true", help="show the diff, write nothing")
+    parser.add_argument("--today", type=date_arg, help="refresh date YYYY-MM-DD (default: today)")
+    parser.add_argument(
+        "--max-mb",
+        type=positive_number,
+        default=max_mb,
+        help=f"{size_help}, in MB (default: %(default)g)",
+    )
+    parser.add_argument(
+        "--timeout",
+        type=positive_number,
+        default=fetch.DEFAULT_TIMEOUT_S,
+        help="seconds to connect and between received data (default: %(default)g)",
+    )
+    parser.add_argument("--show-untracked", action="store_true", help=f"list {untracked}")
+    parser.add_argument("--json", action="store_true", help="print the result as JSON")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -11,8 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from analysis import catalog, crosscheck, warehouse
-from analysis.cli import date_arg
-from analysis.cli.prices import positive_number
+from analysis.cli import add_download_options, date_arg
 from analysis.console import print_json, print_table
 from analysis.crosscheck import CrossCheck
 from analysis.feeds import fetch
@@ -291,30 +290,16 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p.add_argument(
         "--from", dest="source", required=True, choices=score_feeds.SOURCES, help="data source"
     )
-    where = p.add_mutually_exclusive_group(required=True)
-    where.add_argument("--url", help="http(s) URL of the download")
-    where.add_argument("--file", help="a saved copy of the download")
-    p.add_argument("--dry-run", action="store_true", help="show the diff, write nothing")
-    p.add_argument("--today", type=date_arg, help="refresh date YYYY-MM-DD (default: today)")
+    add_download_options(
+        p,
+        noun="download",
+        max_mb=score_feeds.DEFAULT_MAX_BYTES / fetch.MIB,
+        size_help="largest download, and largest it may unpack to",
+        untracked="every model version not tracked",
+    )
     p.add_argument(
         "--snapshot",
         type=date_arg,
         help="the ECI release the download is, YYYY-MM-DD (default: the refresh date)",
     )
-    p.add_argument(
-        "--max-mb",
-        type=positive_number,
-        default=score_feeds.DEFAULT_MAX_BYTES / fetch.MIB,
-        help="largest download, and largest it may unpack to, in MB (default: %(default)g)",
-    )
-    p.add_argument(
-        "--timeout",
-        type=positive_number,
-        default=fetch.DEFAULT_TIMEOUT_S,
-        help="seconds to connect and between received data (default: %(default)g)",
-    )
-    p.add_argument(
-        "--show-untracked", action="store_true", help="list every model version not tracked"
-    )
-    p.add_argument("--json", action="store_true", help="print the result as JSON")
     p.set_defaults(func=_cmd_refresh_scores)

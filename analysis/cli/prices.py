@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import math
 from datetime import date
 
 from analysis import prices
-from analysis.cli import date_arg
+from analysis.cli import add_download_options, date_arg
 from analysis.console import print_json, print_table
 from analysis.feeds import fetch
 from analysis.feeds import prices as price_feeds
@@ -24,21 +23,6 @@ HISTORY_COLUMNS = (
     "effective_to",
     "date_basis",
 )
-
-
-def positive_number(value: str) -> float:
-    """An argparse ``type`` for a positive, finite number.
-
-    Raises:
-        argparse.ArgumentTypeError: ``value`` is not a number, or not > 0.
-    """
-    try:
-        number = float(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a number") from None
-    if not math.isfinite(number) or number <= 0:
-        raise argparse.ArgumentTypeError(f"{value!r} should be a positive number")
-    return number
 
 
 def format_refresh(result: RefreshResult, *, show_untracked: bool = False) -> str:
@@ -153,25 +137,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     refresh.add_argument(
         "--from", dest="feed", required=True, choices=sorted(price_feeds.FEEDS), help="feed format"
     )
-    source = refresh.add_mutually_exclusive_group(required=True)
-    source.add_argument("--url", help="http(s) URL of the feed")
-    source.add_argument("--file", help="a saved copy of the feed")
-    refresh.add_argument("--dry-run", action="store_true", help="show the diff, write nothing")
-    refresh.add_argument("--today", type=date_arg, help="refresh date YYYY-MM-DD (default: today)")
-    refresh.add_argument(
-        "--max-mb",
-        type=positive_number,
-        default=fetch.DEFAULT_MAX_BYTES / fetch.MIB,
-        help="largest feed accepted, in MB (default: %(default)g)",
+    add_download_options(
+        refresh,
+        noun="feed",
+        max_mb=fetch.DEFAULT_MAX_BYTES / fetch.MIB,
+        size_help="largest feed accepted",
+        untracked="every feed model not tracked",
     )
-    refresh.add_argument(
-        "--timeout",
-        type=positive_number,
-        default=fetch.DEFAULT_TIMEOUT_S,
-        help="seconds to connect and between received data (default: %(default)g)",
-    )
-    refresh.add_argument(
-        "--show-untracked", action="store_true", help="list every feed model not tracked"
-    )
-    refresh.add_argument("--json", action="store_true", help="print the result as JSON")
     refresh.set_defaults(func=_cmd_refresh)

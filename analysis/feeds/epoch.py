@@ -92,7 +92,9 @@ HUB_ECI_COLUMNS = ("Model version", "ECI Score", "Release date")
 BENCHMARK_COLUMNS = ("Model version", "mean_score", "stderr", "Started at", "id")
 RUNS_COLUMNS = ("id", "task", "model", "Best score (across scorers)", "started_at", "Status")
 
-_SPANISH_MONTHS = {
+#: Month names as Epoch's exports spell them (lower case): Spanish, and English with
+#: its abbreviations. The curation scripts read the same names.
+SPANISH_MONTHS = {
     "enero": 1,
     "febrero": 2,
     "marzo": 3,
@@ -107,7 +109,7 @@ _SPANISH_MONTHS = {
     "noviembre": 11,
     "diciembre": 12,
 }
-_ENGLISH_MONTHS = {
+ENGLISH_MONTHS = {
     name: number
     for number, names in enumerate(
         [
@@ -276,17 +278,17 @@ def parse_when(text: str, where: str) -> date:
             moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
             return (moment.astimezone(UTC) if moment.tzinfo else moment).date()
         spanish = _SPANISH_DATE.match(value)
-        if spanish and spanish.group(2).lower() in _SPANISH_MONTHS:
+        if spanish and spanish.group(2).lower() in SPANISH_MONTHS:
             day, month, year = spanish.groups()
-            return date(int(year), _SPANISH_MONTHS[month.lower()], int(day))
+            return date(int(year), SPANISH_MONTHS[month.lower()], int(day))
         english = _ENGLISH_DATE.match(value)
-        if english and english.group(1).lower() in _ENGLISH_MONTHS:
+        if english and english.group(1).lower() in ENGLISH_MONTHS:
             month, day, year = english.groups()
-            return date(int(year), _ENGLISH_MONTHS[month.lower()], int(day))
+            return date(int(year), ENGLISH_MONTHS[month.lower()], int(day))
         day_first = _DAY_MONTH_YEAR.match(value)
-        if day_first and day_first.group(2).lower() in _ENGLISH_MONTHS:
+        if day_first and day_first.group(2).lower() in ENGLISH_MONTHS:
             day, month, year = day_first.groups()
-            return date(int(year), _ENGLISH_MONTHS[month.lower()], int(day))
+            return date(int(year), ENGLISH_MONTHS[month.lower()], int(day))
     except (DateError, ValueError):
         pass
     raise FeedProblem(

@@ -272,6 +272,35 @@ def read_file(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTE
     return data
 
 
+def fetch_or_read(
+    url: str | None,
+    file: str | os.PathLike[str] | None,
+    *,
+    timeout: float = DEFAULT_TIMEOUT_S,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    deadline: float = DEFAULT_DEADLINE_S,
+    expect: Format = JSON_FEED,
+) -> tuple[str, bytes]:
+    """A refresh's download: from ``url`` (:func:`fetch_url`) or a saved ``file``
+    (:func:`read_file`); exactly one of them.
+
+    Returns:
+        ``(origin, body)``: the URL or path as given, and the bytes.
+
+    Raises:
+        RefreshError: neither or both given, or the download or file is refused.
+    """
+    if (url is None) == (file is None):
+        raise RefreshError("give exactly one of --url URL or --file PATH")
+    if url is not None:
+        body = fetch_url(
+            url, timeout=timeout, max_bytes=max_bytes, deadline=deadline, expect=expect
+        )
+        return url, body
+    assert file is not None
+    return str(file), read_file(file, max_bytes=max_bytes)
+
+
 def refuse_markup(body: bytes, origin: str, expect: Format = JSON_FEED) -> None:
     """Refuse a body that is an HTML or XML page (a login, error or captcha page).
 

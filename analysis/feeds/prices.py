@@ -53,8 +53,7 @@ from analysis.feeds.fetch import (
     Json,
     check_name,
     decode_json,
-    fetch_url,
-    read_file,
+    fetch_or_read,
     shown,
     type_name,
 )
@@ -876,15 +875,7 @@ def refresh_prices(
             ``lock_timeout`` seconds; nothing was changed.
     """
     parser = _parser(feed)
-    if (url is None) == (file is None):
-        raise RefreshError("give exactly one of --url URL or --file PATH")
-    if url is not None:
-        origin = url
-        body = fetch_url(url, timeout=timeout, max_bytes=max_bytes, deadline=deadline)
-    else:
-        assert file is not None
-        origin = str(file)
-        body = read_file(file, max_bytes=max_bytes)
+    origin, body = fetch_or_read(url, file, timeout=timeout, max_bytes=max_bytes, deadline=deadline)
     points = parser(decode_json(body, origin))
 
     folder = datasets or config.datasets_dir()

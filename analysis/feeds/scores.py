@@ -52,8 +52,7 @@ from analysis.feeds.fetch import (
     DEFAULT_DEADLINE_S,
     DEFAULT_TIMEOUT_S,
     MIB,
-    fetch_url,
-    read_file,
+    fetch_or_read,
 )
 from analysis.feeds.prices import LOCK_TIMEOUT_S, table_lock
 from analysis.files import atomic_write
@@ -503,17 +502,9 @@ def refresh_scores(
     """
     if source not in SOURCES:
         raise RefreshError(f"unknown score source {source!r}: choose one of {', '.join(SOURCES)}")
-    if (url is None) == (file is None):
-        raise RefreshError("give exactly one of --url URL or --file PATH")
-    if url is not None:
-        origin = url
-        body = fetch_url(
-            url, timeout=timeout, max_bytes=max_bytes, deadline=deadline, expect=EPOCH_DOWNLOAD
-        )
-    else:
-        assert file is not None
-        origin = str(file)
-        body = read_file(file, max_bytes=max_bytes)
+    origin, body = fetch_or_read(
+        url, file, timeout=timeout, max_bytes=max_bytes, deadline=deadline, expect=EPOCH_DOWNLOAD
+    )
     download = read_epoch(body, origin, max_bytes=max_bytes)
 
     folder = datasets or config.datasets_dir()

@@ -18,34 +18,10 @@ import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-_MONTHS = {
-    # Spanish (Epoch's PUBLIC VIEW export) and English (the earlier export).
-    "enero": 1,
-    "febrero": 2,
-    "marzo": 3,
-    "abril": 4,
-    "mayo": 5,
-    "junio": 6,
-    "julio": 7,
-    "agosto": 8,
-    "septiembre": 9,
-    "setiembre": 9,
-    "octubre": 10,
-    "noviembre": 11,
-    "diciembre": 12,
-    "january": 1,
-    "february": 2,
-    "march": 3,
-    "april": 4,
-    "may": 5,
-    "june": 6,
-    "july": 7,
-    "august": 8,
-    "september": 9,
-    "october": 10,
-    "november": 11,
-    "december": 12,
-}
+from analysis.feeds.epoch import ENGLISH_MONTHS, SPANISH_MONTHS
+
+# Spanish (Epoch's PUBLIC VIEW export) and English (the earlier export).
+_MONTHS = {**SPANISH_MONTHS, **ENGLISH_MONTHS}
 _SPANISH_DATE = re.compile(
     r"^(\d{1,2}) de ([a-záéíóú]+) de (\d{4})(?:\s+\d{1,2}:\d{2}\s*(?:am|pm|a\.\s*m\.|p\.\s*m\.))?$"
 )
