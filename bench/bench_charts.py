@@ -153,8 +153,21 @@ def _stand_in_inputs() -> dict[str, tuple[str, Any, dict[str, Any]]]:
         columns=["concurrency", "metric", "p50", "p90", "p99"],
     )
     tp = pd.DataFrame({"concurrency": conc, "output_tokens_per_s": [25.0 * c**0.7 for c in conc]})
+    months = np.arange(1, 61)
+    paths = pd.DataFrame(
+        [(int(m), o, float(m * (1500 + 700 * i))) for i, o in enumerate(options) for m in months],
+        columns=["month", "plan", "cumulative_usd"],
+    )
+    bands = paths.assign(
+        p10_usd=paths["cumulative_usd"] * 0.85, p90_usd=paths["cumulative_usd"] * 1.2
+    )[["month", "plan", "p10_usd", "p90_usd"]]
     src = "stand-in table (timing only)"
     return {
+        "horizon_paths": (
+            "horizon_paths",
+            paths,
+            {"source": src, "bands": bands, "crossover_month": 14},
+        ),
         "tco_comparison": ("tco_comparison", tco, {"source": src}),
         "break_even_curve": ("break_even_curve", be, {"source": src, "break_even": 2.5e6}),
         "tornado": ("tornado", tornado, {"source": src}),
