@@ -185,6 +185,7 @@ def test_cost_per_million_tokens_by_hand():
         cost_per_million_output_tokens(0, 1, 10.0)
 
 
+@pytest.mark.slow
 def test_probe_compare_three_runs_table_charts_and_costs(tmp_path):
     from analysis.probes.tiny_server import TinyModelSpec, start_tiny_server
 

@@ -30,6 +30,9 @@ from test_probes_transport import reference_request
 
 from analysis import probes
 
+# A real server and timings to the millisecond: not in the parallel `make check`.
+pytestmark = pytest.mark.slow
+
 MAX_TOKENS = 32
 WORDS = 30  # about 32 prompt tokens with the chat template
 ROUNDS = 6

@@ -273,6 +273,7 @@ def _config(url: str, **overrides: object) -> probes.ProbeConfig:
 # --------------------------------------------------------------------------- Nagle on the server
 
 
+@pytest.mark.slow
 def test_reused_connections_stall_without_quick_acks(raw_server, monkeypatch):
     # What the probe measured before: Nagle on the server meets delayed ACKs on a
     # kept-alive connection, and the whole answer arrives ~40 ms late in one read.
@@ -286,6 +287,7 @@ def test_reused_connections_stall_without_quick_acks(raw_server, monkeypatch):
     assert any(w.startswith("burst:") for w in run.warnings())
 
 
+@pytest.mark.slow
 def test_probe_ttft_matches_a_fresh_connection_reference_with_nagle_on(raw_server):
     reference = reference_level(raw_server.url("steady"), MODEL, 1, 10, 32, 16)
     run = probes.run_probe(_config(raw_server.url("steady")))  # default: reuse
@@ -320,6 +322,7 @@ def test_connection_mode_is_used_and_recorded(raw_server, tmp_path):
     assert listed["connection"].to_list() == ["reuse", "fresh"]
 
 
+@pytest.mark.slow
 def test_cli_records_the_connection_mode(raw_server, tmp_path):
     store = tmp_path / "store"
     for mode in ("fresh", "reuse"):
@@ -497,6 +500,7 @@ def test_the_inspection_tells_nagle_on_from_off():
     __import__("importlib.util").util.find_spec("llama_cpp") is None and not os.environ.get("CI"),
     reason="llama-cpp-python is not installed",
 )
+@pytest.mark.slow
 def test_the_cli_tiny_server_sets_nodelay_on_accepted_connections(tmp_path):
     env = {**os.environ, "AISTRAT_CACHE": str(tmp_path)}
     proc = subprocess.Popen(
@@ -529,6 +533,7 @@ def test_the_cli_tiny_server_sets_nodelay_on_accepted_connections(tmp_path):
     __import__("importlib.util").util.find_spec("llama_cpp") is None and not os.environ.get("CI"),
     reason="llama-cpp-python is not installed",
 )
+@pytest.mark.slow
 def test_the_started_tiny_server_sets_nodelay_on_accepted_connections(tmp_path):
     from analysis.probes.tiny_server import TinyModelSpec, start_tiny_server
 
