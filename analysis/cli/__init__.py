@@ -17,6 +17,7 @@ import math
 import sys
 from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
 from analysis.dates import parse_date
 from analysis.errors import DateError, ToolkitError
@@ -88,6 +89,20 @@ def add_download_options(
     )
     parser.add_argument("--show-untracked", action="store_true", help=f"list {untracked}")
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
+
+
+def download_arguments(args: argparse.Namespace) -> dict[str, Any]:
+    """The keyword arguments of a refresh function, from :func:`add_download_options`'s options."""
+    from analysis.feeds import fetch
+
+    return {
+        "today": args.today or date.today(),
+        "url": args.url,
+        "file": args.file,
+        "dry_run": args.dry_run,
+        "max_bytes": int(args.max_mb * fetch.MIB),
+        "timeout": args.timeout,
+    }
 
 
 def build_parser() -> argparse.ArgumentParser:

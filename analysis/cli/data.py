@@ -7,11 +7,10 @@ import argparse
 import csv
 import re
 import sys
-from datetime import date
 from pathlib import Path
 
 from analysis import catalog, crosscheck, warehouse
-from analysis.cli import add_download_options, date_arg
+from analysis.cli import add_download_options, date_arg, download_arguments
 from analysis.console import print_json, print_table
 from analysis.crosscheck import CrossCheck
 from analysis.feeds import fetch
@@ -217,14 +216,7 @@ def format_score_refresh(result: ScoreRefreshResult, *, show_untracked: bool = F
 
 def _cmd_refresh_scores(args: argparse.Namespace) -> int:
     result = score_feeds.refresh_scores(
-        args.source,
-        today=args.today or date.today(),
-        url=args.url,
-        file=args.file,
-        snapshot=args.snapshot,
-        dry_run=args.dry_run,
-        max_bytes=int(args.max_mb * fetch.MIB),
-        timeout=args.timeout,
+        args.source, snapshot=args.snapshot, **download_arguments(args)
     )
     if args.json:
         print_json(result.to_dict())

@@ -6,7 +6,7 @@ import argparse
 from datetime import date
 
 from analysis import prices
-from analysis.cli import add_download_options, date_arg
+from analysis.cli import add_download_options, date_arg, download_arguments
 from analysis.console import print_json, print_table
 from analysis.feeds import fetch
 from analysis.feeds import prices as price_feeds
@@ -89,15 +89,7 @@ def _cmd_history(args: argparse.Namespace) -> int:
 
 
 def _cmd_refresh(args: argparse.Namespace) -> int:
-    result = price_feeds.refresh_prices(
-        args.feed,
-        today=args.today or date.today(),
-        url=args.url,
-        file=args.file,
-        dry_run=args.dry_run,
-        max_bytes=int(args.max_mb * fetch.MIB),
-        timeout=args.timeout,
-    )
+    result = price_feeds.refresh_prices(args.feed, **download_arguments(args))
     if args.json:
         print_json(result.to_dict())
     else:
