@@ -419,6 +419,31 @@ def test_frontier_spec_details(built: dict[str, Any]) -> None:
     assert max(v["best"] for v in lines if v["group"] == "Closed") == 78.0
 
 
+@pytest.mark.parametrize("sides", ["both", "closed only"])
+def test_the_frontier_spec_draws_what_the_altair_chart_draws(sides: str) -> None:
+    # The panel's quick spec: the same layers, encodings, theme, title and rows per layer as
+    # the Altair chart converted, and a valid Vega-Lite spec (checked against the schema).
+    charts.use_theme()
+    rows = _frontier_rows()
+    if sides == "closed only":  # no band layer, no band dataset
+        rows = rows[~rows["open_weights"]]
+    kw = {"source": SOURCE, "as_of": AS_OF, "score_title": "Toy (%)", "note": "a note"}
+    quick = charts.frontier_spec(rows, **kw)
+    full = charts.frontier(rows, **kw).to_dict()
+    assert [_values(u, quick) for u in quick["layer"]] == [_values(u, full) for u in full["layer"]]
+
+    def drawing(spec: dict[str, Any]) -> dict[str, Any]:
+        layers = [{k: v for k, v in u.items() if k != "data"} for u in spec["layer"]]
+        return {**{k: v for k, v in spec.items() if k != "datasets"}, "layer": layers}
+
+    assert drawing(quick) == drawing(full)
+    assert len(quick["layer"]) == (3 if sides == "both" else 2)
+    alt.LayerChart.from_dict(quick)  # validates against the Vega-Lite schema
+    # Each call is a new spec: changing one leaves the next as it was.
+    quick["layer"][0]["mark"] = "bar"
+    assert charts.frontier_spec(rows, **kw)["layer"][0]["mark"] != "bar"
+
+
 def test_lag_bars_list_unmeasured_benchmarks_in_the_caption(built: dict[str, Any]) -> None:
     _, spec = built["lag_bars"]
     assert "No lag measurable for: Bench C." in " ".join(spec["title"]["subtitle"])

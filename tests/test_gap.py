@@ -748,6 +748,29 @@ def test_real_gpqa_diamond_independent_is_within_sanity_bounds(
     assert list(zip(levels["level"], levels["lag_months"], strict=True)) == expected
 
 
+def test_prices_of_a_day_are_those_of_its_price_period(
+    real_tables: dict[str, pd.DataFrame],
+) -> None:
+    # The periods are read in one query; each day's prices must be what the warehouse's
+    # own macro says that day: on every change date, the day before it, and far away.
+    from datetime import date, timedelta
+
+    from analysis import warehouse
+    from analysis.gap.store import PricePeriods
+
+    periods = PricePeriods.read()
+    assert len(periods.changes) > 20 and periods.changes == sorted(set(periods.changes))
+    days = {date(2001, 1, 1), date(2040, 1, 1)}
+    days |= {d + timedelta(days=k) for d in periods.changes for k in (-1, 0)}
+    for day in sorted(days):
+        expected = warehouse.query(
+            "SELECT * FROM model_prices_at(?) ORDER BY model_id", [day], backend="pandas"
+        )
+        pd.testing.assert_frame_equal(periods.at(day), expected, obj=str(day))
+    # A price change is seen from its day on: some day's prices differ from the day before's.
+    assert any(not periods.at(d).equals(periods.at(d - timedelta(days=1))) for d in periods.changes)
+
+
 def test_a_one_sided_selection_is_refused(toy: dict[str, pd.DataFrame]) -> None:
     # By 2023-01-15 only the closed C-A (2023-01-01) is out.
     with pytest.raises(GapError, match="has no open-weight model, only 1 closed"):

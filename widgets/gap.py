@@ -340,7 +340,7 @@ class GapExplorer(Panel[GapView]):
         if sel.snapshot is not None:
             source = f"{source}, ECI snapshot {sel.snapshot}"
         chart_set: dict[str, Any] = {
-            "frontier": charts.frontier(
+            "frontier": charts.frontier_spec(
                 shown,
                 source=source,
                 as_of=state.end.isoformat(),

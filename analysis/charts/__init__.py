@@ -38,6 +38,7 @@ from analysis.charts.data import CLOSED_LABEL, GROUP_ORDER, OPEN_LABEL, TREND_OR
 from analysis.charts.gap_figures import (
     arena_gap,
     frontier,
+    frontier_spec,
     gap_over_time,
     lag_bars,
     price_trend,
@@ -83,6 +84,7 @@ __all__ = [
     "arena_gap",
     "break_even_curve",
     "frontier",
+    "frontier_spec",
     "gap_over_time",
     "horizon_paths",
     "hybrid_pareto",

@@ -3,14 +3,17 @@ a capability level over time and the Arena rating gap."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import copy
+import functools
+from collections.abc import Mapping, Sequence
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from analysis.charts.data import (
     CLOSED_LABEL,
     OPEN_LABEL,
     TREND_ORDER,
+    cell,
     chart_title,
     date_text,
     frame,
@@ -19,6 +22,7 @@ from analysis.charts.data import (
     inline,
     inline_rows,
     layered,
+    records,
 )
 from analysis.errors import ChartError
 from analysis.pareto import pareto_flags
@@ -27,6 +31,10 @@ if TYPE_CHECKING:  # altair is imported when a chart is built
     import altair as alt
 
     from analysis.charts.data import Table
+
+
+#: The frontier chart's datasets: the shaded gap, the step lines and the models' points.
+FRONTIER_DATA = ("frontier-band", "frontier-steps", "frontier-models")
 
 
 def frontier(
@@ -57,8 +65,69 @@ def frontier(
     Raises:
         ChartError: a column is missing or a value is not finite.
     """
+    data = frontier_data(df, as_of)
+    return _frontier_layers(
+        {name: inline_rows(rows) for name, rows in data.items()},
+        score_title,
+        title=chart_title(title, source, as_of, note),
+    )
+
+
+def frontier_spec(
+    df: Table,
+    *,
+    source: str | Sequence[str],
+    as_of: date | str,
+    title: str = "Best open-weight and closed model scores over time",
+    score_title: str = "Score (%)",
+    note: str | None = None,
+) -> dict[str, Any]:
+    """The Vega-Lite spec of :func:`frontier`, built without Altair on every call: the
+    layers, encodings and theme, which do not depend on the rows, are converted once per
+    y-axis title and theme; only the rows (in the top-level datasets named in
+    :data:`FRONTIER_DATA`) and the caption are new. It draws what ``frontier(...).to_dict()``
+    draws; a panel redraws the chart this way on each slider move.
+
+    Args: as :func:`frontier`.
+
+    Returns:
+        The spec (a new dict; the kept skeleton is not shared).
+
+    Raises:
+        ChartError: a column is missing or a value is not finite.
+    """
     import altair as alt
-    import numpy as np
+
+    data = frontier_data(df, as_of)
+    spec = copy.deepcopy(_frontier_skeleton(tuple(data), score_title, alt.theme.active))
+    spec["title"] = chart_title(title, source, as_of, note).to_dict(validate=False)
+    spec["datasets"] = data
+    return spec
+
+
+@functools.lru_cache(maxsize=16)
+def _frontier_skeleton(names: tuple[str, ...], score_title: str, theme: str) -> dict[str, Any]:
+    """The spec of the frontier's layers without rows or title, under ``theme`` (a key
+    only: :func:`frontier_spec` passes the active theme's name, which ``to_dict`` applies)."""
+    import altair as alt
+
+    sources = {name: alt.NamedData(name=name) for name in names}
+    spec = _frontier_layers(sources, score_title).to_dict(validate=False)
+    spec.pop("title", None)
+    return spec
+
+
+def frontier_data(df: Table, as_of: date | str) -> dict[str, list[dict[str, Any]]]:
+    """The frontier chart's rows, by dataset (:data:`FRONTIER_DATA`; no band when one side
+    has no model).
+
+    The step lines carry the best score of each side at every date either side changed,
+    run to ``as_of``; the band is where both sides have a value (``gap_points`` = closed
+    best − open best, in the score's unit).
+
+    Raises:
+        ChartError: a column is missing or a value is not finite.
+    """
     import pandas as pd
 
     what = "frontier chart"
@@ -80,51 +149,78 @@ def frontier(
     if "setting" not in data.columns:
         data["setting"] = None
 
-    # Step lines: the frontier value at every date either side changed, run to as_of.
+    keep = [
+        "release_date",
+        "date_text",
+        "model",
+        "group",
+        "score",
+        "on_frontier",
+        "status",
+        "setting",
+    ]
+    models = records(data[keep], what)
+
+    # Step lines: each side's best at every date either side changed, run to as_of. Plain
+    # Python: with a hundred models, reshaping in pandas cost more than the rest of the chart.
     try:
         end = pd.Timestamp(str(as_of))
     except ValueError:  # a caption such as "latest": the lines stop at the last model
         end = data["release_date"].max()
-    dates = sorted(
-        set(data["release_date"]) | ({end} if end >= data["release_date"].max() else set())
-    )
-    wide = (
-        data.groupby(["release_date", "group"])["frontier_score"]
-        .max()
-        .unstack("group")
-        .reindex(dates)
-        .ffill()
-    )
-    # Long form (one row per date and group with a value, group by group) and the band
-    # (dates where both sides have a value), cut from the columns of ``wide`` directly.
-    present = {str(g): wide[g].notna().to_numpy() for g in wide.columns}
-    steps = pd.DataFrame(
+    days = data["release_date"].tolist()
+    dates = sorted(set(days) | ({end} if end >= data["release_date"].max() else set()))
+    top: dict[tuple[Any, str], float] = {}
+    for day, group, best in zip(days, data["group"], data["frontier_score"].tolist(), strict=True):
+        if best == best:  # a missing best is skipped, as a maximum skips it
+            top[day, group] = best if (day, group) not in top else max(top[day, group], best)
+    filled: dict[str, list[float | None]] = {}
+    for group in sorted(set(data["group"])):
+        last: float | None = None
+        filled[group] = [last := top.get((day, group), last) for day in dates]
+    text = {day: (cell(day, "date", what), day.strftime("%Y-%m-%d")) for day in dates}
+    steps = [
         {
-            "date": np.concatenate([wide.index[present[str(g)]] for g in wide.columns]),
-            "group": [str(g) for g in wide.columns for _ in range(int(present[str(g)].sum()))],
-            "best": np.concatenate([wide[g].to_numpy()[present[str(g)]] for g in wide.columns]),
+            "date": text[day][0],
+            "group": group,
+            "best": cell(best, "best", what),
+            "date_text": text[day][1],
         }
-    )
-    steps["date"] = pd.to_datetime(steps["date"])
-    steps["date_text"] = date_text(steps["date"])
-    if OPEN_LABEL in present and CLOSED_LABEL in present:
-        both = present[OPEN_LABEL] & present[CLOSED_LABEL]
-        open_best = wide[OPEN_LABEL].to_numpy()[both]
-        closed_best = wide[CLOSED_LABEL].to_numpy()[both]
-        band = pd.DataFrame({"date": wide.index[both]})
-        band["date_text"] = date_text(band["date"])
-        band["open_best"], band["closed_best"] = open_best, closed_best
-        band["gap_points"] = closed_best - open_best
-    else:
-        band = pd.DataFrame()
+        for group, column in filled.items()
+        for day, best in zip(dates, column, strict=True)
+        if best is not None
+    ]
+    out: dict[str, list[dict[str, Any]]] = {}
+    if OPEN_LABEL in filled and CLOSED_LABEL in filled:
+        out[FRONTIER_DATA[0]] = [
+            {
+                "date": text[day][0],
+                "date_text": text[day][1],
+                "open_best": low,
+                "closed_best": high,
+                "gap_points": high - low,
+            }
+            for day, low, high in zip(dates, filled[OPEN_LABEL], filled[CLOSED_LABEL], strict=True)
+            if low is not None and high is not None
+        ]
+    out[FRONTIER_DATA[1]] = steps
+    out[FRONTIER_DATA[2]] = models
+    return out
+
+
+def _frontier_layers(
+    sources: Mapping[str, alt.InlineData | alt.NamedData], score_title: str, **top: Any
+) -> alt.LayerChart:
+    """The frontier's layers, each reading its data from ``sources`` (by the names of
+    :data:`FRONTIER_DATA`; no band layer without a band); ``top``: top-level properties."""
+    import altair as alt
 
     x = alt.X("release_date:T", title="Release date", scale=alt.Scale(type="utc"))
     y_title = alt.Y("score:Q", title=score_title, scale=alt.Scale(zero=False))
     color = group_color()
     layers = []
-    if not band.empty:
+    if FRONTIER_DATA[0] in sources:
         layers.append(
-            alt.Chart(inline(band, what))
+            alt.Chart(sources[FRONTIER_DATA[0]])
             .mark_area(interpolate="step-after")
             .encode(
                 x=alt.X("date:T", scale=alt.Scale(type="utc")),
@@ -139,7 +235,7 @@ def frontier(
             )
         )
     layers.append(
-        alt.Chart(inline(steps, what))
+        alt.Chart(sources[FRONTIER_DATA[1]])
         .mark_line(interpolate="step-after")
         .encode(
             x=alt.X("date:T", scale=alt.Scale(type="utc")),
@@ -152,18 +248,8 @@ def frontier(
             ],
         )
     )
-    keep = [
-        "release_date",
-        "date_text",
-        "model",
-        "group",
-        "score",
-        "on_frontier",
-        "status",
-        "setting",
-    ]
     layers.append(
-        alt.Chart(inline(data[keep], what))
+        alt.Chart(sources[FRONTIER_DATA[2]])
         .mark_point()
         .encode(
             x=x,
@@ -184,7 +270,7 @@ def frontier(
             ],
         )
     )
-    return layered(*layers, title=chart_title(title, source, as_of, note))
+    return layered(*layers, **top)
 
 
 def lag_bars(

@@ -527,21 +527,21 @@ def _other_method(m: EciWindowGap, reading: Reading, lag_method: str, level: flo
 
 
 def _eci_rests_on(m: EciWindowGap) -> str:
+    """What an ECI verdict rests on: the models counted, the best on each side (the first
+    listed among equals), the method and what was skipped."""
+    import numpy as np
+
     rows = m.selection.rows
-    top = rows.sort_values("score", ascending=False)
-    best = {
-        side: top[top["open_weights"] == side].iloc[0]
-        if (top["open_weights"] == side).any()
-        else None
-        for side in (True, False)
-    }
+    open_weights = rows["open_weights"].to_numpy(dtype=bool)
+    scores = rows["score"].to_numpy(dtype=float)
     text = [
-        f"{m.label}, models dated by {m.as_of}: {int(rows['open_weights'].sum())} open / "
-        f"{int((~rows['open_weights']).sum())} closed",
+        f"{m.label}, models dated by {m.as_of}: {int(open_weights.sum())} open / "
+        f"{int((~open_weights).sum())} closed",
     ]
     for side, word in ((True, "best open"), (False, "best closed")):
-        r = best[side]
-        if r is not None:
+        on_side = np.flatnonzero(open_weights == side)
+        if on_side.size:
+            r = rows.iloc[on_side[np.argmax(scores[on_side])]]
             text.append(f"{word} {r['model']} {float(r['score']):.1f} ({iso(r['release_date'])})")
     text.append(m.estimate.method.description)
     text.extend(m.skipped)

@@ -4,6 +4,7 @@ gaps that do not move with the analysis date kept.
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import threading
 from collections.abc import Callable, Sequence
@@ -67,11 +68,11 @@ class _Remembered:
     selection rules keep before the ``as_of`` cut (:class:`Candidates`: the part of a
     selection that does not move with the analysis date); gaps as of fixed dates (a
     claim's publication date does not move with the analysis date either); each up to
-    :data:`KEEP_GAPS`; the ``eci_scores`` table read once (:class:`EciIndex`); and the
-    latest gap asked for by :func:`benchmark_gap`, the latest selection and the latest
-    day's prices, so that a panel, its claim check and its cost check on the same
-    benchmark and date share one computation. Gap errors are kept as messages. Results
-    handed out are shared: treat them as read-only.
+    :data:`KEEP_GAPS`; the ``eci_scores`` table read once (:class:`EciIndex`); the prices
+    of every price period read once (:class:`PricePeriods`); and the latest gap asked for
+    by :func:`benchmark_gap` and the latest selection, so that a panel, its claim check
+    and its cost check on the same benchmark and date share one computation. Gap errors
+    are kept as messages. Results handed out are shared: treat them as read-only.
     """
 
     def __init__(self) -> None:
@@ -83,7 +84,7 @@ class _Remembered:
         self.latest: dict[str, tuple[tuple[Any, ...], Any]] = {}
         self.eci_read: tuple[tuple[Any, ...], EciIndex | None] | None = None
         self.chosen: tuple[tuple[Any, ...], Selection] | None = None
-        self.priced: tuple[tuple[Any, ...], pd.DataFrame] | None = None
+        self.periods: tuple[tuple[Any, ...], PricePeriods] | None = None
 
     def check(self) -> tuple[Any, ...]:
         """The current warehouse version (building it if needed); forget an older one."""
@@ -94,7 +95,7 @@ class _Remembered:
             if version != self.version:
                 self.version, self.tables, self.latest = version, {}, {}
                 self.candidates, self.fixed = {}, {}
-                self.eci_read = self.chosen = self.priced = None
+                self.eci_read = self.chosen = self.periods = None
         return version
 
     def table(self, name: str, version: tuple[Any, ...] | None = None) -> pd.DataFrame:
@@ -147,20 +148,17 @@ class _Remembered:
         return found
 
     def prices(self, day: date, version: tuple[Any, ...] | None = None) -> pd.DataFrame:
-        """``model_prices_at(day)`` (the latest date asked for is kept: read, do not change)."""
-        from analysis import warehouse
-
+        """``model_prices_at(day)``, from :class:`PricePeriods` read once per version (shared:
+        read, do not change)."""
         version = version or self.check()
         with self.lock:
-            if self.priced is not None and self.priced[0] == (version, day):
-                return self.priced[1]
-        found = warehouse.query(
-            "SELECT * FROM model_prices_at(CAST(? AS DATE))", [day], backend="pandas"
-        )
-        with self.lock:
-            if self.version == version:
-                self.priced = ((version, day), found)
-        return found
+            periods = self.periods[1] if self.periods and self.periods[0] == version else None
+        if periods is None:
+            periods = PricePeriods.read()
+            with self.lock:
+                if self.version == version:
+                    self.periods = (version, periods)
+        return periods.at(day)
 
     def eci(self, version: tuple[Any, ...] | None = None) -> EciIndex | None:
         """The ``eci_scores`` table read into an :class:`EciIndex`, once per version (None:
@@ -210,6 +208,68 @@ class _Remembered:
         if isinstance(found, _Failed):
             raise GapError(found.message)
         return found
+
+
+@dataclass(frozen=True)
+class PricePeriods:
+    """``model_prices_at(d)`` for every date ``d``, read in one query.
+
+    ``prices_at(d)`` depends on ``d`` only through ``effective_from <= d < effective_to``
+    (see :mod:`analysis.warehouse`), so its result, and ``model_prices_at``'s, stays the
+    same from one of those dates to the next: a period. One query reads the prices of
+    every period at a representative day (its first; the day before the first change for
+    the period before it), and a day's prices are those of its period. A slider moving
+    the analysis date then costs a lookup, not a query.
+
+    Attributes:
+        changes: the dates a period starts on (every ``effective_from`` and
+            ``effective_to``), ascending; period 0 runs before the first.
+        rows: every period's prices, ``model_prices_at``'s columns, sorted by period and
+            ``model_id``.
+        bounds: period ``k`` is ``rows[bounds[k]:bounds[k + 1]]``.
+    """
+
+    changes: list[date]
+    rows: pd.DataFrame
+    bounds: list[int]
+
+    @classmethod
+    def read(cls) -> PricePeriods:
+        """The periods of the current warehouse.
+
+        Raises:
+            WarehouseError: the warehouse cannot be queried.
+        """
+        from datetime import timedelta
+
+        import numpy as np
+
+        from analysis import warehouse
+
+        _, found = warehouse.query_rows(
+            "SELECT DISTINCT day FROM (SELECT effective_from AS day FROM api_prices_resolved "
+            "UNION ALL SELECT effective_to FROM api_prices_resolved) "
+            "WHERE day IS NOT NULL ORDER BY day"
+        )
+        changes = [r[0] for r in found]
+        # With no change date every day has the same prices: any day stands for them.
+        days = [changes[0] - timedelta(days=1) if changes else date(2000, 1, 1), *changes]
+        rows = warehouse.query(
+            "SELECT p.period AS _period, m.* "
+            "FROM (SELECT unnest(?::BIGINT[]) AS period, unnest(?::DATE[]) AS day) AS p, "
+            "LATERAL (SELECT * FROM model_prices_at(p.day)) AS m "
+            "ORDER BY _period, m.model_id",
+            [list(range(len(days))), days],
+            backend="pandas",
+        )
+        period = rows.pop("_period").to_numpy()
+        bounds = np.searchsorted(period, np.arange(len(days) + 1), side="left").tolist()
+        return cls(changes, rows, bounds)
+
+    def at(self, day: date) -> pd.DataFrame:
+        """The prices in force on ``day`` (one row per ``model_id``, sorted by it)."""
+        k = bisect.bisect_right(self.changes, day)
+        return self.rows.iloc[self.bounds[k] : self.bounds[k + 1]].reset_index(drop=True)
 
 
 @dataclass(frozen=True)
