@@ -237,3 +237,15 @@ def test_cli_serves_until_interrupted_and_says_what_it_is(tmp_path):
         out, err = proc.communicate(timeout=20)
     assert proc.returncode == 0
     assert "Traceback" not in err
+
+
+@needs_llama
+def test_the_server_runs_on_uvloop_and_httptools() -> None:
+    # The server extra installs both, and the server picks them: its per-connection work is
+    # part of every queued request's wait (the probe cross-check at concurrency 4).
+    from analysis.probes.tiny_server import uvicorn_config
+
+    config = uvicorn_config(lambda scope, receive, send: None)
+    config.load()
+    assert config.get_loop_factory().__module__ == "uvloop"
+    assert config.http_protocol_class.__name__ == "HttpToolsProtocol"
