@@ -21,13 +21,17 @@ the pure-Python stack the fresh connections of the reference added about 1 ms
 of server work per request ahead at concurrency 4). The two sides take turns
 in short rounds, each going first every other round, and each side's medians
 are over all its rounds, so a machine that slows down for a while slows both
-alike. These run in CI against
+alike. Both measure with Python's cyclic garbage collector off (the probe turns
+it off for its runs; the reference here): in a test session's large heap a
+collection pauses the client for tens of milliseconds, and one landing while a
+token arrives would add that pause to one side's timings. These run in CI against
 the real server (the ``tiny_server`` fixture fails there if llama-cpp-python
 is missing).
 """
 
 from __future__ import annotations
 
+import gc
 import statistics
 import threading
 
@@ -91,8 +95,18 @@ def _config(
     )
 
 
+@pytest.fixture
+def collector_off():
+    """The cyclic garbage collector off for the test (as the probe has it during its runs)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    yield
+    if enabled:
+        gc.enable()
+
+
 @pytest.mark.parametrize("concurrency", [1, 2, 4])
-def test_probe_latencies_agree_with_a_reference_client(tiny_server, concurrency):
+def test_probe_latencies_agree_with_a_reference_client(tiny_server, concurrency, collector_off):
     url, model = tiny_server
     reference: list[dict[str, float]] = []
     measured: list[probes.RequestResult] = []

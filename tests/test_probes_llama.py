@@ -142,6 +142,28 @@ def test_poisson_load_against_the_server(tiny_server):
     assert all(r.output_tokens == 16 for r in run.requests)
 
 
+@pytest.mark.parametrize("enabled_before", [True, False])
+def test_the_collector_is_off_while_requests_are_timed(tiny_server, enabled_before):
+    # A collection pause must not land inside a request's timings; the state before the
+    # run comes back after it, whichever it was.
+    import gc
+
+    url, model = tiny_server
+    seen: list[bool] = []
+    load = probes.ConcurrencySweep(levels=(1, 2), requests=3, warmup=1)
+    (gc.enable if enabled_before else gc.disable)()
+    try:
+        probes.run_probe(
+            _config(url, model, load=load, max_tokens=4),
+            progress=lambda done, total, label: seen.append(gc.isenabled()),
+        )
+        after = gc.isenabled()
+    finally:
+        gc.enable()
+    assert seen == [False] * 8
+    assert after is enabled_before
+
+
 def test_best_throughput_feeds_the_cost_model(chat_run):
     run, _, _ = chat_run
     loose = probes.SLO(ttft_ms=60_000, tpot_ms=10_000)

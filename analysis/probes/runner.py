@@ -10,12 +10,14 @@ ends the run.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import json
 import random
 import socket
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 
@@ -43,6 +45,27 @@ from analysis.probes.transport import (
 )
 
 _DETAIL_LIMIT = 240  # longest error detail kept, characters
+
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off while requests are timed; its state before is
+    restored.
+
+    A collection stops every thread of the client. In a process holding a large heap (a
+    notebook kernel with pandas loaded, a test session) a full one takes tens of
+    milliseconds, and one that lands while a token arrives adds its pause to that
+    request's TTFT or gaps: a client-side artifact, of either sign when two clients are
+    compared. The client's objects are freed by reference counting; cyclic garbage, if
+    any, waits until the run ends.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _fill_metrics(
@@ -314,24 +337,25 @@ def run_probe(
     runner.words = words
     runner.progress = progress
     load = cfg.load
-    if isinstance(load, ConcurrencySweep):
-        runner.total = len(load.levels) * (load.warmup + load.requests)
-        for level in load.levels:
-            runner.label = f"c={level}"
-            clients = [runner.client() for _ in range(level)]
-            try:
-                if load.warmup:
-                    runner.closed_loop(clients, load.warmup, True, None)
-                runner.closed_loop(clients, load.requests, False, load.duration_s)
-            finally:
-                for client in clients:
-                    client.close()
-            if runner.stop.is_set():
-                break
-    else:
-        runner.total = load.warmup + load.requests
-        runner.label = f"{load.rate_per_s:g}/s"
-        runner.open_loop(load)
+    with collector_paused():  # no collection pause inside a request's timings
+        if isinstance(load, ConcurrencySweep):
+            runner.total = len(load.levels) * (load.warmup + load.requests)
+            for level in load.levels:
+                runner.label = f"c={level}"
+                clients = [runner.client() for _ in range(level)]
+                try:
+                    if load.warmup:
+                        runner.closed_loop(clients, load.warmup, True, None)
+                    runner.closed_loop(clients, load.requests, False, load.duration_s)
+                finally:
+                    for client in clients:
+                        client.close()
+                if runner.stop.is_set():
+                    break
+        else:
+            runner.total = load.warmup + load.requests
+            runner.label = f"{load.rate_per_s:g}/s"
+            runner.open_loop(load)
     finished = datetime.now(UTC)
     results = sorted(runner.results, key=lambda r: r.index)
     return ProbeRun(
