@@ -31,6 +31,8 @@ from analysis.tco import (
 if TYPE_CHECKING:  # numpy is imported only when a Monte Carlo runs
     import numpy as np
 
+    from analysis.parameters import Num
+
 METRICS = ("difference", "api", "self_hosted")
 #: z-score of the 90th percentile of a standard normal distribution.
 _Z90 = 1.2815515655446004
@@ -445,21 +447,36 @@ def check_distributions(case: TcoCase, distributions: Mapping[str, Distribution]
                 f"{case.self_hosted.ownership})",
             )
         dist.check(f"monte_carlo.distributions.{path}")
-        spec = parameter_spec(path)
-        low, high = dist.support()
-        if math.isinf(high):  # a lognormal: draws lie in (0, ∞), beyond median·e^(8σ) never
-            assert isinstance(dist, LogNormal)
-            high = dist.median * math.exp(8 * dist.sigma)
-            fits = spec.low <= 0 and high <= spec.high
-        else:
-            fits = spec.contains(low) and spec.contains(high)
-        if not fits:
-            raise ScenarioError(
-                f"monte_carlo.distributions.{path}",
-                dist.to_dict(),
-                f"can draw {low:g}..{high:g} but the parameter must be {spec.bounds_text()} "
-                f"({spec.unit})",
-            )
+        check_draws_fit(dist, parameter_spec(path), f"monte_carlo.distributions.{path}")
+
+
+def check_draws_fit(
+    dist: Distribution, spec: Num, where: str, subject: str = "the parameter"
+) -> None:
+    """Raise ScenarioError at ``where`` unless every value ``dist`` can draw lies in ``spec``.
+
+    A lognormal draws in (0, ∞) but never beyond median·e^(8σ): it fits when ``spec``
+    takes values down to 0 and up to that point.
+
+    Args:
+        dist: a checked distribution.
+        spec: the bounds and unit of what it describes.
+        where: the dotted name the message starts with.
+        subject: what the message says must lie in the bounds.
+    """
+    low, high = dist.support()
+    if math.isinf(high):
+        assert isinstance(dist, LogNormal)
+        high = dist.median * math.exp(8 * dist.sigma)
+        fits = spec.low <= 0 and high <= spec.high
+    else:
+        fits = spec.contains(low) and spec.contains(high)
+    if not fits:
+        raise ScenarioError(
+            where,
+            dist.to_dict(),
+            f"can draw {low:g}..{high:g} but {subject} must be {spec.bounds_text()} ({spec.unit})",
+        )
 
 
 def monte_carlo(

@@ -328,6 +328,9 @@ def test_monte_carlo_refuses_what_has_no_effect_or_cannot_be_drawn() -> None:
         )
     with pytest.raises(ScenarioError, match="cannot be drawn"):
         horizon_monte_carlo(BUY_CASE, held, {"discount_rate": Uniform(0, 0.1)})
+    # A uniform from 0 can draw a decline factor of 0, which must be above 0.
+    with pytest.raises(ScenarioError, match=r"can draw 0\.\.2 but it must be > 0 "):
+        horizon_monte_carlo(BUY_CASE, held, {"hardware.price_decline_factor": Uniform(0, 2)})
     with pytest.raises(ScenarioError, match="must be"):
         horizon_monte_carlo(BUY_CASE, held, {"volume_growth": Uniform(-2, 0.1)})
     with pytest.raises(ScenarioError, match="draws"):

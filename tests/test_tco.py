@@ -549,6 +549,14 @@ def test_monte_carlo_rejects_bad_distributions(dists, draws, parameter):
     assert parameter in info.value.parameter
 
 
+def test_a_distribution_must_draw_only_valid_values():
+    # Utilisation lies in (0, 1]; a lognormal draws up to median·e^(8σ) = 0.7·e^1.6 ≈ 3.47.
+    with pytest.raises(
+        ScenarioError, match=r"can draw 0\.\.3\.4\d* but the parameter must be in \(0, 1\]"
+    ):
+        monte_carlo(EXAMPLE_1, {"self_hosted.utilisation": LogNormal(0.7, 0.2)})
+
+
 def test_distribution_from_dict_is_strict():
     assert distribution_from_dict({"kind": "uniform", "low": 1, "high": 2}, "x") == Uniform(1, 2)
     assert distribution_from_dict({"kind": "lognormal", "p10": 1, "p90": 4}, "x").median == 2.0

@@ -58,7 +58,6 @@ estimate exactly.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar
@@ -80,7 +79,7 @@ from analysis.sizing import (
     size_replica,
 )
 from analysis.tco import TcoCase, api_cost, self_hosted_cost
-from analysis.uncertainty import Distribution, LogNormal, Percentiles
+from analysis.uncertainty import Distribution, Percentiles, check_draws_fit
 
 MIN_MONTHS = 12
 MAX_MONTHS = 60
@@ -1031,20 +1030,7 @@ def check_horizon_distributions(
                 "has no effect here (a held price path, or the other ownership)",
             )
         dist.check(where)
-        spec = HORIZON_SAMPLEABLE[path]
-        low, high = dist.support()
-        if math.isinf(high):  # a lognormal: beyond median·e^(8σ) never drawn
-            assert isinstance(dist, LogNormal)
-            high = dist.median * math.exp(8 * dist.sigma)
-            fits = spec.low <= 0 and high <= spec.high
-        else:
-            fits = spec.contains(low) and spec.contains(high)
-        if not fits:
-            raise ScenarioError(
-                where,
-                dist.to_dict(),
-                f"can draw {low:g}..{high:g} but it must be {spec.bounds_text()} ({spec.unit})",
-            )
+        check_draws_fit(dist, HORIZON_SAMPLEABLE[path], where, "it")
 
 
 def horizon_monte_carlo(
