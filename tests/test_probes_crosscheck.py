@@ -33,10 +33,9 @@ from __future__ import annotations
 
 import gc
 import statistics
-import threading
 
 import pytest
-from test_probes_transport import reference_request
+from test_probes_transport import reference_closed_loop
 
 from analysis import probes
 
@@ -49,37 +48,11 @@ ROUNDS = 20
 BLOCK = 12  # measured requests per round and side
 
 
-def _closed_loop(
-    url: str, model: str, concurrency: int, count: int, seed: int, max_tokens: int
-) -> list[dict[str, float]]:
-    """``count`` requests, ``concurrency`` at a time, each sent when a worker is free."""
-    results: list[dict[str, float]] = []
-    lock = threading.Lock()
-    left = list(range(count))
-
-    def worker() -> None:
-        while True:
-            with lock:
-                if not left:
-                    return
-                i = left.pop()
-            prompt = probes.synthetic_prompt(WORDS, seed + i)
-            out = reference_request(url, model, prompt, max_tokens)
-            with lock:
-                results.append(out)
-
-    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
-
-
 def _reference_block(url: str, model: str, concurrency: int, seed: int) -> list[dict[str, float]]:
     """The probe's load shape: ``concurrency`` warm-up requests, then BLOCK measured ones."""
-    _closed_loop(url, model, concurrency, concurrency, seed, MAX_TOKENS)  # warm-up, dropped
-    return _closed_loop(url, model, concurrency, BLOCK, seed + concurrency, MAX_TOKENS)
+    warmup, first = concurrency, seed + concurrency
+    reference_closed_loop(url, model, concurrency, warmup, WORDS, seed, MAX_TOKENS)  # dropped
+    return reference_closed_loop(url, model, concurrency, BLOCK, WORDS, first, MAX_TOKENS)
 
 
 def _config(

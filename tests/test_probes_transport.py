@@ -211,6 +211,35 @@ def reference_request(url: str, model: str, prompt: str, max_tokens: int) -> dic
     }
 
 
+def reference_closed_loop(
+    url: str, model: str, concurrency: int, count: int, words: int, seed: int, max_tokens: int
+) -> list[dict[str, float]]:
+    """``count`` reference requests, ``concurrency`` at a time, each sent when a worker is
+    free (request ``i`` asks with the prompt of seed ``seed + i``); in the order they end."""
+    results: list[dict[str, float]] = []
+    lock = threading.Lock()
+    left = list(range(count))
+
+    def worker() -> None:
+        while True:
+            with lock:
+                if not left:
+                    return
+                i = left.pop()
+            out = reference_request(
+                url, model, probes.synthetic_prompt(words, seed + i), max_tokens
+            )
+            with lock:
+                results.append(out)
+
+    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
 def reference_level(
     url: str,
     model: str,
@@ -225,28 +254,8 @@ def reference_level(
     The first ``skip`` requests to finish are left out of the medians (the
     start-up transient, as the probe's warm-up requests are).
     """
-    results: list[dict[str, float]] = []
-    lock = threading.Lock()
-    left = list(range(requests))
-
-    def worker() -> None:
-        while True:
-            with lock:
-                if not left:
-                    return
-                i = left.pop()
-            out = reference_request(
-                url, model, probes.synthetic_prompt(words, 10_000 + i), max_tokens
-            )
-            with lock:
-                results.append(out)
-
     start = time.perf_counter()
-    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    results = reference_closed_loop(url, model, concurrency, requests, words, 10_000, max_tokens)
     wall = time.perf_counter() - start
     kept = results[skip:]
     return {
