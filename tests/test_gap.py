@@ -769,6 +769,10 @@ def test_prices_of_a_day_are_those_of_its_price_period(
         pd.testing.assert_frame_equal(periods.at(day), expected, obj=str(day))
     # A price change is seen from its day on: some day's prices differ from the day before's.
     assert any(not periods.at(d).equals(periods.at(d - timedelta(days=1))) for d in periods.changes)
+    # Each caller gets a frame of its own: changing one leaves the next as it was.
+    mine = gap.model_prices(periods.changes[-1])
+    mine.loc[0, "input_usd_per_mtok"] = -1.0
+    assert gap.model_prices(periods.changes[-1]).loc[0, "input_usd_per_mtok"] != -1.0
 
 
 def test_a_one_sided_selection_is_refused(toy: dict[str, pd.DataFrame]) -> None:

@@ -148,8 +148,8 @@ class _Remembered:
         return found
 
     def prices(self, day: date, version: tuple[Any, ...] | None = None) -> pd.DataFrame:
-        """``model_prices_at(day)``, from :class:`PricePeriods` read once per version (shared:
-        read, do not change)."""
+        """``model_prices_at(day)``, from :class:`PricePeriods` read once per version (a frame
+        of the caller's own)."""
         version = version or self.check()
         with self.lock:
             periods = self.periods[1] if self.periods and self.periods[0] == version else None
@@ -317,7 +317,7 @@ def model_prices(as_of: DateLike) -> pd.DataFrame:
     day = timestamp(as_of)
     if day is None:
         raise GapError("as_of = None: prices need a date")
-    return _REMEMBERED.prices(day.date()).copy(deep=False)
+    return _REMEMBERED.prices(day.date())
 
 
 def optional_table(name: str, version: tuple[Any, ...] | None = None) -> pd.DataFrame | None:
