@@ -31,6 +31,8 @@ from typing import Any
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from timing import percentile  # noqa: E402
+
 TARGET_S = 1.0
 AS_OF = "2025-11-30"
 BENCHMARK = "GPQA-Diamond"
@@ -52,13 +54,6 @@ def timed(fn: Callable[[], Any], runs: int, fresh: bool) -> list[float]:
 
 
 PANEL_P95_MS = 0.100
-
-
-def percentile(values: list[float], pct: float) -> float:
-    """The ``pct`` percentile of ``values`` (nearest rank)."""
-    ordered = sorted(values)
-    rank = max(1, min(len(ordered), round(pct / 100 * len(ordered) + 0.5)))
-    return ordered[rank - 1]
 
 
 def panel_slider(samples: int) -> list[tuple[str, list[float]]]:

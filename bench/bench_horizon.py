@@ -19,14 +19,13 @@ needed: the figures are given. The horizon panel's slider is timed by
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+
+from timing import median_ms  # noqa: E402
 
 from analysis.console import print_table  # noqa: E402
 from analysis.horizon import (  # noqa: E402
@@ -97,18 +96,6 @@ BUY_DRAWS = {
     "hardware.price_decline_factor": Triangular(1.0, 1.2, 1.6),
     "volume_growth": Uniform(0.0, 0.06),
 }
-
-
-def median_ms(fn: Callable[[], object], runs: int, inner: int = 1) -> float:
-    """Median wall time of ``fn`` in ms (each run averages ``inner`` calls)."""
-    fn()  # warm: imports
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        for _ in range(inner):
-            fn()
-        times.append((time.perf_counter() - start) * 1000 / inner)
-    return statistics.median(times)
 
 
 def main(argv: list[str] | None = None) -> int:

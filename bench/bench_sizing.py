@@ -24,14 +24,13 @@ from __future__ import annotations
 
 import argparse
 import csv
-import statistics
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+
+from timing import median_ms  # noqa: E402
 
 from analysis.console import print_table  # noqa: E402
 from analysis.decode import Hardware, ModelSpec, decode_step  # noqa: E402
@@ -101,18 +100,6 @@ CASES = {
 }
 
 
-def median_ms(fn: Callable[[], object], runs: int, inner: int = 20) -> float:
-    """Median wall time of ``fn`` in ms (each run averages ``inner`` calls)."""
-    fn()
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        for _ in range(inner):
-            fn()
-        times.append((time.perf_counter() - start) * 1000 / inner)
-    return statistics.median(times)
-
-
 def measured_points() -> list[dict[str, str]]:
     """The decode model against every measured H200 point (one bandwidth fraction for all)."""
     with (REPO / "datasets" / "gpus.csv").open(newline="") as f:
@@ -164,7 +151,7 @@ def main(argv: list[str] | None = None) -> int:
             forget_plans()  # plans are remembered: every call plans the replica afresh
             return size_replica(o, 730.0, t)
 
-        ms = median_ms(cold, args.runs)
+        ms = median_ms(cold, args.runs, inner=20)
         sizing = size_replica(option, 730.0, traffic)
         t = sizing.throughput
         rows.append(

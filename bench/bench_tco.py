@@ -18,14 +18,13 @@ out. No warehouse is needed: the figures are given. Usage::
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+
+from timing import median_ms  # noqa: E402
 
 from analysis.console import print_table  # noqa: E402
 from analysis.tco import (  # noqa: E402
@@ -87,18 +86,6 @@ DECODE_DISTRIBUTIONS = {
     "self_hosted.usd_per_kwh": LogNormal.from_p10_p90(0.08, 0.2),
     "self_hosted.staff_fte": Triangular(2, 3, 5),
 }
-
-
-def median_ms(fn: Callable[[], object], runs: int, inner: int = 1) -> float:
-    """Median wall time of ``fn`` in ms (each run averages ``inner`` calls)."""
-    fn()  # warm: imports and caches
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        for _ in range(inner):
-            fn()
-        times.append((time.perf_counter() - start) * 1000 / inner)
-    return statistics.median(times)
 
 
 def main(argv: list[str] | None = None) -> int:

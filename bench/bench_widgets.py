@@ -37,14 +37,9 @@ from typing import Any
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from timing import percentile  # noqa: E402
+
 TARGET_P95_MS = 100.0
-
-
-def percentile(values: Sequence[float], pct: float) -> float:
-    """The ``pct`` percentile of ``values`` (nearest rank)."""
-    ordered = sorted(values)
-    rank = max(1, min(len(ordered), round(pct / 100 * len(ordered) + 0.5)))
-    return ordered[rank - 1]
 
 
 def sample(panel: Any, control: Any, values: Sequence[Any], samples: int) -> list[float]:
