@@ -7,6 +7,7 @@ temporary folder for the whole session; the curated datasets are read in place.
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +36,15 @@ def _isolated_paths(tmp_path_factory: pytest.TempPathFactory):
             os.environ.pop(key, None)
         else:
             os.environ[key] = value
+
+
+@pytest.fixture
+def datasets(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A private copy of the repository's datasets/, made the toolkit's datasets folder."""
+    copy = tmp_path / "datasets"
+    shutil.copytree(REPO / "datasets", copy)
+    monkeypatch.setenv("AISTRAT_DATASETS", str(copy))
+    return copy
 
 
 @pytest.fixture(scope="session")

@@ -11,17 +11,15 @@ resolution that matches nothing.
 from __future__ import annotations
 
 import csv
-import io
 import json
 import subprocess
 import sys
-from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
 import pytest
+from cli_runner import run_cli
 
 from analysis import crosscheck
-from analysis.cli import main
 from analysis.crosscheck import cross_check
 
 REPO = Path(__file__).resolve().parent.parent
@@ -260,15 +258,8 @@ def test_curated_datasets_have_no_unresolved_disagreement_with_the_reference(
     assert {"release_date", "params_total_b", "context_window", "price"} <= facts
 
 
-def _run(*args: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with redirect_stdout(out), redirect_stderr(err):
-        status = main(list(args))
-    return status, out.getvalue(), err.getvalue()
-
-
 def test_validate_cross_check_command(reference_dir: Path) -> None:
-    status, out, err = _run("validate", "--cross-check", "--reference", str(reference_dir))
+    status, out, err = run_cli("validate", "--cross-check", "--reference", str(reference_dir))
 
     assert status == 0, out + err
     assert out.startswith("ok: ")

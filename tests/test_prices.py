@@ -6,15 +6,14 @@ before and the day of a price change, first-party preference, the cheapest host.
 
 from __future__ import annotations
 
-import io
 import json
 import math
-from contextlib import redirect_stderr, redirect_stdout
 from datetime import date
 
 import pytest
+from cli_runner import run_cli
 
-from analysis import cli, warehouse
+from analysis import warehouse
 from analysis.errors import PriceNotFoundError
 from analysis.prices import (
     BLEND_INPUT_WEIGHT,
@@ -182,21 +181,14 @@ def test_price_history_lists_every_period_oldest_first() -> None:
         price_history("no-such-model")
 
 
-def _run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with redirect_stdout(out), redirect_stderr(err):
-        status = cli.main(list(argv))
-    return status, out.getvalue(), err.getvalue()
-
-
 def test_price_commands() -> None:
-    status, out, _ = _run("price", "claude-sonnet-5", "--at", "2026-09-01", "--json")
+    status, out, _ = run_cli("price", "claude-sonnet-5", "--at", "2026-09-01", "--json")
     assert status == 0
     assert json.loads(out)["input_usd_per_mtok"] == 2.0
 
-    status, out, _ = _run("price-history", "claude-sonnet-5")
+    status, out, _ = run_cli("price-history", "claude-sonnet-5")
     assert status == 0 and "2026-09-01" in out and "2026-06-30" in out
 
-    status, out, err = _run("price", "claude-sonnet-5", "--at", "2025-01-01")
+    status, out, err = run_cli("price", "claude-sonnet-5", "--at", "2025-01-01")
     assert status == 1 and out == ""
     assert err.startswith("error: model = 'claude-sonnet-5': no price in force on 2025-01-01")

@@ -8,22 +8,20 @@ api_prices.csv byte for byte as it was.
 from __future__ import annotations
 
 import csv
-import io
 import json
 import os
-import shutil
 import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
-from contextlib import redirect_stderr, redirect_stdout
 from datetime import date
 from pathlib import Path
 
 import pytest
+from cli_runner import run_cli
 from feed_server import FeedServer, Route
 
-from analysis import cli, prices
+from analysis import prices
 from analysis.errors import RefreshError
 from analysis.feeds import prices as price_feeds
 
@@ -40,22 +38,6 @@ def feed_server(reference_dir: Path) -> Iterator[FeedServer]:
     server = FeedServer(reference_dir / "prices").start()
     yield server
     server.stop()
-
-
-@pytest.fixture
-def datasets(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A private copy of datasets/, made the toolkit's datasets folder."""
-    copy = tmp_path / "datasets"
-    shutil.copytree(REPO / "datasets", copy)
-    monkeypatch.setenv("AISTRAT_DATASETS", str(copy))
-    return copy
-
-
-def run_cli(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with redirect_stdout(out), redirect_stderr(err):
-        status = cli.main(list(argv))
-    return status, out.getvalue(), err.getvalue()
 
 
 def refresh(feed: str, url: str, *extra: str) -> tuple[int, str, str]:

@@ -13,18 +13,16 @@ from __future__ import annotations
 import csv
 import io
 import re
-import shutil
 import zipfile
 from collections.abc import Iterator
-from contextlib import redirect_stderr, redirect_stdout
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from cli_runner import run_cli
 from feed_server import FeedServer, Route
 
-from analysis import cli
 from analysis.errors import RefreshError
 from analysis.feeds import scores as score_feeds
 from analysis.feeds.prices import table_lock
@@ -40,21 +38,6 @@ def server() -> Iterator[FeedServer]:
     running = FeedServer().start()
     yield running
     running.stop()
-
-
-@pytest.fixture
-def datasets(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    copy = tmp_path / "datasets"
-    shutil.copytree(REPO / "datasets", copy)
-    monkeypatch.setenv("AISTRAT_DATASETS", str(copy))
-    return copy
-
-
-def run_cli(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with redirect_stdout(out), redirect_stderr(err):
-        status = cli.main(list(argv))
-    return status, out.getvalue(), err.getvalue()
 
 
 def refresh(url: str, *extra: str) -> tuple[int, str, str]:
