@@ -13,7 +13,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import zipfile
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
@@ -22,6 +21,7 @@ from pathlib import Path
 import pytest
 from cli_runner import run_cli
 from feed_server import FeedServer, Route
+from test_epoch_formats import zipped
 
 from analysis.errors import RefreshError
 from analysis.feeds import scores as score_feeds
@@ -76,14 +76,6 @@ def remove_runs(datasets: Path, ids: set[str]) -> dict[str, dict[str, str]]:
             kept.append(row)
     write(datasets / "benchmark_scores.csv", header, kept)
     return removed
-
-
-def zipped(files: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in files.items():
-            archive.writestr(name, data)
-    return buffer.getvalue()
 
 
 def tables(datasets: Path) -> tuple[bytes, bytes]:
